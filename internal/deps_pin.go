@@ -10,8 +10,8 @@ import (
 	_ "github.com/modelcontextprotocol/go-sdk/mcp"
 	_ "github.com/sigstore/sigstore-go/pkg/verify"
 	_ "github.com/spf13/cobra"
+	_ "golang.org/x/text/unicode/norm"
 	_ "modernc.org/sqlite"
 	_ "mvdan.cc/sh/v3/syntax"
 	_ "sigs.k8s.io/yaml"
-	_ "golang.org/x/text/unicode/norm"
 )

@@ -45,7 +45,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if msg := err.Error(); msg != "" && !(errors.As(err, &ee) && ee.err == nil) {
 		fmt.Fprintf(stderr, "ward: %s\n", msg)
 		if code == ExitUsage {
-			fmt.Fprintf(stderr, "Run 'ward %s --help' for usage.\n", commandPath(root, args))
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", strings.TrimSpace("ward "+commandPath(root, args)))
 		}
 	}
 	return code
