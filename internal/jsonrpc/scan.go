@@ -1,0 +1,308 @@
+package jsonrpc
+
+import (
+	"errors"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// maxDepth bounds the nesting of arrays and objects in a message, so that a
+// hostile peer cannot exhaust the stack with "[[[[…".
+const maxDepth = 256
+
+var (
+	errSyntax    = errors.New("invalid JSON")
+	errDepth     = errors.New("JSON nested too deeply")
+	errTruncated = errors.New("unexpected end of JSON")
+)
+
+// skipSpace returns the index of the first non-whitespace byte at or after i.
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipValue validates the JSON value starting at data[i] and returns the index
+// just past it.
+func skipValue(data []byte, i, depth int) (int, error) {
+	if i >= len(data) {
+		return i, errTruncated
+	}
+	switch c := data[i]; {
+	case c == '"':
+		end, _, err := scanString(data, i)
+		return end, err
+	case c == '{':
+		return skipObject(data, i, depth+1)
+	case c == '[':
+		return skipArray(data, i, depth+1)
+	case c == '-' || (c >= '0' && c <= '9'):
+		end, _, err := scanNumber(data, i)
+		return end, err
+	case c == 't':
+		return skipLiteral(data, i, "true")
+	case c == 'f':
+		return skipLiteral(data, i, "false")
+	case c == 'n':
+		return skipLiteral(data, i, "null")
+	default:
+		return i, errSyntax
+	}
+}
+
+func skipLiteral(data []byte, i int, lit string) (int, error) {
+	if len(data)-i < len(lit) {
+		return len(data), errTruncated
+	}
+	if string(data[i:i+len(lit)]) != lit {
+		return i, errSyntax
+	}
+	return i + len(lit), nil
+}
+
+func skipObject(data []byte, i, depth int) (int, error) {
+	if depth > maxDepth {
+		return i, errDepth
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		if i >= len(data) {
+			return i, errTruncated
+		}
+		if data[i] != '"' {
+			return i, errSyntax
+		}
+		var err error
+		if i, _, err = scanString(data, i); err != nil {
+			return i, err
+		}
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return i, errTruncated
+		}
+		if data[i] != ':' {
+			return i, errSyntax
+		}
+		if i, err = skipValue(data, skipSpace(data, i+1), depth); err != nil {
+			return i, err
+		}
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return i, errTruncated
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case '}':
+			return i + 1, nil
+		default:
+			return i, errSyntax
+		}
+	}
+}
+
+func skipArray(data []byte, i, depth int) (int, error) {
+	if depth > maxDepth {
+		return i, errDepth
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return i + 1, nil
+	}
+	for {
+		var err error
+		if i, err = skipValue(data, i, depth); err != nil {
+			return i, err
+		}
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return i, errTruncated
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case ']':
+			return i + 1, nil
+		default:
+			return i, errSyntax
+		}
+	}
+}
+
+// scanString validates the string starting at the quote data[i] and returns
+// the index past its closing quote and whether it contains escapes.
+func scanString(data []byte, i int) (end int, escaped bool, err error) {
+	i++
+	for i < len(data) {
+		c := data[i]
+		switch {
+		case c == '"':
+			return i + 1, escaped, nil
+		case c == '\\':
+			escaped = true
+			if i+1 >= len(data) {
+				return len(data), escaped, errTruncated
+			}
+			switch data[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if len(data)-i < 6 {
+					return len(data), escaped, errTruncated
+				}
+				for _, h := range data[i+2 : i+6] {
+					if hexVal(h) < 0 {
+						return i, escaped, errSyntax
+					}
+				}
+				i += 6
+			default:
+				return i, escaped, errSyntax
+			}
+		case c < 0x20:
+			return i, escaped, errSyntax
+		default:
+			i++
+		}
+	}
+	return i, escaped, errTruncated
+}
+
+// scanNumber validates the number starting at data[i] per RFC 8259 and
+// returns the index past it and whether it is an integer (no fraction or
+// exponent).
+func scanNumber(data []byte, i int) (end int, integer bool, err error) {
+	start := i
+	if data[i] == '-' {
+		i++
+	}
+	if i >= len(data) {
+		return i, false, errTruncated
+	}
+	switch {
+	case data[i] == '0':
+		i++
+	case data[i] >= '1' && data[i] <= '9':
+		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+			i++
+		}
+	default:
+		return i, false, errSyntax
+	}
+	integer = true
+	if i < len(data) && data[i] == '.' {
+		integer = false
+		i++
+		d := i
+		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return i, false, errSyntax
+		}
+	}
+	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+		integer = false
+		i++
+		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+			i++
+		}
+		d := i
+		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return i, false, errSyntax
+		}
+	}
+	if i == start {
+		return i, false, errSyntax
+	}
+	return i, integer, nil
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// unquote decodes a validated JSON string token (with its quotes). The fast
+// path, a string without escapes, is a plain conversion.
+func unquote(tok []byte, escaped bool) string {
+	body := tok[1 : len(tok)-1]
+	if !escaped {
+		return string(body)
+	}
+	out := make([]byte, 0, len(body))
+	for i := 0; i < len(body); {
+		c := body[i]
+		if c != '\\' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		switch body[i+1] {
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r := rune(hex4(body[i+2:]))
+			i += 6
+			if utf16.IsSurrogate(r) {
+				if i+6 <= len(body) && body[i] == '\\' && body[i+1] == 'u' {
+					r2 := rune(hex4(body[i+2:]))
+					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+						out = utf8.AppendRune(out, d)
+						i += 6
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, r)
+			continue
+		default: // '"', '\\', '/'
+			out = append(out, body[i+1])
+		}
+		i += 2
+	}
+	return string(out)
+}
+
+func hex4(b []byte) int {
+	return hexVal(b[0])<<12 | hexVal(b[1])<<8 | hexVal(b[2])<<4 | hexVal(b[3])
+}
+
+// Valid reports whether data is exactly one valid JSON value (surrounded by
+// optional whitespace) in valid UTF-8, with nesting within ward's limit.
+func Valid(data []byte) bool {
+	if !utf8.Valid(data) {
+		return false
+	}
+	i, err := skipValue(data, skipSpace(data, 0), 0)
+	return err == nil && skipSpace(data, i) == len(data)
+}
