@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# bench.sh runs ward's end-to-end stdio benchmark (make bench): bench/loadclient
+# drives bench/echoserver over three paths,
+#
+#   direct    loadclient -> echoserver
+#   rawpipe   loadclient -> rawpipe (io.Copy both ways) -> echoserver
+#   ward      loadclient -> ward proxy (name lists on, decision log to a file) -> echoserver
+#
+# for ROUNDS rounds, the paths interleaved within each round, and prints the
+# medians and the ratios ward/rawpipe against ward's targets (see
+# docs/benchmarks.md). The raw per-run reports are kept in .cache/bench/.
+#
+# Settings (environment): ROUNDS (5), SEQ (20000 sequential calls),
+# PIPELINED (100000 pipelined calls), INFLIGHT (64), SIZE (64-byte echo text).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+rounds=${ROUNDS:-5}
+seq_calls=${SEQ:-20000}
+pipe_calls=${PIPELINED:-100000}
+inflight=${INFLIGHT:-64}
+size=${SIZE:-64}
+
+out=.cache/bench
+mkdir -p "$out"
+echo "bench: building bench programs and ward" >&2
+go build -o "$out/" ./bench/echoserver ./bench/rawpipe ./bench/loadclient ./bench/benchreport
+go build -o "$out/ward" ./cmd/ward
+
+paths=(direct rawpipe)
+# cobra answers --help of an unknown subcommand with the root's help, so look
+# for a flag of proxy's own.
+if "$out/ward" proxy --help 2>&1 | grep -Eq '^[[:space:]]+--deny-tools'; then
+	paths+=(ward)
+else
+	echo "bench: 'ward proxy' is not available in this build; measuring direct and rawpipe only" >&2
+fi
+
+wardlog=$out/ward-decisions.log
+command_for() {
+	case $1 in
+	direct) echo "$out/echoserver" ;;
+	rawpipe) echo "$out/rawpipe -- $out/echoserver" ;;
+	ward) echo "$out/ward proxy --deny-tools nothing* --allow-tools * --log-format json --log-file $wardlog -- $out/echoserver" ;;
+	esac
+}
+
+results=$out/results-$(date -u +%Y%m%dT%H%M%SZ).jsonl
+: >"$results"
+for round in $(seq 1 "$rounds"); do
+	for p in "${paths[@]}"; do
+		echo "bench: round $round/$rounds: $p" >&2
+		rm -f "$wardlog"
+		# The command is split on spaces on purpose: no path here has one, and
+		# the glob characters are kept literal by set -f.
+		set -f
+		# shellcheck disable=SC2046
+		"$out/loadclient" -json -label "$p" -seq "$seq_calls" -pipelined "$pipe_calls" \
+			-inflight "$inflight" -size "$size" -- $(command_for "$p") >>"$results"
+		set +f
+		if [[ $p == ward && $round == 1 ]]; then
+			echo "bench: ward logged $(wc -l <"$wardlog") decision lines in round 1" >&2
+		fi
+	done
+done
+
+echo
+echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(go version | cut -d' ' -f3-), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo
+"$out/benchreport" -base rawpipe -target ward <"$results"
+echo
+echo "raw reports: $results"
