@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"unicode/utf8"
 )
 
 // DefaultMaxMessageBytes is the default limit on one message: 10 MiB.
@@ -159,16 +160,22 @@ func RecoverID(prefix []byte) []byte {
 		if err != nil {
 			return nil
 		}
+		i = skipSpace(prefix, vEnd)
+		// The value must be followed by ',' or '}': a number cut by the end
+		// of the prefix ("12" of "123") scans as a complete value.
+		if i >= len(prefix) || (prefix[i] != ',' && prefix[i] != '}') {
+			return nil
+		}
 		if key == "id" {
 			tok := prefix[vStart:vEnd]
 			m := Message{Raw: tok, id: span{0, len(tok)}}
-			if m.validID() {
+			// The id is echoed in a response: it must be valid UTF-8.
+			if m.validID() && utf8.Valid(tok) {
 				return append([]byte(nil), tok...)
 			}
 			return nil
 		}
-		i = skipSpace(prefix, vEnd)
-		if i >= len(prefix) || prefix[i] != ',' {
+		if prefix[i] != ',' {
 			return nil
 		}
 		i = skipSpace(prefix, i+1)

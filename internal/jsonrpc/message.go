@@ -1,7 +1,6 @@
 package jsonrpc
 
 import (
-	"bytes"
 	"errors"
 	"unicode/utf8"
 )
@@ -99,7 +98,7 @@ func (m *Message) decode(data []byte) error {
 	*m = Message{id: span{-1, -1}, params: span{-1, -1}, result: span{-1, -1}, errObj: span{-1, -1}}
 	data = trimSpace(data)
 	if !utf8.Valid(data) {
-		return &DecodeError{Code: CodeParseError, Msg: "message is not valid UTF-8"}
+		return &DecodeError{Code: CodeParseError, Msg: "message is not valid UTF-8", ID: RecoverID(data)}
 	}
 	if len(data) == 0 || data[0] != '{' {
 		if Valid(data) {
@@ -111,8 +110,8 @@ func (m *Message) decode(data []byte) error {
 	var (
 		jsonrpc, method = span{-1, -1}, span{-1, -1}
 		methodEscaped   bool
-		seen            uint8 // bit per known member
-		unknown         []span
+		seen            uint8               // bit per known member
+		unknown         map[string]struct{} // decoded names of other members
 		envErr          string
 	)
 	const (
@@ -165,12 +164,15 @@ func (m *Message) decode(data []byte) error {
 			case "error":
 				bit, m.errObj = bError, v
 			default:
-				for _, u := range unknown {
-					if bytes.Equal(key, []byte(unquote(data[u.start:u.end], true))) {
-						envErr = "duplicate member " + string(data[kStart:kEnd])
-					}
+				// A set, not a list: comparing each name with all the
+				// previous ones would be quadratic in the member count.
+				if unknown == nil {
+					unknown = make(map[string]struct{})
 				}
-				unknown = append(unknown, span{kStart, kEnd})
+				if _, dup := unknown[string(key)]; dup && envErr == "" {
+					envErr = "duplicate member " + string(data[kStart:kEnd])
+				}
+				unknown[string(key)] = struct{}{}
 			}
 			if bit != 0 {
 				if seen&bit != 0 && envErr == "" {
@@ -193,14 +195,15 @@ func (m *Message) decode(data []byte) error {
 		}
 	}
 	if skipSpace(data, i) != len(data) {
-		return &DecodeError{Code: CodeParseError, Msg: "unexpected data after the JSON object"}
+		return &DecodeError{Code: CodeParseError, Msg: "unexpected data after the JSON object", ID: RecoverID(data)}
 	}
 	// From here the bytes are valid JSON; what remains is the envelope.
 	idOK := m.id.ok() && m.validID()
 	fail := func(msg string) error {
 		e := &DecodeError{Code: CodeInvalidRequest, Msg: msg}
 		if idOK {
-			e.ID = m.ID()
+			// A copy: the error may outlive the buffer the message was read into.
+			e.ID = append([]byte(nil), m.ID()...)
 		}
 		m.Kind = KindInvalid
 		return e
@@ -282,8 +285,10 @@ func (m *Message) validID() bool {
 	return false
 }
 
+// syntaxErr reports bytes that are not JSON, with the id when a complete one
+// precedes the damage, so that the error response can name the request.
 func syntaxErr(data []byte) error {
-	return &DecodeError{Code: CodeParseError, Msg: "message is not valid JSON"}
+	return &DecodeError{Code: CodeParseError, Msg: "message is not valid JSON", ID: RecoverID(data)}
 }
 
 func trimSpace(b []byte) []byte {
@@ -314,6 +319,9 @@ func SplitBatch(data []byte) ([][]byte, error) {
 	data = trimSpace(data)
 	if !Valid(data) {
 		return nil, &DecodeError{Code: CodeParseError, Msg: "batch is not valid JSON"}
+	}
+	if data[0] != '[' {
+		return nil, &DecodeError{Code: CodeInvalidRequest, Msg: "batch is not an array"}
 	}
 	var elems [][]byte
 	i := skipSpace(data, 1)
