@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/ward-mcp/ward/internal/enforce"
+	"github.com/ward-mcp/ward/internal/jsonrpc"
+	"github.com/ward-mcp/ward/internal/proxy"
+	"github.com/ward-mcp/ward/internal/relay"
+	"github.com/ward-mcp/ward/internal/transport"
+)
+
+func init() { register(newProxyCmd) }
+
+type proxyFlags struct {
+	mode       string
+	auditOnly  bool
+	filterOnly bool
+	names      enforce.NameLists
+	logFormat  string
+	logFile    string
+	maxMessage int
+	maxPending int
+	timeout    time.Duration
+	grace      time.Duration
+}
+
+func newProxyCmd(s *streams) *cobra.Command {
+	f := &proxyFlags{}
+	cmd := &cobra.Command{
+		Use:   "proxy [flags] -- <server command> [args...]",
+		Short: "Run an MCP stdio server behind ward",
+		Long: `ward proxy starts the MCP server given after "--" and relays the host's stdio
+session to it. Only what the policy allows gets through: denied tools, prompts
+and resources are hidden from every list and their use is refused with a
+JSON-RPC error that names the rule. Every decision is logged.
+
+Use it as the command of an mcpServers entry in Claude Desktop, Claude Code,
+Cursor or VS Code:
+
+  "command": "ward",
+  "args": ["proxy", "--deny-tools", "exec*,shell*", "--",
+           "npx", "-y", "@modelcontextprotocol/server-filesystem", "/home/me/src"]
+
+Name lists take glob patterns (* matches anything, ? one character),
+comma-separated or repeated. A name matched by a deny list is denied; when an
+allow list of a kind is given, everything it does not match is denied.
+
+Modes:
+  enforce      hide denied items and refuse denied calls (default)
+  filter-only  hide denied items, forward denied calls and log them as would-deny
+  audit-only   change nothing, log every denial as would-deny / would-hide
+
+ward's stdout carries the protocol; the decision log goes to stderr unless
+--log-file is given. The server's stderr passes through to ward's stderr.
+ward exits 0 when the host ends the session, 2 on a usage error, and 3 when
+the server cannot start or exits during the session.`,
+		Example: `  ward proxy --deny-tools 'write_*,move_file' -- npx -y @modelcontextprotocol/server-filesystem ~/src
+  ward proxy --allow-tools 'read_*,list_*' --log-format json --log-file ward.log -- ./my-server
+  ward proxy --audit-only -- node server.js`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if cmd.ArgsLenAtDash() < 0 || len(args) == 0 {
+				return usageErrf("give the server command after --, e.g. ward proxy -- npx -y @modelcontextprotocol/server-everything")
+			}
+			if cmd.ArgsLenAtDash() > 0 {
+				return usageErrf("unexpected arguments before --: %q", args[:cmd.ArgsLenAtDash()])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runProxy(cmd, s, f, args) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.mode, "mode", "enforce", "what to do with denials: enforce, filter-only or audit-only")
+	fl.BoolVar(&f.auditOnly, "audit-only", false, "same as --mode audit-only")
+	fl.BoolVar(&f.filterOnly, "filter-only", false, "same as --mode filter-only")
+	fl.StringSliceVar(&f.names.AllowTools, "allow-tools", nil, "only these tools (glob patterns)")
+	fl.StringSliceVar(&f.names.DenyTools, "deny-tools", nil, "never these tools (glob patterns)")
+	fl.StringSliceVar(&f.names.AllowPrompts, "allow-prompts", nil, "only these prompts (glob patterns)")
+	fl.StringSliceVar(&f.names.DenyPrompts, "deny-prompts", nil, "never these prompts (glob patterns)")
+	fl.StringSliceVar(&f.names.AllowResources, "allow-resources", nil, "only these resource URIs (glob patterns)")
+	fl.StringSliceVar(&f.names.DenyResources, "deny-resources", nil, "never these resource URIs (glob patterns)")
+	fl.StringVar(&f.logFormat, "log-format", "text", "decision log format: text or json")
+	fl.StringVar(&f.logFile, "log-file", "", "append the decision log to this file instead of stderr")
+	fl.IntVar(&f.maxMessage, "max-message-bytes", jsonrpc.DefaultMaxMessageBytes, "largest message accepted from either side")
+	fl.IntVar(&f.maxPending, "max-pending", relay.DefaultMaxPending, "most requests in flight in each direction")
+	fl.DurationVar(&f.timeout, "request-timeout", relay.DefaultRequestTimeout, "deadline of a request (progress notifications restart it)")
+	fl.DurationVar(&f.grace, "shutdown-grace", transport.DefaultGrace, "wait after closing the server's stdin, and again after SIGTERM, before SIGKILL")
+	return cmd
+}
+
+func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) error {
+	mode, err := relay.ParseMode(f.mode)
+	if err != nil {
+		return usageErr(err)
+	}
+	switch {
+	case f.auditOnly && f.filterOnly:
+		return usageErrf("--audit-only and --filter-only contradict each other")
+	case (f.auditOnly || f.filterOnly) && cmd.Flags().Changed("mode"):
+		return usageErrf("give either --mode or --audit-only/--filter-only, not both")
+	case f.auditOnly:
+		mode = relay.AuditOnly
+	case f.filterOnly:
+		mode = relay.FilterOnly
+	}
+	format, err := enforce.ParseLogFormat(f.logFormat)
+	if err != nil {
+		return usageErr(err)
+	}
+	if f.maxMessage < 1024 {
+		return usageErrf("--max-message-bytes must be at least 1024")
+	}
+	if f.maxPending < 1 {
+		return usageErrf("--max-pending must be at least 1")
+	}
+	if f.timeout <= 0 || f.grace <= 0 {
+		return usageErrf("--request-timeout and --shutdown-grace must be positive")
+	}
+	if err := f.names.Validate(); err != nil {
+		return usageErr(err)
+	}
+	var logw io.Writer = s.err
+	if f.logFile != "" {
+		lf, err := os.OpenFile(f.logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return internalErr(fmt.Errorf("open log file: %w", err))
+		}
+		defer lf.Close()
+		logw = lf
+	}
+	log := enforce.NewLog(logw, format)
+	defer log.Close()
+
+	err = proxy.Run(cmd.Context(), &proxy.Config{
+		Command:         argv,
+		Mode:            mode,
+		Names:           f.names,
+		MaxMessageBytes: f.maxMessage,
+		MaxPending:      f.maxPending,
+		RequestTimeout:  f.timeout,
+		ShutdownGrace:   f.grace,
+		Sink:            log,
+		In:              s.in,
+		Out:             s.out,
+		ServerStderr:    s.err,
+	})
+	if errors.Is(err, proxy.ErrServerFailed) {
+		return internalErr(err)
+	}
+	return err
+}

@@ -1,0 +1,80 @@
+// Package mcp knows the Model Context Protocol's methods and the shapes of the
+// messages ward inspects: which list result holds which items, what names an
+// item, and how to filter a list without touching anything else in it.
+package mcp
+
+import (
+	"github.com/ward-mcp/ward/internal/jsonrpc"
+)
+
+// The list methods whose results ward filters, and the member that holds the
+// items in each result.
+var listFields = map[string]string{
+	"tools/list":               "tools",
+	"prompts/list":             "prompts",
+	"resources/list":           "resources",
+	"resources/templates/list": "resourceTemplates",
+}
+
+// ListField returns the result member holding the items of a list method,
+// or "" when method is not one of the four list methods.
+func ListField(method string) string { return listFields[method] }
+
+// ItemKey returns the member that names an item of the given list field:
+// "name" for tools and prompts, "uri" for resources, "uriTemplate" for
+// resource templates.
+func ItemKey(field string) string {
+	switch field {
+	case "resources":
+		return "uri"
+	case "resourceTemplates":
+		return "uriTemplate"
+	}
+	return "name"
+}
+
+// ItemName returns the name (or URI, or URI template) of one list item.
+func ItemName(field string, item []byte) string {
+	s, _ := jsonrpc.String(jsonrpc.Member(item, ItemKey(field)))
+	return s
+}
+
+// FilterList returns result with the items of field for which keep returns
+// false removed. Every other member of the result (nextCursor, _meta, and
+// anything a newer revision adds) and every kept item is copied byte for
+// byte. It returns nil when nothing was removed, and ok=false when result
+// has no such array (the caller decides whether that is an error).
+func FilterList(result []byte, field string, keep func(item []byte) bool) (filtered []byte, ok bool) {
+	start, end, found := jsonrpc.MemberSpan(result, field)
+	if !found || result[start] != '[' {
+		return nil, false
+	}
+	arr := result[start:end]
+	var kept [][]byte
+	removed := false
+	if !jsonrpc.Elements(arr, func(item []byte) bool {
+		if keep(item) {
+			kept = append(kept, item)
+		} else {
+			removed = true
+		}
+		return true
+	}) {
+		return nil, false
+	}
+	if !removed {
+		return nil, true
+	}
+	out := make([]byte, 0, len(result))
+	out = append(out, result[:start]...)
+	out = append(out, '[')
+	for i, item := range kept {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, item...)
+	}
+	out = append(out, ']')
+	out = append(out, result[end:]...)
+	return out, true
+}

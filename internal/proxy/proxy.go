@@ -1,0 +1,100 @@
+// Package proxy runs ward as a stdio proxy: it starts the MCP server as a
+// child process, relays the host's stdio session to it through the
+// inspection chain, and shuts the server down the way MCP's stdio transport
+// prescribes.
+package proxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/ward-mcp/ward/internal/enforce"
+	"github.com/ward-mcp/ward/internal/relay"
+	"github.com/ward-mcp/ward/internal/transport"
+)
+
+// Config is everything `ward proxy` needs. The zero value of each field is
+// the safe default.
+type Config struct {
+	// Command is the server's argv, kept as given.
+	Command []string
+	// Env is the server's environment; nil means ward's own.
+	Env []string
+
+	Mode  relay.Mode
+	Names enforce.NameLists
+	// Middleware run after the name lists, in order.
+	Middleware []relay.Middleware
+
+	MaxMessageBytes int
+	MaxPending      int
+	RequestTimeout  time.Duration
+	ShutdownGrace   time.Duration
+
+	// Sink receives every decision.
+	Sink relay.Sink
+
+	// Host's streams: stdin and stdout of ward.
+	In  io.Reader
+	Out io.Writer
+	// ServerStderr receives the server's stderr (ward's stderr if nil).
+	ServerStderr io.Writer
+}
+
+// ErrServerFailed is returned when the server could not be started or ended
+// the session by exiting.
+var ErrServerFailed = errors.New("server failed")
+
+// Middleware returns the inspection chain of cfg in its fixed order:
+// name lists first, then cfg.Middleware.
+func (cfg *Config) chain() relay.Handler {
+	mws := []relay.Middleware{cfg.Names.Middleware()}
+	mws = append(mws, cfg.Middleware...)
+	return relay.Chain(mws...)
+}
+
+// Run proxies one session. It returns nil when the host ended the session,
+// and an error wrapping ErrServerFailed when the server could not start or
+// exited first.
+func Run(ctx context.Context, cfg *Config) error {
+	if err := cfg.Names.Validate(); err != nil {
+		return err
+	}
+	proc, err := transport.StartCommand(cfg.Command, &transport.CommandOptions{
+		Env:             cfg.Env,
+		Stderr:          cfg.ServerStderr,
+		MaxMessageBytes: cfg.MaxMessageBytes,
+		Grace:           cfg.ShutdownGrace,
+	})
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrServerFailed, err)
+	}
+	host := transport.NewStdio(cfg.In, cfg.Out, cfg.MaxMessageBytes)
+	r := relay.New(host, proc, &relay.Options{
+		Handler:        cfg.chain(),
+		Mode:           cfg.Mode,
+		MaxPending:     cfg.MaxPending,
+		RequestTimeout: cfg.RequestTimeout,
+		Sink:           cfg.Sink,
+	})
+	runErr := r.Run(ctx)
+	// The relay has closed the server's stdin (or the server is gone); wait
+	// for it to exit, escalating to SIGTERM and SIGKILL.
+	exitErr := proc.Wait()
+	_ = proc.Close()
+	_ = host.Close()
+	if errors.Is(runErr, relay.ErrServerExited) {
+		if exitErr != nil {
+			return fmt.Errorf("%w: the server exited during the session (%v)", ErrServerFailed, exitErr)
+		}
+		return fmt.Errorf("%w: the server closed its output during the session", ErrServerFailed)
+	}
+	return runErr
+}
+
+// DefaultStderr is where the server's stderr goes when not configured.
+var DefaultStderr io.Writer = os.Stderr

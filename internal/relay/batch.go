@@ -1,0 +1,79 @@
+package relay
+
+import (
+	"context"
+
+	"github.com/ward-mcp/ward/internal/jsonrpc"
+	"github.com/ward-mcp/ward/internal/transport"
+)
+
+// batch collects the answers to a JSON-RPC batch so that its sender gets
+// them back as one array, as JSON-RPC 2.0 requires. Its elements are
+// inspected one by one and forwarded as single messages: MCP revisions from
+// 2025-06-18 on have no batches, so a server is never sent one.
+type batch struct {
+	dst      transport.Conn // the side that sent the batch
+	awaiting int            // forwarded requests not answered yet
+	open     bool           // elements are still being dispatched
+	parts    [][]byte
+}
+
+// handleBatch splits a batch travelling in dir and routes its elements.
+func (r *Relay) handleBatch(ctx context.Context, dir Direction, raw []byte) {
+	elems, err := jsonrpc.SplitBatch(raw)
+	if err != nil {
+		r.reject(dir, err, nil)
+		return
+	}
+	b := &batch{dst: r.src(dir), open: true}
+	var m jsonrpc.Message
+	for _, e := range elems {
+		if err := m.Decode(e); err != nil {
+			r.reject(dir, err, b)
+			continue
+		}
+		r.route(ctx, dir, &m, b)
+	}
+	r.mu.Lock()
+	b.open = false
+	done := b.awaiting == 0
+	r.mu.Unlock()
+	if done {
+		r.sendBatch(b)
+	}
+}
+
+// batchAdd adds an answer to b; answered says it settles a forwarded request.
+// The batch is sent when nothing more is awaited.
+func (r *Relay) batchAdd(b *batch, msg []byte, answered bool) {
+	r.mu.Lock()
+	b.parts = append(b.parts, msg)
+	if answered {
+		b.awaiting--
+	}
+	done := !b.open && b.awaiting == 0
+	r.mu.Unlock()
+	if done {
+		r.sendBatch(b)
+	}
+}
+
+func (r *Relay) sendBatch(b *batch) {
+	if len(b.parts) == 0 {
+		return // only notifications and responses: nothing to answer
+	}
+	size := 2
+	for _, p := range b.parts {
+		size += len(p) + 1
+	}
+	out := make([]byte, 0, size)
+	out = append(out, '[')
+	for i, p := range b.parts {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, p...)
+	}
+	out = append(out, ']')
+	_ = writeFlush(b.dst, out)
+}

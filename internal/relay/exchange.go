@@ -1,0 +1,190 @@
+package relay
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ward-mcp/ward/internal/jsonrpc"
+)
+
+// Mode says what the relay does with a denial.
+type Mode uint8
+
+// The modes.
+const (
+	// Enforce hides what is denied from lists and refuses denied calls.
+	Enforce Mode = iota
+	// FilterOnly hides denied items from lists but forwards calls that would
+	// be refused, logging them as "would-deny". It suits a host whose users
+	// should not see a tool while the owner checks what still calls it.
+	FilterOnly
+	// AuditOnly changes nothing: every denial and every hidden item is
+	// logged as "would-deny" / "would-hide" and the message passes as sent.
+	AuditOnly
+)
+
+func (m Mode) String() string {
+	switch m {
+	case Enforce:
+		return "enforce"
+	case FilterOnly:
+		return "filter-only"
+	case AuditOnly:
+		return "audit-only"
+	}
+	return "unknown"
+}
+
+// ParseMode parses "enforce", "filter-only" or "audit-only".
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case "enforce":
+		return Enforce, nil
+	case "filter-only":
+		return FilterOnly, nil
+	case "audit-only":
+		return AuditOnly, nil
+	}
+	return 0, fmt.Errorf("unknown mode %q (want enforce, filter-only or audit-only)", s)
+}
+
+// SessionInfo is what the relay learned about the session from the
+// initialize handshake. It is read-only for middleware.
+type SessionInfo struct {
+	ID              string
+	ClientName      string
+	ClientVersion   string
+	ServerName      string
+	ServerVersion   string
+	ProtocolVersion string
+}
+
+// Exchange is one message on its way through the relay, with what the relay
+// knows about it. Middleware read it and may rewrite its params or result.
+type Exchange struct {
+	// Dir is the direction of travel.
+	Dir Direction
+	// Msg is the parsed message. Its slices alias the read buffer: valid only
+	// during the call.
+	Msg *jsonrpc.Message
+	// Method is the method of a request or notification, or, for a response,
+	// the method of the request it answers.
+	Method string
+	// Session is the session's state as of this message.
+	Session *SessionInfo
+
+	name     string
+	nameDone bool
+	edit     jsonrpc.Edit
+	findings []Finding
+	// started is when the request a response answers was forwarded.
+	started time.Time
+}
+
+// IsRequest reports whether the message is a request.
+func (ex *Exchange) IsRequest() bool { return ex.Msg.Kind == jsonrpc.KindRequest }
+
+// IsResponse reports whether the message answers a request.
+func (ex *Exchange) IsResponse() bool { return ex.Msg.IsResponse() }
+
+// Name returns what the request names: the tool of tools/call, the prompt of
+// prompts/get, the URI of resources/read and resources/(un)subscribe. For a
+// response it is the name of the request answered. Empty otherwise.
+func (ex *Exchange) Name() string {
+	if !ex.nameDone {
+		ex.nameDone = true
+		if ex.Msg.Kind == jsonrpc.KindRequest {
+			ex.name = RequestName(ex.Method, ex.Msg.Params())
+		}
+	}
+	return ex.name
+}
+
+// RequestName extracts the name a request of method targets from its params.
+func RequestName(method string, params []byte) string {
+	var key string
+	switch method {
+	case "tools/call", "prompts/get":
+		key = "name"
+	case "resources/read", "resources/subscribe", "resources/unsubscribe":
+		key = "uri"
+	default:
+		return ""
+	}
+	s, _ := jsonrpc.String(jsonrpc.Member(params, key))
+	return s
+}
+
+// ItemKind returns the kind of item a method is about ("tool", "prompt",
+// "resource", "resourceTemplate") or "".
+func ItemKind(method string) string {
+	switch {
+	case strings.HasPrefix(method, "tools/"):
+		return "tool"
+	case strings.HasPrefix(method, "prompts/"):
+		return "prompt"
+	case method == "resources/templates/list":
+		return "resourceTemplate"
+	case strings.HasPrefix(method, "resources/"):
+		return "resource"
+	}
+	return ""
+}
+
+// Params returns the params as they will be forwarded (after rewrites).
+func (ex *Exchange) Params() []byte {
+	if ex.edit.Params != nil {
+		return ex.edit.Params
+	}
+	return ex.Msg.Params()
+}
+
+// Result returns the result as it will be forwarded (after rewrites).
+func (ex *Exchange) Result() []byte {
+	if ex.edit.Result != nil {
+		return ex.edit.Result
+	}
+	return ex.Msg.Result()
+}
+
+// SetParams replaces the params of a request or notification.
+func (ex *Exchange) SetParams(p []byte) { ex.edit.Params = p }
+
+// SetResult replaces the result of a response.
+func (ex *Exchange) SetResult(r []byte) { ex.edit.Result = r }
+
+// Rewritten reports whether a middleware changed the message.
+func (ex *Exchange) Rewritten() bool { return ex.edit.Params != nil || ex.edit.Result != nil }
+
+// Note records a finding about part of the message, such as a hidden tool.
+func (ex *Exchange) Note(f Finding) { ex.findings = append(ex.findings, f) }
+
+// Findings returns what the middleware noted so far.
+func (ex *Exchange) Findings() []Finding { return ex.findings }
+
+// Event is one decision of the relay, for the decision log and the audit
+// trail. A Sink must not keep the pointer.
+type Event struct {
+	Time    time.Time
+	Session string
+	Dir     Direction
+	Method  string
+	Kind    string // "tool", "prompt", "resource", …
+	Name    string
+	// Decision is one of: allow, deny, would-deny, hide, would-hide, drop,
+	// error, timeout.
+	Decision string
+	Rule     string
+	Reason   string
+	Mode     Mode
+	// Latency is the time from forwarding a request to its answer, for
+	// decisions about responses.
+	Latency time.Duration
+}
+
+// Sink receives the relay's decisions. Record is called from the relay's
+// goroutines and must be quick and safe for concurrent use.
+type Sink interface {
+	Record(e *Event)
+}

@@ -1,0 +1,767 @@
+package relay
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ward-mcp/ward/internal/jsonrpc"
+	"github.com/ward-mcp/ward/internal/transport"
+)
+
+// Defaults for Options.
+const (
+	DefaultMaxPending     = 1024
+	DefaultRequestTimeout = 5 * time.Minute
+)
+
+// ErrServerExited is returned by Run when the server's stream ended while the
+// host was still connected.
+var ErrServerExited = errors.New("server closed its output")
+
+// Options configures a Relay. The zero value is usable: enforce mode, the
+// default limits, crypto/rand ids, no inspection, no log.
+type Options struct {
+	// Handler is the inspection chain (see Chain). nil allows everything.
+	Handler Handler
+	// Mode says what happens to denials.
+	Mode Mode
+	// MaxPending bounds each pending table (host requests awaiting the
+	// server, server requests awaiting the host).
+	MaxPending int
+	// RequestTimeout is the deadline of a request; a progress notification
+	// for the request starts it again.
+	RequestTimeout time.Duration
+	// Sink receives every decision; nil discards them.
+	Sink Sink
+	// Rand is the source of request ids; crypto/rand.Reader if nil.
+	Rand io.Reader
+	// SessionID names the session in the log; random if empty.
+	SessionID string
+	// Now returns the time; time.Now if nil.
+	Now func() time.Time
+}
+
+// Relay routes one session between a host and a server.
+type Relay struct {
+	host, server transport.Conn
+	h            Handler
+	mode         Mode
+	maxPending   int
+	timeout      time.Duration
+	sink         Sink
+	now          func() time.Time
+	ids          *idGen
+
+	sessionID string
+	sess      atomic.Pointer[SessionInfo] // replaced, never changed in place
+
+	mu sync.Mutex
+	// tables[dir] holds the requests travelling in dir that await an
+	// answer, by ward id; byPeer[dir] indexes them by the sender's id and
+	// tokens[dir] by progress token.
+	tables [3]map[string]*pending
+	byPeer [3]map[string]*pending
+	tokens [3]map[string]*pending
+	gone   [3]error // gone[dir]: the receiving side of dir has gone away
+}
+
+// pending is a request that awaits an answer.
+type pending struct {
+	dir       Direction // the direction the request travelled
+	key       string    // ward id, without quotes
+	wardID    []byte    // ward id as JSON
+	peerID    []byte    // the sender's id, raw
+	method    string
+	name      string
+	token     string // progress token, raw JSON
+	started   time.Time
+	timer     *time.Timer
+	cancelled bool
+	batch     *batch
+	internal  chan []byte // for ward's own requests
+}
+
+// New returns a Relay between host and server.
+func New(host, server transport.Conn, opts *Options) *Relay {
+	if opts == nil {
+		opts = &Options{}
+	}
+	r := &Relay{
+		host:       host,
+		server:     server,
+		h:          opts.Handler,
+		mode:       opts.Mode,
+		maxPending: opts.MaxPending,
+		timeout:    opts.RequestTimeout,
+		sink:       opts.Sink,
+		now:        opts.Now,
+	}
+	if r.h == nil {
+		r.h = Chain()
+	}
+	r.h = Recover(r.h)
+	if r.maxPending <= 0 {
+		r.maxPending = DefaultMaxPending
+	}
+	if r.timeout <= 0 {
+		r.timeout = DefaultRequestTimeout
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	src := opts.Rand
+	if src == nil {
+		src = rand.Reader
+	}
+	r.ids = &idGen{src: src}
+	r.sessionID = opts.SessionID
+	if r.sessionID == "" {
+		if key, _, err := r.ids.next(); err == nil {
+			r.sessionID = key[:12]
+		}
+	}
+	r.sess.Store(&SessionInfo{ID: r.sessionID})
+	for _, d := range []Direction{ToServer, ToHost} {
+		r.tables[d] = make(map[string]*pending)
+		r.byPeer[d] = make(map[string]*pending)
+		r.tokens[d] = make(map[string]*pending)
+	}
+	return r
+}
+
+// Session returns what the relay knows about the session so far. The value
+// is never modified: learning more replaces it.
+func (r *Relay) Session() *SessionInfo { return r.sess.Load() }
+
+// updateSession applies f to a copy of the session info and publishes it.
+func (r *Relay) updateSession(f func(*SessionInfo)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := *r.sess.Load()
+	f(&s)
+	r.sess.Store(&s)
+}
+
+// Run relays until both sides are done and returns nil when the host ended
+// the session, ErrServerExited (wrapped) when the server went first, or the
+// read error that stopped it. When the host closes its stream, the server's
+// input is closed (the MCP stdio shutdown) and its remaining answers are
+// still delivered; when the server's stream ends, every request the host is
+// still waiting for is answered with an error. Cancelling ctx ends the
+// session as if the host had closed it.
+func (r *Relay) Run(ctx context.Context) error {
+	hostDone := make(chan error, 1)
+	serverDone := make(chan error, 1)
+	go func() { hostDone <- r.readLoop(ctx, ToServer) }()
+	go func() { serverDone <- r.readLoop(ctx, ToHost) }()
+
+	var hostErr, serverErr error
+	hostOpen, serverOpen := true, true
+	serverFirst := false
+	ctxDone := ctx.Done()
+	for hostOpen || serverOpen {
+		select {
+		case hostErr = <-hostDone:
+			hostOpen = false
+			r.hostGone(hostErr)
+		case serverErr = <-serverDone:
+			serverOpen = false
+			serverFirst = hostOpen && ctxDone != nil
+			r.serverGone(serverErr)
+			if hostOpen {
+				// Nothing more can be answered: stop reading the host.
+				_ = r.host.Close()
+			}
+		case <-ctxDone:
+			ctxDone = nil
+			if hostOpen {
+				r.hostGone(ctx.Err())
+			}
+		}
+	}
+	_ = r.host.Flush()
+	switch {
+	case serverFirst && serverErr != nil && !isEOF(serverErr):
+		return fmt.Errorf("%w: %v", ErrServerExited, serverErr)
+	case serverFirst:
+		return ErrServerExited
+	case hostErr != nil && !isEOF(hostErr) && !errors.Is(hostErr, transport.ErrClosed):
+		return fmt.Errorf("read from host: %w", hostErr)
+	}
+	return nil
+}
+
+func isEOF(err error) bool { return errors.Is(err, io.EOF) }
+
+// readLoop reads the side that sends messages travelling in dir.
+func (r *Relay) readLoop(ctx context.Context, dir Direction) error {
+	src := r.src(dir)
+	var m jsonrpc.Message
+	for {
+		raw, err := src.Read()
+		if err != nil {
+			var tl *jsonrpc.TooLargeError
+			if errors.As(err, &tl) {
+				r.tooLarge(dir, tl)
+				r.flushIfIdle(src)
+				continue
+			}
+			r.flushAll()
+			return err
+		}
+		if jsonrpc.IsBatch(raw) {
+			r.handleBatch(ctx, dir, raw)
+		} else if err := m.Decode(raw); err != nil {
+			r.reject(dir, err, nil)
+		} else {
+			r.route(ctx, dir, &m, nil)
+		}
+		r.flushIfIdle(src)
+	}
+}
+
+// flushIfIdle sends what was written once the input has no more buffered
+// messages: a burst costs one write per side, not one per message.
+func (r *Relay) flushIfIdle(src transport.Conn) {
+	if src.Buffered() == 0 {
+		r.flushAll()
+	}
+}
+
+func (r *Relay) flushAll() {
+	_ = r.server.Flush()
+	_ = r.host.Flush()
+}
+
+// src returns the side that sends messages travelling in dir, dst the side
+// that receives them.
+func (r *Relay) src(dir Direction) transport.Conn {
+	if dir == ToServer {
+		return r.host
+	}
+	return r.server
+}
+
+func (r *Relay) dst(dir Direction) transport.Conn {
+	if dir == ToServer {
+		return r.server
+	}
+	return r.host
+}
+
+func reverse(dir Direction) Direction {
+	if dir == ToServer {
+		return ToHost
+	}
+	return ToServer
+}
+
+func (r *Relay) route(ctx context.Context, dir Direction, m *jsonrpc.Message, b *batch) {
+	switch m.Kind {
+	case jsonrpc.KindRequest:
+		r.request(ctx, dir, m, b)
+	case jsonrpc.KindNotification:
+		r.notification(ctx, dir, m)
+	default:
+		r.response(ctx, dir, m)
+	}
+}
+
+// reject answers a message that could not be decoded.
+func (r *Relay) reject(dir Direction, err error, b *batch) {
+	de := jsonrpc.AsDecodeError(err)
+	rule := "protocol.invalid-request"
+	if de.Code == jsonrpc.CodeParseError {
+		rule = "protocol.parse-error"
+	}
+	reason := "ward: " + de.Error()
+	r.record(&Event{Dir: dir, Decision: "deny", Rule: rule, Reason: reason})
+	r.reply(dir, b, jsonrpc.AppendError(nil, de.ID, de.Code, reason, nil))
+}
+
+// reply sends a message ward originates back to the side that sent a
+// message travelling in dir, or adds it to the batch being answered.
+func (r *Relay) reply(dir Direction, b *batch, msg []byte) {
+	if b != nil {
+		r.batchAdd(b, msg, false)
+		return
+	}
+	_ = r.src(dir).Write(msg)
+}
+
+// inspect runs the chain and applies the mode. It returns the effective
+// verdict and logs the findings.
+func (r *Relay) inspect(ctx context.Context, ex *Exchange) Verdict {
+	v := r.h(ctx, ex)
+	for _, f := range ex.findings {
+		d := f.Decision
+		if r.mode == AuditOnly && (d == "hide" || d == "deny" || d == "redact") {
+			d = "would-" + d
+		}
+		r.record(&Event{Dir: ex.Dir, Method: ex.Method, Kind: f.Kind, Name: f.Name, Decision: d, Rule: f.Rule, Reason: f.Reason})
+	}
+	if r.mode == AuditOnly {
+		ex.edit = jsonrpc.Edit{}
+	}
+	if v.Action == Deny {
+		if v.Code == 0 {
+			v.Code = jsonrpc.CodeDenied
+		}
+		if r.mode == AuditOnly || (r.mode == FilterOnly && ex.Dir == ToServer && ex.IsRequest()) {
+			r.recordVerdict(ex, "would-deny", v)
+			return Allowed
+		}
+	}
+	return v
+}
+
+func (r *Relay) recordVerdict(ex *Exchange, decision string, v Verdict) {
+	e := &Event{Dir: ex.Dir, Method: ex.Method, Kind: ItemKind(ex.Method), Name: ex.Name(), Decision: decision, Rule: v.Rule, Reason: v.Reason}
+	if !ex.started.IsZero() {
+		e.Latency = r.now().Sub(ex.started)
+	}
+	r.record(e)
+}
+
+func (r *Relay) record(e *Event) {
+	if r.sink == nil {
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = r.now()
+	}
+	e.Session = r.sessionID
+	e.Mode = r.mode
+	r.sink.Record(e)
+}
+
+// request handles a request travelling in dir.
+func (r *Relay) request(ctx context.Context, dir Direction, m *jsonrpc.Message, b *batch) {
+	ex := &Exchange{Dir: dir, Msg: m, Method: m.Method, Session: r.sess.Load()}
+	if dir == ToServer && m.Method == "initialize" {
+		r.learnClient(m.Params())
+	}
+	v := r.inspect(ctx, ex)
+	if v.Action == Deny {
+		r.recordVerdict(ex, "deny", v)
+		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), v.Code, v.Reason, nil))
+		return
+	}
+	p, code, why := r.register(dir, m, ex, b)
+	if p == nil {
+		v := Verdict{Action: Deny, Rule: "ward.unavailable", Reason: why, Code: code}
+		r.recordVerdict(ex, "deny", v)
+		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), code, why, nil))
+		return
+	}
+	r.recordVerdict(ex, "allow", Allowed)
+	edit := ex.edit
+	edit.ID = p.wardID
+	var err error
+	if edit.Params == nil {
+		before, id, after := m.Pieces(p.wardID)
+		err = r.dst(dir).Write(before, id, after)
+	} else {
+		err = r.dst(dir).Write(m.Append(nil, edit))
+	}
+	if err != nil {
+		// The receiver is gone; its reader loop will notice and answer.
+		r.failOne(p, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: could not forward %s: %v", m.Method, err))
+	}
+}
+
+// register records a request in the pending table of dir and gives it a
+// ward id. On failure it returns nil with the error to answer.
+func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *batch) (*pending, int, string) {
+	peerID := string(m.ID())
+	token := ""
+	if params := m.Params(); params != nil {
+		if meta := jsonrpc.Member(params, "_meta"); meta != nil {
+			token = string(jsonrpc.Member(meta, "progressToken"))
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.gone[dir]; err != nil {
+		return nil, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: %s is gone: %v", r.peerName(dir), err)
+	}
+	if _, dup := r.byPeer[dir][peerID]; dup {
+		return nil, jsonrpc.CodeInvalidRequest, fmt.Sprintf("ward: request id %s is already in flight", peerID)
+	}
+	if len(r.tables[dir]) >= r.maxPending {
+		return nil, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: too many requests in flight (limit %d, --max-pending)", r.maxPending)
+	}
+	if token != "" {
+		if _, dup := r.tokens[dir][token]; dup {
+			return nil, jsonrpc.CodeInvalidRequest, fmt.Sprintf("ward: progress token %s is already in use", token)
+		}
+	}
+	key, wardID, err := r.ids.next()
+	for err == nil && r.tables[dir][key] != nil {
+		key, wardID, err = r.ids.next()
+	}
+	if err != nil {
+		return nil, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: cannot generate a request id: %v", err)
+	}
+	p := &pending{
+		dir: dir, key: key, wardID: wardID, peerID: []byte(peerID),
+		method: m.Method, name: ex.Name(), token: token, started: r.now(), batch: b,
+	}
+	r.tables[dir][key] = p
+	r.byPeer[dir][peerID] = p
+	if token != "" {
+		r.tokens[dir][token] = p
+	}
+	if b != nil {
+		b.awaiting++
+	}
+	p.timer = time.AfterFunc(r.timeout, func() { r.expire(p) })
+	return p, 0, ""
+}
+
+func (r *Relay) peerName(dir Direction) string {
+	if dir == ToServer {
+		return "the server"
+	}
+	return "the host"
+}
+
+// take removes p from its tables if it is still there and reports whether
+// the caller owns its answer. r.mu must be held.
+func (r *Relay) take(p *pending) bool {
+	if r.tables[p.dir][p.key] != p {
+		return false
+	}
+	delete(r.tables[p.dir], p.key)
+	delete(r.byPeer[p.dir], string(p.peerID))
+	if p.token != "" {
+		delete(r.tokens[p.dir], p.token)
+	}
+	p.timer.Stop()
+	return true
+}
+
+// failOne answers p's sender with an error, if p is still pending.
+func (r *Relay) failOne(p *pending, code int, reason string) {
+	r.mu.Lock()
+	owned := r.take(p)
+	r.mu.Unlock()
+	if owned {
+		r.answerWithError(p, code, reason, "error", "ward.unavailable")
+	}
+}
+
+// answerWithError sends the error response for p to its sender (or its
+// batch, or ward's own waiter) and logs it.
+func (r *Relay) answerWithError(p *pending, code int, reason, decision, rule string) {
+	if p.internal != nil {
+		close(p.internal)
+		return
+	}
+	if p.cancelled {
+		return
+	}
+	r.record(&Event{Dir: reverse(p.dir), Method: p.method, Kind: ItemKind(p.method), Name: p.name,
+		Decision: decision, Rule: rule, Reason: reason, Latency: r.now().Sub(p.started)})
+	msg := jsonrpc.AppendError(nil, p.peerID, code, reason, nil)
+	if p.batch != nil {
+		r.batchAdd(p.batch, msg, true)
+		return
+	}
+	_ = writeFlush(r.src(p.dir), msg)
+}
+
+// expire handles a request whose deadline passed: its sender gets a timeout
+// error and the receiver a cancellation.
+func (r *Relay) expire(p *pending) {
+	r.mu.Lock()
+	owned := r.take(p)
+	r.mu.Unlock()
+	if !owned {
+		return
+	}
+	reason := fmt.Sprintf("ward: %s did not answer %s within %s", r.peerName(p.dir), p.method, r.timeout)
+	r.answerWithError(p, jsonrpc.CodeTimeout, reason, "timeout", "ward.timeout")
+	params := append([]byte(`{"requestId":`), p.wardID...)
+	params = append(params, `,"reason":"ward: request timed out"}`...)
+	_ = writeFlush(r.dst(p.dir), jsonrpc.AppendRequest(nil, nil, "notifications/cancelled", params))
+}
+
+// response handles a response travelling in dir: it answers a request that
+// travelled the other way.
+func (r *Relay) response(ctx context.Context, dir Direction, m *jsonrpc.Message) {
+	reqDir := reverse(dir)
+	key, ok := idKey(m.ID())
+	var p *pending
+	r.mu.Lock()
+	if ok {
+		if p = r.tables[reqDir][key]; p != nil {
+			r.take(p)
+		}
+	}
+	r.mu.Unlock()
+	if p == nil {
+		r.record(&Event{Dir: dir, Decision: "drop", Rule: "protocol.unknown-response",
+			Reason: fmt.Sprintf("ward: dropped a response to id %s, which matches no pending request (unknown, or already answered)", m.ID())})
+		return
+	}
+	if p.internal != nil {
+		p.internal <- append([]byte(nil), m.Raw...)
+		return
+	}
+	if p.cancelled {
+		r.record(&Event{Dir: dir, Method: p.method, Name: p.name, Decision: "drop", Rule: "protocol.cancelled",
+			Reason: "ward: dropped the response to a cancelled request"})
+		return
+	}
+	if dir == ToHost && p.method == "initialize" && m.Kind == jsonrpc.KindResponse {
+		r.learnServer(m.Result())
+	}
+	ex := &Exchange{Dir: dir, Msg: m, Method: p.method, Session: r.sess.Load(), name: p.name, nameDone: true, started: p.started}
+	v := r.inspect(ctx, ex)
+	if v.Action == Deny {
+		r.recordVerdict(ex, "deny", v)
+		msg := jsonrpc.AppendError(nil, p.peerID, v.Code, v.Reason, nil)
+		if p.batch != nil {
+			r.batchAdd(p.batch, msg, true)
+		} else {
+			_ = r.dst(dir).Write(msg)
+		}
+		return
+	}
+	if p.batch != nil {
+		r.batchAdd(p.batch, m.Append(nil, jsonrpc.Edit{ID: p.peerID, Result: ex.edit.Result}), true)
+		return
+	}
+	if ex.edit.Result != nil {
+		_ = r.dst(dir).Write(m.Append(nil, jsonrpc.Edit{ID: p.peerID, Result: ex.edit.Result}))
+		return
+	}
+	before, id, after := m.Pieces(p.peerID)
+	_ = r.dst(dir).Write(before, id, after)
+}
+
+// idKey returns the lookup key of a ward id: the string's contents. Ids that
+// are not strings cannot be ward's.
+func idKey(id []byte) (string, bool) {
+	if len(id) < 2 || id[0] != '"' {
+		return "", false
+	}
+	return jsonrpc.String(id)
+}
+
+// notification handles a notification travelling in dir.
+func (r *Relay) notification(ctx context.Context, dir Direction, m *jsonrpc.Message) {
+	switch m.Method {
+	case "notifications/cancelled":
+		r.cancelled(dir, m)
+		return
+	case "notifications/progress":
+		if !r.progress(dir, m) {
+			return
+		}
+	}
+	ex := &Exchange{Dir: dir, Msg: m, Method: m.Method, Session: r.sess.Load()}
+	v := r.inspect(ctx, ex)
+	if v.Action == Deny {
+		r.recordVerdict(ex, "drop", v)
+		return
+	}
+	if ex.edit.Params != nil {
+		_ = r.dst(dir).Write(m.Append(nil, ex.edit))
+		return
+	}
+	_ = r.dst(dir).Write(m.Raw)
+}
+
+// cancelled translates the id in a cancellation and forwards it. MCP:
+// "The sender of the cancellation notification SHOULD ignore any response
+// to the request that arrives afterward", so a late response is dropped.
+func (r *Relay) cancelled(dir Direction, m *jsonrpc.Message) {
+	params := m.Params()
+	start, end, _ := jsonrpc.MemberSpan(params, "requestId")
+	reqID := params[start:end]
+	r.mu.Lock()
+	p := r.byPeer[dir][string(reqID)]
+	if p != nil {
+		p.cancelled = true
+	}
+	r.mu.Unlock()
+	if p == nil {
+		r.record(&Event{Dir: dir, Method: m.Method, Decision: "drop", Rule: "protocol.unknown-cancel",
+			Reason: fmt.Sprintf("ward: dropped a cancellation of id %s, which matches no pending request", reqID)})
+		return
+	}
+	newParams := make([]byte, 0, len(params)+len(p.wardID))
+	newParams = append(append(append(newParams, params[:start]...), p.wardID...), params[end:]...)
+	_ = r.dst(dir).Write(m.Append(nil, jsonrpc.Edit{Params: newParams}))
+}
+
+// progress checks that a progress notification refers to a request in
+// flight from the side it goes to, and restarts that request's deadline.
+// MCP: "Progress notifications MUST only reference tokens that were provided
+// in an active request."
+func (r *Relay) progress(dir Direction, m *jsonrpc.Message) bool {
+	token := string(jsonrpc.Member(m.Params(), "progressToken"))
+	r.mu.Lock()
+	p := r.tokens[reverse(dir)][token]
+	if p != nil {
+		p.timer.Reset(r.timeout)
+	}
+	r.mu.Unlock()
+	if p == nil {
+		r.record(&Event{Dir: dir, Method: m.Method, Decision: "drop", Rule: "protocol.unknown-progress",
+			Reason: fmt.Sprintf("ward: dropped progress for token %s, which belongs to no request in flight", token)})
+		return false
+	}
+	return true
+}
+
+// tooLarge answers an oversize message.
+func (r *Relay) tooLarge(dir Direction, tl *jsonrpc.TooLargeError) {
+	id := jsonrpc.RecoverID(tl.Prefix)
+	reason := fmt.Sprintf("ward: message of %d bytes exceeds the limit of %d bytes (--max-message-bytes)", tl.Size, tl.Limit)
+	r.record(&Event{Dir: dir, Decision: "deny", Rule: "protocol.too-large", Reason: reason})
+	if dir == ToServer {
+		_ = r.host.Write(jsonrpc.AppendError(nil, id, jsonrpc.CodeTooLarge, reason, nil))
+		return
+	}
+	// From the server: if it was the answer to a host request, answer the
+	// host with the error instead.
+	key, ok := idKey(id)
+	if !ok {
+		return
+	}
+	r.mu.Lock()
+	p := r.tables[ToServer][key]
+	owned := p != nil && r.take(p)
+	r.mu.Unlock()
+	if owned {
+		r.answerWithError(p, jsonrpc.CodeTooLarge, reason, "error", "protocol.too-large")
+	}
+}
+
+// hostGone ends the session from the host's side: server requests still
+// waiting for the host are answered with errors, then the server's input is
+// closed and its remaining answers are still relayed.
+func (r *Relay) hostGone(err error) {
+	if err == nil {
+		err = io.EOF
+	}
+	r.failAll(ToHost, err, "ward: the host closed the session before answering")
+	_ = r.server.Flush()
+	_ = r.server.CloseWrite()
+}
+
+// serverGone answers every host request still waiting for the server.
+func (r *Relay) serverGone(err error) {
+	if err == nil {
+		err = io.EOF
+	}
+	r.failAll(ToServer, err, "ward: the server exited before answering")
+	r.failAll(ToHost, err, "ward: the server exited")
+	_ = r.host.Flush()
+}
+
+// failAll marks the receiver of dir as gone and answers every request
+// pending in dir.
+func (r *Relay) failAll(dir Direction, err error, reason string) {
+	r.mu.Lock()
+	if r.gone[dir] == nil {
+		r.gone[dir] = err
+	}
+	var ps []*pending
+	for _, p := range r.tables[dir] {
+		ps = append(ps, p)
+	}
+	for _, p := range ps {
+		r.take(p)
+	}
+	r.mu.Unlock()
+	for _, p := range ps {
+		r.answerWithError(p, jsonrpc.CodeUnavailable, reason, "error", "ward.peer-gone")
+	}
+}
+
+// Call sends a request of ward's own to the server and returns the raw
+// response message. Its id is a ward id that the host never sees.
+func (r *Relay) Call(ctx context.Context, method string, params []byte) ([]byte, error) {
+	ch := make(chan []byte, 1)
+	r.mu.Lock()
+	if err := r.gone[ToServer]; err != nil {
+		r.mu.Unlock()
+		return nil, fmt.Errorf("server is gone: %w", err)
+	}
+	key, wardID, err := r.ids.next()
+	if err != nil {
+		r.mu.Unlock()
+		return nil, fmt.Errorf("generate request id: %w", err)
+	}
+	p := &pending{dir: ToServer, key: key, wardID: wardID, peerID: append([]byte("ward:"), wardID...), method: method, started: r.now(), internal: ch}
+	r.tables[ToServer][key] = p
+	r.byPeer[ToServer][string(p.peerID)] = p
+	p.timer = time.AfterFunc(r.timeout, func() { r.expire(p) })
+	r.mu.Unlock()
+	if err := writeFlush(r.server, jsonrpc.AppendRequest(nil, wardID, method, params)); err != nil {
+		r.failOne(p, jsonrpc.CodeUnavailable, err.Error())
+		return nil, fmt.Errorf("send %s: %w", method, err)
+	}
+	select {
+	case resp, ok := <-ch:
+		if !ok {
+			return nil, fmt.Errorf("%s: no answer from the server", method)
+		}
+		return resp, nil
+	case <-ctx.Done():
+		r.mu.Lock()
+		r.take(p)
+		r.mu.Unlock()
+		return nil, ctx.Err()
+	}
+}
+
+func (r *Relay) learnClient(params []byte) {
+	var p struct {
+		ClientInfo struct {
+			Name    string `json:"name"`
+			Version string `json:"version"`
+		} `json:"clientInfo"`
+	}
+	if json.Unmarshal(params, &p) != nil {
+		return
+	}
+	r.updateSession(func(s *SessionInfo) { s.ClientName, s.ClientVersion = p.ClientInfo.Name, p.ClientInfo.Version })
+}
+
+func (r *Relay) learnServer(result []byte) {
+	var p struct {
+		ProtocolVersion string `json:"protocolVersion"`
+		ServerInfo      struct {
+			Name    string `json:"name"`
+			Version string `json:"version"`
+		} `json:"serverInfo"`
+	}
+	if json.Unmarshal(result, &p) != nil {
+		return
+	}
+	r.updateSession(func(s *SessionInfo) {
+		s.ServerName, s.ServerVersion = p.ServerInfo.Name, p.ServerInfo.Version
+		s.ProtocolVersion = p.ProtocolVersion
+	})
+}
+
+// writeFlush writes one message ward originates and sends it at once: no
+// later flush is certain to follow (a timer fired, a peer went away).
+func writeFlush(c transport.Conn, msg []byte) error {
+	if err := c.Write(msg); err != nil {
+		return err
+	}
+	return c.Flush()
+}

@@ -1,0 +1,73 @@
+package transport
+
+import (
+	"io"
+	"os"
+	"syscall"
+)
+
+// NewStdio returns a Conn over the host's side of the stdio transport. When
+// in and out are *os.File pipes or sockets they are switched to non-blocking
+// mode and reopened through Go's poller, so that Close unblocks a pending
+// Read (a blocking read on a pipe cannot be interrupted). Terminals and
+// regular files are left as they are: changing a terminal's mode would
+// outlive ward.
+func NewStdio(in io.Reader, out io.Writer, maxMessageBytes int) *Stream {
+	if f, ok := in.(*os.File); ok {
+		in = pollable(f)
+	}
+	if f, ok := out.(*os.File); ok {
+		out = pollable(f)
+	}
+	opts := &StreamOptions{MaxMessageBytes: maxMessageBytes}
+	// Closing ward's stdout does not end the session's writes early: it is
+	// closed when the session is over, by Close.
+	opts.CloseWrite = func() error { return nil }
+	s := NewStream(in, out, opts)
+	if c, ok := out.(io.Closer); ok {
+		closeRead := s.closeRead
+		s.closeRead = func() error {
+			err := c.Close()
+			if closeRead != nil {
+				if rerr := closeRead(); err == nil {
+					err = rerr
+				}
+			}
+			return err
+		}
+	}
+	return s
+}
+
+// pollable returns f reopened in non-blocking mode when f is a pipe or a
+// socket, and f itself otherwise.
+func pollable(f *os.File) *os.File {
+	var st syscall.Stat_t
+	// SyscallConn does not change the blocking mode, unlike Fd.
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return f
+	}
+	var fd uintptr
+	var serr error
+	if err := rc.Control(func(d uintptr) {
+		fd = d
+		serr = syscall.Fstat(int(d), &st)
+	}); err != nil || serr != nil {
+		return f
+	}
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFIFO, syscall.S_IFSOCK:
+	default:
+		return f
+	}
+	dup, err := syscall.Dup(int(fd))
+	if err != nil {
+		return f
+	}
+	if err := syscall.SetNonblock(dup, true); err != nil {
+		syscall.Close(dup)
+		return f
+	}
+	return os.NewFile(uintptr(dup), f.Name())
+}
