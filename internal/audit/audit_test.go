@@ -1,0 +1,192 @@
+package audit_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ward-mcp/ward/internal/audit"
+	"github.com/ward-mcp/ward/internal/audit/audittest"
+)
+
+func TestReduceArguments(t *testing.T) {
+	raw := json.RawMessage(`{"token":"ghp_secretsecret","long":"` + strings.Repeat("é", 200) + `","list":[1,2,3,4,5,6],"n":12345678901234567890}`)
+	mask := func(s string) (string, bool) {
+		if strings.HasPrefix(s, "ghp_") {
+			return "[REDACTED:github-token]", true
+		}
+		return s, false
+	}
+	if got := audit.ReduceArguments(raw, audit.ArgumentsNone, nil); got != nil {
+		t.Errorf("none kept %s", got)
+	}
+	if got := audit.ReduceArguments(raw, audit.ArgumentsFull, nil); string(got) != string(raw) {
+		t.Errorf("full changed the arguments: %s", got)
+	}
+	got := audit.ReduceArguments(raw, audit.ArgumentsRedacted, &audit.ReduceOptions{MaxString: 21, MaxItems: 4, Mask: mask})
+	var m map[string]any
+	dec := json.NewDecoder(strings.NewReader(string(got)))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		t.Fatalf("redacted arguments are not JSON: %s", got)
+	}
+	if m["token"] != "[REDACTED:github-token]" {
+		t.Errorf("token = %v", m["token"])
+	}
+	if l := m["long"].(string); l != strings.Repeat("é", 10)+audit.TruncatedMark {
+		t.Errorf("long = %q (cut inside a rune?)", l)
+	}
+	if l := m["list"].([]any); len(l) != 5 || l[4] != "[2 more]" {
+		t.Errorf("list = %v", l)
+	}
+	if m["n"].(json.Number).String() != "12345678901234567890" {
+		t.Errorf("big number changed: %v", m["n"])
+	}
+	if string(audit.ReduceArguments(json.RawMessage(`{"a":`), audit.ArgumentsRedacted, nil)) != `{"_ward":"arguments were not valid JSON"}` {
+		t.Error("invalid JSON not replaced by a note")
+	}
+	deep := strings.Repeat(`{"a":`, 40) + `1` + strings.Repeat(`}`, 40)
+	if got := audit.ReduceArguments(json.RawMessage(deep), audit.ArgumentsRedacted, nil); !strings.Contains(string(got), "too deep") {
+		t.Errorf("deep nesting kept: %s", got)
+	}
+	if _, err := audit.ParseArgumentsMode("secret"); err == nil {
+		t.Error("unknown arguments mode accepted")
+	}
+	if m, _ := audit.ParseArgumentsMode(""); m != audit.ArgumentsRedacted {
+		t.Errorf("default arguments mode = %s, want redacted", m)
+	}
+}
+
+func TestSealIsDeterministicAndCoversEveryField(t *testing.T) {
+	base := audittest.Sample(1)[0]
+	seal := func(e audit.Event) string {
+		h := audit.EmptyHead()
+		if err := h.Seal(&e); err != nil {
+			t.Fatal(err)
+		}
+		return e.Hash
+	}
+	want := seal(base)
+	// Same content in another time zone and with other whitespace: same hash.
+	same := base
+	same.Time = base.Time.In(time.FixedZone("X", 3600))
+	same.Arguments = json.RawMessage(`{ "path" : "/src/0", "n" : 0 }`)
+	if got := seal(same); got != want {
+		t.Errorf("equivalent event hashed differently")
+	}
+	changes := map[string]func(e *audit.Event){
+		"time":      func(e *audit.Event) { e.Time = e.Time.Add(time.Nanosecond) },
+		"session":   func(e *audit.Event) { e.Session = "x" },
+		"server":    func(e *audit.Event) { e.Server = "x" },
+		"host":      func(e *audit.Event) { e.Host = "x" },
+		"client":    func(e *audit.Event) { e.Client.Version = "x" },
+		"direction": func(e *audit.Event) { e.Direction = audit.ServerToHost },
+		"method":    func(e *audit.Event) { e.Method = "x" },
+		"kind":      func(e *audit.Event) { e.Kind = audit.KindPrompt },
+		"name":      func(e *audit.Event) { e.Name = "x" },
+		"decision":  func(e *audit.Event) { e.Decision = audit.Deny },
+		"mode":      func(e *audit.Event) { e.Mode = audit.ModeAuditOnly },
+		"rules":     func(e *audit.Event) { e.RuleIDs = []string{"x"} },
+		"reasons":   func(e *audit.Event) { e.Reasons = []string{"x"} },
+		"latency":   func(e *audit.Event) { e.Latency++ },
+		"version":   func(e *audit.Event) { e.WardVersion = "x" },
+		"arguments": func(e *audit.Event) { e.Arguments = json.RawMessage(`{"path":"/src/1","n":0}`) },
+	}
+	for name, change := range changes {
+		e := base
+		change(&e)
+		if seal(e) == want {
+			t.Errorf("changing %s does not change the hash", name)
+		}
+	}
+	huge := base
+	huge.Arguments = json.RawMessage(`{"n":1e999}`)
+	h := audit.EmptyHead()
+	if err := h.Seal(&huge); err != nil || string(huge.Arguments) != `"{\"n\":1e999}"` {
+		t.Errorf("uncanonicalisable arguments: %v, %s", err, huge.Arguments)
+	}
+}
+
+// failingStore fails every append while down is set.
+type failingStore struct {
+	audit.Store
+	down atomic.Bool
+}
+
+func (f *failingStore) Append(ctx context.Context, evs []audit.Event) error {
+	if f.down.Load() {
+		return errors.New("disk on fire")
+	}
+	return f.Store.Append(ctx, evs)
+}
+
+type memStore struct {
+	head audit.Head
+	evs  []audit.Event
+}
+
+func (m *memStore) Append(_ context.Context, evs []audit.Event) error {
+	for i := range evs {
+		if err := m.head.Seal(&evs[i]); err != nil {
+			return err
+		}
+	}
+	m.evs = append(m.evs, evs...)
+	return nil
+}
+func (m *memStore) AppendCheckpoint(context.Context, audit.Checkpoint) error { return nil }
+func (m *memStore) Query(context.Context, audit.Filter) iter.Seq2[audit.Event, error] {
+	return func(yield func(audit.Event, error) bool) {}
+}
+func (m *memStore) Checkpoints(context.Context) ([]audit.Checkpoint, error) { return nil, nil }
+func (m *memStore) Stats(context.Context, audit.Filter) (*audit.Stats, error) {
+	return &audit.Stats{}, nil
+}
+func (m *memStore) Close() error { return nil }
+
+func TestWriterReportsUnavailableStore(t *testing.T) {
+	fs := &failingStore{Store: &memStore{head: audit.EmptyHead()}}
+	fs.down.Store(true)
+	var errs atomic.Int32
+	w := audit.NewWriter(fs, &audit.WriterOptions{RetryAfter: 20 * time.Millisecond, OnError: func(error) { errs.Add(1) }})
+	evs := audittest.Sample(3)
+	if err := w.Write(evs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(context.Background()); !errors.Is(err, audit.ErrUnavailable) {
+		t.Fatalf("flush over a failing store = %v", err)
+	}
+	if w.Healthy() || w.Stats().Failed != 1 || errs.Load() != 1 {
+		t.Fatalf("healthy=%v stats=%+v errors=%d", w.Healthy(), w.Stats(), errs.Load())
+	}
+	fs.down.Store(false)
+	time.Sleep(30 * time.Millisecond)
+	w.Write(evs[1])
+	if err := w.Flush(context.Background()); err != nil {
+		t.Fatalf("flush after recovery: %v", err)
+	}
+	if !w.Healthy() || w.Stats().Written != 1 {
+		t.Fatalf("after recovery healthy=%v stats=%+v", w.Healthy(), w.Stats())
+	}
+	if err := w.Close(); err == nil {
+		t.Fatal("close did not report the failed event")
+	}
+}
+
+func TestFlushHonoursContext(t *testing.T) {
+	release := make(chan struct{})
+	w := audit.NewWriter(&memStore{head: audit.EmptyHead()}, &audit.WriterOptions{OnCommit: func([]audit.Event) { <-release }})
+	w.Write(audittest.Sample(1)[0])
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := w.Flush(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("flush = %v, want deadline exceeded", err)
+	}
+	close(release)
+	w.Close()
+}

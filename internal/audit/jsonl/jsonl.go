@@ -1,0 +1,387 @@
+// Package jsonl is the JSON Lines audit store, for SIEMs and log shippers:
+// one event per line, in the schema of docs/audit.md, with checkpoints as
+// lines of their own ({"checkpoint":{...}}).
+//
+// A file store has one writer at a time (it holds an exclusive flock); readers
+// open it with ReadOnly. Append writes a batch with one write call, so an
+// appended event survives kill -9; with Sync it is also fsynced and survives
+// power loss. A line left incomplete by a crash was never acknowledged and is
+// cut when the file is next opened for writing.
+package jsonl
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+
+	"github.com/ward-mcp/ward/internal/audit"
+)
+
+// MaxLine is the longest line a reader accepts.
+const MaxLine = 16 << 20
+
+// Options configures Open.
+type Options struct {
+	// ReadOnly opens the file for reading only, without the writer's lock.
+	ReadOnly bool
+	// Sync fsyncs the file after every append.
+	Sync bool
+}
+
+// ErrWriteOnly is returned when reading a store that writes to a stream.
+var ErrWriteOnly = errors.New("audit stream is write-only")
+
+// Store is an audit.Store in a JSON Lines file or stream.
+type Store struct {
+	mu     sync.Mutex
+	path   string   // "" for a stream
+	f      *os.File // nil for a stream
+	w      io.Writer
+	size   int64
+	head   audit.Head
+	opts   Options
+	closed bool
+}
+
+var _ audit.Store = (*Store)(nil)
+
+// Open opens the JSON Lines file at path, creating it 0600 unless ReadOnly.
+func Open(path string, opts *Options) (*Store, error) {
+	s := &Store{path: path, head: audit.EmptyHead()}
+	if opts != nil {
+		s.opts = *opts
+	}
+	if s.opts.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open audit log: %w", err)
+		}
+		return s, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("open audit log: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open audit log: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open audit log %s: another ward is writing it: %w", path, err)
+	}
+	s.f, s.w = f, f
+	if err := s.recover(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open audit log %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// NewStream returns a write-only store that writes lines to w (for example
+// standard output). Its chain starts afresh; Query and Checkpoints fail.
+func NewStream(w io.Writer) *Store {
+	return &Store{w: w, head: audit.EmptyHead()}
+}
+
+// recover finds the chain head and cuts an incomplete last line.
+func (s *Store) recover() error {
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	r := bufio.NewReaderSize(s.f, 64<<10)
+	var off int64
+	for {
+		line, err := r.ReadBytes('\n')
+		if len(line) > 0 && line[len(line)-1] == '\n' {
+			off += int64(len(line))
+			if e, ok := parseEvent(line[:len(line)-1]); ok {
+				s.head = audit.Head{Seq: e.Seq, Hash: e.Hash}
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := s.f.Truncate(off); err != nil {
+		return err
+	}
+	if _, err := s.f.Seek(off, io.SeekStart); err != nil {
+		return err
+	}
+	s.size = off
+	return nil
+}
+
+func parseEvent(line []byte) (audit.Event, bool) {
+	if isCheckpoint(line) {
+		return audit.Event{}, false
+	}
+	e, err := decodeEvent(line)
+	return e, err == nil
+}
+
+var checkpointPrefix = []byte(`{"checkpoint":`)
+
+func isCheckpoint(line []byte) bool { return bytes.HasPrefix(line, checkpointPrefix) }
+
+// decodeEvent decodes a line strictly: unknown fields are refused, and the
+// line must be exactly the encoding ward writes, so that no edit (not even a
+// key's case, which encoding/json ignores) goes unnoticed.
+func decodeEvent(line []byte) (audit.Event, error) {
+	var e audit.Event
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return e, err
+	}
+	if dec.More() {
+		return e, errors.New("trailing data after the event")
+	}
+	if e.Schema != audit.SchemaVersion {
+		return e, fmt.Errorf("unknown schema version %d", e.Schema)
+	}
+	again, err := json.Marshal(&e)
+	if err != nil {
+		return e, err
+	}
+	if !bytes.Equal(again, line) {
+		return e, errors.New("line is not in ward's encoding: it was edited")
+	}
+	return e, nil
+}
+
+type checkpointLine struct {
+	Checkpoint *audit.Checkpoint `json:"checkpoint"`
+}
+
+// Append implements audit.Store.
+func (s *Store) Append(_ context.Context, events []audit.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return audit.ErrClosed
+	}
+	if s.w == nil {
+		return fmt.Errorf("append audit events: %s is open read-only", s.path)
+	}
+	head := s.head
+	sealed := make([]audit.Event, len(events))
+	copy(sealed, events)
+	var buf bytes.Buffer
+	for i := range sealed {
+		if err := head.Seal(&sealed[i]); err != nil {
+			return fmt.Errorf("append audit events: %w", err)
+		}
+		b, err := json.Marshal(&sealed[i])
+		if err != nil {
+			return fmt.Errorf("append audit event %d: %w", sealed[i].Seq, err)
+		}
+		buf.Write(b)
+		buf.WriteByte('\n')
+	}
+	if err := s.write(buf.Bytes()); err != nil {
+		return fmt.Errorf("append audit events: %w", err)
+	}
+	s.head = head
+	copy(events, sealed)
+	return nil
+}
+
+// write writes b whole or, on failure, cuts the file back to where it was.
+func (s *Store) write(b []byte) error {
+	n, err := s.w.Write(b)
+	if err == nil && s.f != nil && s.opts.Sync {
+		err = s.f.Sync()
+	}
+	if err != nil {
+		if s.f != nil {
+			if terr := s.f.Truncate(s.size); terr == nil {
+				s.f.Seek(s.size, io.SeekStart)
+			}
+		}
+		return err
+	}
+	s.size += int64(n)
+	return nil
+}
+
+// AppendCheckpoint implements audit.Store.
+func (s *Store) AppendCheckpoint(_ context.Context, c audit.Checkpoint) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return audit.ErrClosed
+	}
+	if s.w == nil {
+		return fmt.Errorf("append audit checkpoint: %s is open read-only", s.path)
+	}
+	b, err := json.Marshal(checkpointLine{Checkpoint: &c})
+	if err != nil {
+		return fmt.Errorf("append audit checkpoint: %w", err)
+	}
+	if err := s.write(append(b, '\n')); err != nil {
+		return fmt.Errorf("append audit checkpoint: %w", err)
+	}
+	return nil
+}
+
+// lines yields the complete lines of the file with their line numbers. A
+// last line without its newline is being written and is not yielded.
+func (s *Store) lines(ctx context.Context) iter.Seq2[[]byte, error] {
+	return func(yield func([]byte, error) bool) {
+		if s.path == "" {
+			yield(nil, ErrWriteOnly)
+			return
+		}
+		f, err := os.Open(s.path)
+		if err != nil {
+			yield(nil, fmt.Errorf("read audit log: %w", err))
+			return
+		}
+		defer f.Close()
+		r := bufio.NewReaderSize(f, 64<<10)
+		for {
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			line, err := r.ReadSlice('\n')
+			if errors.Is(err, bufio.ErrBufferFull) {
+				line, err = readLong(r, line)
+			}
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				yield(nil, fmt.Errorf("read audit log: %w", err))
+				return
+			}
+			if !yield(line[:len(line)-1], nil) {
+				return
+			}
+		}
+	}
+}
+
+func readLong(r *bufio.Reader, first []byte) ([]byte, error) {
+	buf := append([]byte(nil), first...)
+	for {
+		more, err := r.ReadSlice('\n')
+		buf = append(buf, more...)
+		if len(buf) > MaxLine {
+			return nil, fmt.Errorf("line longer than %d bytes", MaxLine)
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return buf, err
+		}
+	}
+}
+
+// Query implements audit.Store.
+func (s *Store) Query(ctx context.Context, f audit.Filter) iter.Seq2[audit.Event, error] {
+	return func(yield func(audit.Event, error) bool) {
+		var pos int64
+		n := 0
+		for line, err := range s.lines(ctx) {
+			if err != nil {
+				yield(audit.Event{}, err)
+				return
+			}
+			pos++
+			if isCheckpoint(line) {
+				pos--
+				continue
+			}
+			e, err := decodeEvent(line)
+			if err != nil {
+				if !yield(audit.Event{}, &audit.RecordError{Position: pos, Err: err}) {
+					return
+				}
+				continue
+			}
+			if !f.Match(&e) {
+				continue
+			}
+			if !yield(e, nil) {
+				return
+			}
+			n++
+			if f.Limit > 0 && n >= f.Limit {
+				return
+			}
+		}
+	}
+}
+
+// Checkpoints implements audit.Store.
+func (s *Store) Checkpoints(ctx context.Context) ([]audit.Checkpoint, error) {
+	var out []audit.Checkpoint
+	for line, err := range s.lines(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if !isCheckpoint(line) {
+			continue
+		}
+		var cl checkpointLine
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&cl)
+		if err == nil && cl.Checkpoint != nil {
+			if again, merr := json.Marshal(cl); merr != nil || !bytes.Equal(again, line) {
+				err = errors.New("checkpoint line was edited")
+			}
+		}
+		if err != nil || cl.Checkpoint == nil {
+			// A damaged checkpoint cannot vouch for anything; it is
+			// reported as a checkpoint with no signature.
+			out = append(out, audit.Checkpoint{})
+			continue
+		}
+		out = append(out, *cl.Checkpoint)
+	}
+	return out, nil
+}
+
+// Stats implements audit.Store.
+func (s *Store) Stats(ctx context.Context, f audit.Filter) (*audit.Stats, error) {
+	return audit.ComputeStats(s.Query(ctx, f))
+}
+
+// Close implements audit.Store. It does not close a stream's writer.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.f == nil {
+		return nil
+	}
+	var err error
+	if s.opts.Sync {
+		err = s.f.Sync()
+	}
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("close audit log: %w", err)
+	}
+	return nil
+}

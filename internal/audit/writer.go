@@ -1,0 +1,284 @@
+package audit
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrQueueFull is returned by Writer.Write when the queue is full: the event
+// was not recorded. The relay denies the call when audit.required is set.
+var ErrQueueFull = errors.New("audit queue full: event dropped")
+
+// ErrUnavailable is returned by Writer.Write while the store is failing.
+var ErrUnavailable = errors.New("audit store unavailable")
+
+// WriterOptions configures a Writer. The zero value is usable.
+type WriterOptions struct {
+	// QueueSize bounds the number of events waiting to be written (default 16384).
+	QueueSize int
+	// MaxBatch bounds the number of events in one group commit (default 1024).
+	MaxBatch int
+	// Key signs checkpoints of the chain; nil writes no checkpoints.
+	Key ed25519.PrivateKey
+	// CheckpointEvery is the number of records between checkpoints
+	// (default 1000). A checkpoint is also written at Close.
+	CheckpointEvery uint64
+	// OnCommit, if set, is called from the writer goroutine with each batch
+	// once the store has made it durable: this is the acknowledgement.
+	OnCommit func(committed []Event)
+	// OnError, if set, is called from the writer goroutine when the store
+	// fails to append a batch or a checkpoint.
+	OnError func(error)
+	// RetryAfter is how long the writer waits before it tries a failing store
+	// again (default 1s). Events that arrive meanwhile are counted as failed.
+	RetryAfter time.Duration
+}
+
+// WriterStats are a Writer's counters.
+type WriterStats struct {
+	// Written is the number of events the store made durable.
+	Written uint64 `json:"written"`
+	// Dropped is the number of events refused because the queue was full.
+	Dropped uint64 `json:"dropped"`
+	// Failed is the number of events the store failed to write.
+	Failed uint64 `json:"failed"`
+	// Checkpoints is the number of checkpoints written.
+	Checkpoints uint64 `json:"checkpoints"`
+	// Queued is the number of events waiting now.
+	Queued int `json:"queued"`
+}
+
+// Writer is the asynchronous front of a Store for the relay. Write costs a
+// non-blocking queue push; one goroutine, started by NewWriter and stopped by
+// Close, drains the queue in group commits: every event that is waiting when
+// a commit starts goes into the same store transaction.
+//
+// Durability: an event is acknowledged when OnCommit receives it or when
+// Flush returns nil after it was written; from then on it survives kill -9 of
+// the process (see the store's documentation for power loss).
+//
+// All methods are safe for concurrent use.
+type Writer struct {
+	store Store
+	opts  WriterOptions
+
+	mu     sync.RWMutex // guards closed against sends on queue
+	closed bool
+	queue  chan Event
+	done   chan struct{}
+	once   sync.Once
+
+	enqueued    atomic.Uint64
+	written     atomic.Uint64
+	dropped     atomic.Uint64
+	failed      atomic.Uint64
+	checkpoints atomic.Uint64
+	unhealthy   atomic.Bool
+
+	progress     sync.Mutex
+	progressCond *sync.Cond
+	processed    uint64 // written + failed, guarded by progress
+
+	// owned by the run goroutine
+	head       Head
+	lastSigned uint64
+	retryAt    time.Time
+}
+
+// NewWriter starts a Writer in front of s. The caller keeps ownership of s and
+// closes it after the Writer.
+func NewWriter(s Store, opts *WriterOptions) *Writer {
+	w := &Writer{store: s, done: make(chan struct{})}
+	if opts != nil {
+		w.opts = *opts
+	}
+	if w.opts.QueueSize <= 0 {
+		w.opts.QueueSize = 16384
+	}
+	if w.opts.MaxBatch <= 0 {
+		w.opts.MaxBatch = 1024
+	}
+	if w.opts.CheckpointEvery == 0 {
+		w.opts.CheckpointEvery = 1000
+	}
+	if w.opts.RetryAfter <= 0 {
+		w.opts.RetryAfter = time.Second
+	}
+	w.queue = make(chan Event, w.opts.QueueSize)
+	w.progressCond = sync.NewCond(&w.progress)
+	go w.run()
+	return w
+}
+
+// Write queues e and returns at once. It returns ErrQueueFull if the queue is
+// full and ErrClosed after Close; the event is then not recorded, and the
+// counters say so. A queued event can still fail in the store: callers that
+// must not let an unrecorded call through check Healthy first.
+func (w *Writer) Write(e Event) error {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	if w.closed {
+		return ErrClosed
+	}
+	select {
+	case w.queue <- e:
+		w.enqueued.Add(1)
+	default:
+		w.dropped.Add(1)
+		return ErrQueueFull
+	}
+	return nil
+}
+
+// Healthy reports whether the writer can record events now: it is open, its
+// queue is not full and the store's last write succeeded. With
+// audit.required, the relay denies a call when Healthy is false.
+func (w *Writer) Healthy() bool {
+	w.mu.RLock()
+	closed := w.closed
+	w.mu.RUnlock()
+	return !closed && !w.unhealthy.Load() && len(w.queue) < cap(w.queue)
+}
+
+// Stats returns the writer's counters.
+func (w *Writer) Stats() WriterStats {
+	return WriterStats{
+		Written:     w.written.Load(),
+		Dropped:     w.dropped.Load(),
+		Failed:      w.failed.Load(),
+		Checkpoints: w.checkpoints.Load(),
+		Queued:      len(w.queue),
+	}
+}
+
+// Flush waits until every event queued before the call has been written or
+// has failed. It returns an error if some failed or if ctx ends first.
+func (w *Writer) Flush(ctx context.Context) error {
+	target := w.enqueued.Load()
+	failedBefore := w.failed.Load()
+	stop := context.AfterFunc(ctx, func() {
+		w.progress.Lock()
+		w.progressCond.Broadcast()
+		w.progress.Unlock()
+	})
+	defer stop()
+	w.progress.Lock()
+	for w.processed < target && ctx.Err() == nil {
+		w.progressCond.Wait()
+	}
+	w.progress.Unlock()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("flush audit writer: %w", err)
+	}
+	if w.failed.Load() != failedBefore {
+		return fmt.Errorf("flush audit writer: %w", ErrUnavailable)
+	}
+	return nil
+}
+
+// Close stops accepting events, writes every queued event, signs a final
+// checkpoint and waits for the writer goroutine. It is idempotent and returns
+// an error if events failed or the final checkpoint could not be written.
+func (w *Writer) Close() error {
+	w.once.Do(func() {
+		w.mu.Lock()
+		w.closed = true
+		close(w.queue)
+		w.mu.Unlock()
+	})
+	<-w.done
+	if n := w.failed.Load(); n > 0 {
+		return fmt.Errorf("close audit writer: %d events failed to be written", n)
+	}
+	if w.unhealthy.Load() {
+		return fmt.Errorf("close audit writer: %w", ErrUnavailable)
+	}
+	return nil
+}
+
+func (w *Writer) run() {
+	defer close(w.done)
+	ctx := context.Background()
+	batch := make([]Event, 0, w.opts.MaxBatch)
+	for {
+		e, ok := <-w.queue
+		if !ok {
+			break
+		}
+		batch = append(batch[:0], e)
+	fill:
+		for len(batch) < w.opts.MaxBatch {
+			select {
+			case e, ok := <-w.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, e)
+			default:
+				break fill
+			}
+		}
+		w.commit(ctx, batch)
+	}
+	if w.head.Seq > w.lastSigned {
+		w.checkpoint(ctx)
+	}
+}
+
+func (w *Writer) commit(ctx context.Context, batch []Event) {
+	if w.unhealthy.Load() && time.Now().Before(w.retryAt) {
+		// The store failed recently: do not hammer it, count the events as failed.
+		w.failed.Add(uint64(len(batch)))
+		w.advance(uint64(len(batch)))
+		return
+	}
+	if err := w.store.Append(ctx, batch); err != nil {
+		w.unhealthy.Store(true)
+		w.retryAt = time.Now().Add(w.opts.RetryAfter)
+		if w.opts.OnError != nil {
+			w.opts.OnError(fmt.Errorf("append %d audit events: %w", len(batch), err))
+		}
+		w.failed.Add(uint64(len(batch)))
+		w.advance(uint64(len(batch)))
+		return
+	}
+	w.unhealthy.Store(false)
+	last := batch[len(batch)-1]
+	w.head = Head{Seq: last.Seq, Hash: last.Hash}
+	w.written.Add(uint64(len(batch)))
+	if w.opts.OnCommit != nil {
+		w.opts.OnCommit(batch)
+	}
+	w.advance(uint64(len(batch)))
+	if w.head.Seq/w.opts.CheckpointEvery > w.lastSigned/w.opts.CheckpointEvery {
+		w.checkpoint(ctx)
+	}
+}
+
+func (w *Writer) advance(n uint64) {
+	w.progress.Lock()
+	w.processed += n
+	w.progressCond.Broadcast()
+	w.progress.Unlock()
+}
+
+func (w *Writer) checkpoint(ctx context.Context) {
+	if w.opts.Key == nil {
+		return
+	}
+	c := SignCheckpoint(w.opts.Key, w.head.Seq, w.head.Hash, time.Now())
+	if err := w.store.AppendCheckpoint(ctx, c); err != nil {
+		w.unhealthy.Store(true)
+		if w.opts.OnError != nil {
+			w.opts.OnError(fmt.Errorf("write audit checkpoint at seq %d: %w", c.Seq, err))
+		}
+		return
+	}
+	w.lastSigned = w.head.Seq
+	w.checkpoints.Add(1)
+}
