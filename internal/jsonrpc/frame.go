@@ -62,7 +62,7 @@ func (r *Reader) line() ([]byte, error) {
 	b, err := r.br.ReadSlice('\n')
 	if err == nil {
 		if len(b) > r.max+1 {
-			return nil, &TooLargeError{Limit: r.max, Size: int64(len(b) - 1), Prefix: clonePrefix(b)}
+			return nil, &TooLargeError{Limit: r.max, Size: int64(len(b) - 1), Prefix: clonePrefix(b[:len(b)-1])}
 		}
 		return b[:len(b)-1], nil
 	}

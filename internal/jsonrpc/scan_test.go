@@ -1,0 +1,198 @@
+package jsonrpc
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// validInputs are JSON texts and near misses for the differential tests.
+var validInputs = []string{
+	``, ` `, `{}`, `[]`, ` {} `, "\t\r\n[]\n", `{`, `}`, `[`, `]`, `[}`, `{]`,
+	`null`, `true`, `false`, `nul`, `nulll`, `tru`, `True`, `NULL`, `f`,
+	`0`, `-0`, `1`, `-1`, `01`, `-01`, `00`, `1.`, `.1`, `1.0`, `1.e1`, `1e`, `1e+`, `1e-5`, `1E+5`, `-`, `+1`,
+	`1.5e308`, `1e999`, `123456789012345678901234567890`, `0x10`, `1_000`, `Infinity`, `NaN`, `-Infinity`,
+	`""`, `"`, `"a`, `"\"`, `"\\"`, `"\/"`, `"\b\f\n\r\t"`, `"\a"`, `"\x41"`, `"\'"`, `"\u"`, `"\u1"`, `"\u12"`,
+	`"\u123"`, `"\u1234"`, `"\u12345"`, `"\uGGGG"`, `"\uD800"`, `"\uDC00\uD800"`, `"\ud83d\ude00"`, `"\U0041"`,
+	"\"\x00\"", "\"\x1f\"", "\"\x7f\"", "\"\t\"", "\"\n\"", "\"é\"", "\"😀\"", "\"\u2028\"",
+	`[1,2]`, `[1,]`, `[,1]`, `[1 2]`, `[[[]]]`, `[[[]]`, `[1]]`, `[1],`, `[1] [2]`,
+	`{"a":1}`, `{"a":1,}`, `{"a"}`, `{"a":}`, `{:1}`, `{1:1}`, `{"a" 1}`, `{"a":1 "b":2}`, `{"a":1,"a":2}`,
+	`{'a':1}`, `{"a":1}}`, `{"a":[1,{"b":null}]}`, `{"":""}`, "{\"a\"\n:\n1}",
+	`// c`, `/* c */ 1`, `1 // c`, "\ufeff1", "1\x00", "\x00", "\v1", "\f1", "\u00a01", "1\u00a0",
+	`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{}}}`,
+	`{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"a\nb"}]}}`,
+}
+
+// TestValidMatchesEncodingJSON checks Valid against encoding/json.Valid.
+// ward is stricter on purpose in exactly two ways, checked separately below:
+// it rejects invalid UTF-8 anywhere (encoding/json accepts it inside strings
+// and substitutes U+FFFD when decoding), and it rejects nesting deeper than
+// maxDepth (256; encoding/json allows 10000).
+func TestValidMatchesEncodingJSON(t *testing.T) {
+	check := func(in string) {
+		t.Helper()
+		if got, want := Valid([]byte(in)), stdValid([]byte(in)); got != want {
+			t.Errorf("Valid(%q) = %v, encoding/json says %v", in, got, want)
+		}
+	}
+	for _, in := range validInputs {
+		check(in)
+	}
+	for _, tc := range decodeCases {
+		check(tc.in)
+	}
+	// Random mutations of the inputs above: deletions, insertions and
+	// replacements of structural bytes.
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("{}[]\",:\\ \n0123456789-+.eEtrufalsn/u\x00\x1f\x7f\xc3\xa9\xff")
+	for n := 0; n < 200000; n++ {
+		b := []byte(validInputs[r.IntN(len(validInputs))])
+		if r.IntN(4) == 0 {
+			b = []byte(decodeCases[r.IntN(len(decodeCases))].in)
+		}
+		for k := r.IntN(3) + 1; k > 0; k-- {
+			c := alphabet[r.IntN(len(alphabet))]
+			switch p := r.IntN(len(b) + 1); r.IntN(3) {
+			case 0:
+				if p < len(b) {
+					b = append(b[:p], b[p+1:]...)
+				}
+			case 1:
+				b = append(b[:p], append([]byte{c}, b[p:]...)...)
+			default:
+				if p < len(b) {
+					b[p] = c
+				}
+			}
+		}
+		check(string(b))
+	}
+}
+
+// stdValid is encoding/json.Valid restricted to ward's documented
+// strictness: valid UTF-8 and bounded depth.
+func stdValid(b []byte) bool {
+	return json.Valid(b) && utf8.Valid(b) && depthOf(b) <= maxDepth
+}
+
+// depthOf returns the deepest nesting of arrays and objects in b, ignoring
+// brackets inside strings. It assumes nothing about the validity of b.
+func depthOf(b []byte) int {
+	depth, deepest, inString := 0, 0, false
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '[' || c == '{':
+			depth++
+			deepest = max(deepest, depth)
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return deepest
+}
+
+// TestValidStricterThanEncodingJSON pins the two deliberate differences.
+func TestValidStricterThanEncodingJSON(t *testing.T) {
+	for _, in := range []string{
+		"\"\xff\"",
+		"\"\xc3\"",
+		"\"\xed\xa0\x80\"", // a UTF-16 surrogate encoded as UTF-8
+		"\"\xf4\x90\x80\x80\"",
+		"{\"k\xfe\":1}",
+		"[\"ok\",\"\xc0\xaf\"]",
+		nested("[", "]", maxDepth+1),
+		nested("[", "]", 10000),
+		`{"a":` + strings.Repeat(`{"a":`, maxDepth) + `1` + strings.Repeat(`}`, maxDepth+1),
+	} {
+		if !json.Valid([]byte(in)) {
+			t.Fatalf("encoding/json rejects %.40q: not a difference", in)
+		}
+		if Valid([]byte(in)) {
+			t.Errorf("Valid(%.40q) = true, want false", in)
+		}
+	}
+	for _, in := range []string{
+		nested("[", "]", maxDepth),
+		`{"a":` + strings.Repeat(`{"a":`, maxDepth-2) + `1` + strings.Repeat(`}`, maxDepth-1),
+		strings.Repeat("[", maxDepth-1) + `{"a":"[[[[[[[[[["}` + strings.Repeat("]", maxDepth-1),
+	} {
+		if !Valid([]byte(in)) {
+			t.Errorf("Valid(%.40q...) = false at depth %d", in, depthOf([]byte(in)))
+		}
+	}
+	// Deep nesting must fail fast, not exhaust the stack.
+	if Valid([]byte(strings.Repeat("[", 1<<20))) {
+		t.Error("Valid accepted a million open brackets")
+	}
+}
+
+// TestUnquoteMatchesEncodingJSON decodes strings both ways, including every
+// combination of surrogate escapes.
+func TestUnquoteMatchesEncodingJSON(t *testing.T) {
+	units := []string{
+		`a`, `é`, `😀`, `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\u0000`, `\u0041`, `\u00e9`,
+		`\u2028`, `\uffff`, `\ufffd`, `\ud7ff`, `\ue000`, `\ud800`, `\udbff`, `\udc00`, `\udfff`, `\uD83D`, `\uDE00`,
+		`\ud83d\ude00`, `u`, `\\u`, `d800`,
+	}
+	check := func(raw string) {
+		t.Helper()
+		var want string
+		if err := json.Unmarshal([]byte(raw), &want); err != nil {
+			t.Fatalf("encoding/json rejects %s: %v", raw, err)
+		}
+		got, ok := String([]byte(raw))
+		if !ok || got != want {
+			t.Errorf("String(%s) = %q, %v; encoding/json gives %q", raw, got, ok, want)
+		}
+		// Member names go through the same decoding.
+		if m := Member([]byte(`{`+raw+`:1}`), want); string(m) != "1" {
+			t.Errorf("Member by decoded name of %s = %q", raw, m)
+		}
+	}
+	for _, a := range units {
+		for _, b := range units {
+			check(`"` + a + b + `"`)
+			for _, c := range units {
+				check(`"` + a + b + c + `"`)
+			}
+		}
+	}
+}
+
+func TestScanNumber(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		end     int
+		integer bool
+		ok      bool
+	}{
+		{"0", 1, true, true},
+		{"-0", 2, true, true},
+		{"7,", 1, true, true},
+		{"123}", 3, true, true},
+		{"-123456789012345678901234567890", 31, true, true},
+		{"01", 1, true, true}, // the caller rejects the trailing 1
+		{"1.5", 3, false, true},
+		{"1e5", 3, false, true},
+		{"1E-5", 4, false, true},
+		{"-0.0e+0", 7, false, true},
+		{"-", 0, false, false},
+		{"-x", 0, false, false},
+		{"1.", 0, false, false},
+		{"1.e5", 0, false, false},
+		{"1e", 0, false, false},
+		{"1e+", 0, false, false},
+	} {
+		end, integer, err := scanNumber([]byte(tc.in), 0)
+		if (err == nil) != tc.ok || (tc.ok && (end != tc.end || integer != tc.integer)) {
+			t.Errorf("scanNumber(%q) = %d, %v, %v; want %d, %v, ok %v", tc.in, end, integer, err, tc.end, tc.integer, tc.ok)
+		}
+	}
+}
