@@ -1,0 +1,100 @@
+package lockfile
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestBuildSelection(t *testing.T) {
+	snap := loadSnapshot(t, "filesystem")
+	tests := []struct {
+		name    string
+		opts    BuildOptions
+		want    []string
+		wantErr string
+	}{
+		{"all", BuildOptions{}, []string{"edit_file", "list_allowed_directories", "list_directory", "move_file", "read_text_file", "write_file"}, ""},
+		{"only globs", BuildOptions{Only: []string{"read_*", "list_*"}}, []string{"list_allowed_directories", "list_directory", "read_text_file"}, ""},
+		{"exclude wins", BuildOptions{Only: []string{"*_file"}, Exclude: []string{"write_file", "edit_*"}}, []string{"move_file", "read_text_file"}, ""},
+		{"exclude only", BuildOptions{Exclude: []string{"*"}}, nil, ""},
+		{"only typo", BuildOptions{Only: []string{"read_fiel"}}, nil, "matches no tool"},
+		{"bad pattern", BuildOptions{Exclude: []string{"[a-"}}, nil, "syntax error"},
+		{"empty pattern", BuildOptions{Only: []string{" "}}, nil, "empty tool pattern"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Build("fs", snap, tt.opts)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Build error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := slices.Sorted(maps.Keys(s.Tools))
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("tools = %v, want %v", got, tt.want)
+			}
+			if (s.Selection != nil) != (len(tt.opts.Only)+len(tt.opts.Exclude) > 0) {
+				t.Fatalf("selection = %+v", s.Selection)
+			}
+		})
+	}
+}
+
+func TestBuildSelectionIsDeterministic(t *testing.T) {
+	snap := loadSnapshot(t, "filesystem")
+	a := mustBuild(t, "fs", snap, BuildOptions{Only: []string{"read_*", "list_*", "read_*"}})
+	b := mustBuild(t, "fs", snap, BuildOptions{Only: []string{"list_*", "read_*"}})
+	fa, fb := NewFile(), NewFile()
+	fa.Servers["fs"], fb.Servers["fs"] = a, b
+	ma, _ := Marshal(fa)
+	mb, _ := Marshal(fb)
+	if string(ma) != string(mb) {
+		t.Fatal("pattern order or repetition changed the lock bytes")
+	}
+	if !a.Selected("read_text_file") || a.Selected("write_file") {
+		t.Fatal("Selected disagrees with the build")
+	}
+}
+
+func TestBuildRejects(t *testing.T) {
+	good := json.RawMessage(`{"name":"a","inputSchema":{"type":"object"}}`)
+	tests := []struct {
+		name string
+		snap *Snapshot
+		want string
+	}{
+		{"duplicate tool", &Snapshot{Tools: []json.RawMessage{good, good}}, "listed twice"},
+		{"nameless tool", &Snapshot{Tools: []json.RawMessage{json.RawMessage(`{"description":"x"}`)}}, "missing or empty"},
+		{"malformed tool", &Snapshot{Tools: []json.RawMessage{json.RawMessage(`{"name":"a",}`)}}, "invalid JSON"},
+		{"duplicate resource", &Snapshot{Resources: []json.RawMessage{json.RawMessage(`{"uri":"a:b"}`), json.RawMessage(`{"uri":"a:b","name":"x"}`)}}, "listed twice"},
+		{"capabilities not object", &Snapshot{Capabilities: json.RawMessage(`[1]`)}, "not an object"},
+		{"two sources", &Snapshot{Source: Source{Command: []string{"x"}, URL: "http://h"}}, "only one"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Build("s", tt.snap, BuildOptions{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Build error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := Build("", &Snapshot{}, BuildOptions{}); err == nil {
+		t.Fatal("empty name accepted")
+	}
+}
+
+func TestBuildDoesNotAliasSnapshot(t *testing.T) {
+	snap := loadSnapshot(t, "filesystem")
+	s := mustBuild(t, "fs", snap, BuildOptions{})
+	snap.Source.Command[0] = "evil"
+	if s.Source.Command[0] != "npx" {
+		t.Fatal("lock shares the snapshot's argv")
+	}
+}

@@ -1,0 +1,163 @@
+package lockfile
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/gowebpki/jcs"
+)
+
+// Item names the kind of thing a lock entry or a change is about.
+type Item string
+
+// The items a lock records. ItemServer is used by [Change] for server-level
+// fields (instructions, identity, capabilities).
+const (
+	ItemServer   Item = "server"
+	ItemTool     Item = "tool"
+	ItemPrompt   Item = "prompt"
+	ItemResource Item = "resource"
+	ItemTemplate Item = "resourceTemplate"
+)
+
+// hashPrefix starts every hash ward writes.
+const hashPrefix = "sha256:"
+
+// itemSpec says which member of an item's definition names it and which
+// members are hashed.
+type itemSpec struct {
+	item   Item
+	key    string
+	fields []string
+}
+
+// The hashed fields. Everything else a server sends with an item is left out
+// of the lock on purpose:
+//   - "_meta" is free-form metadata servers and SDKs change between runs;
+//   - "icons" are presentation only and often carry data: URIs;
+//   - a tool's "execution" hints (task support) describe scheduling, not
+//     what the tool does or accepts;
+//   - a resource's "size" and "annotations" (audience, priority,
+//     lastModified) move whenever the content changes.
+var (
+	toolSpec     = &itemSpec{ItemTool, "name", []string{"name", "title", "description", "inputSchema", "outputSchema", "annotations"}}
+	promptSpec   = &itemSpec{ItemPrompt, "name", []string{"name", "title", "description", "arguments"}}
+	resourceSpec = &itemSpec{ItemResource, "uri", []string{"uri", "name", "title", "description", "mimeType"}}
+	templateSpec = &itemSpec{ItemTemplate, "uriTemplate", []string{"uriTemplate", "name", "title", "description", "mimeType"}}
+)
+
+func specFor(it Item) *itemSpec {
+	switch it {
+	case ItemTool:
+		return toolSpec
+	case ItemPrompt:
+		return promptSpec
+	case ItemResource:
+		return resourceSpec
+	case ItemTemplate:
+		return templateSpec
+	}
+	return nil
+}
+
+// Canonicalize returns the RFC 8785 (JSON Canonicalization Scheme) form of
+// data, which must be exactly one strictly valid JSON value: valid UTF-8, no
+// duplicate keys, no unpaired surrogates, numbers that fit a double.
+func Canonicalize(data []byte) ([]byte, error) {
+	if err := checkStrict(data); err != nil {
+		return nil, err
+	}
+	out, err := jcs.Transform(data)
+	if err != nil {
+		return nil, fmt.Errorf("canonicalize: %w", err)
+	}
+	return out, nil
+}
+
+// hashBytes returns "sha256:<hex>" of b.
+func hashBytes(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hashPrefix + hex.EncodeToString(sum[:])
+}
+
+// validHash reports whether h is "sha256:" followed by 64 lower-case hex
+// digits.
+func validHash(h string) bool {
+	hexPart, ok := strings.CutPrefix(h, hashPrefix)
+	if !ok || len(hexPart) != 64 {
+		return false
+	}
+	for i := 0; i < len(hexPart); i++ {
+		c := hexPart[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// canonicalItem projects one raw item of a list result onto its hashed
+// fields and returns its key (name or URI), the canonical bytes of the
+// projection and their hash.
+func canonicalItem(spec *itemSpec, raw []byte) (key string, canon []byte, hash string, err error) {
+	members, err := strictObject(raw)
+	if err != nil {
+		return "", nil, "", fmt.Errorf("%s definition: %w", spec.item, err)
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(raw))
+	buf.WriteByte('{')
+	n := 0
+	for _, m := range members {
+		if !contains(spec.fields, m.key) {
+			continue
+		}
+		if m.key == spec.key {
+			if err := json.Unmarshal(m.val, &key); err != nil {
+				return "", nil, "", fmt.Errorf("%s definition: %q is not a string", spec.item, spec.key)
+			}
+		}
+		if n > 0 {
+			buf.WriteByte(',')
+		}
+		n++
+		kb, _ := json.Marshal(m.key) // field names are fixed ASCII identifiers
+		buf.Write(kb)
+		buf.WriteByte(':')
+		buf.Write(m.val)
+	}
+	buf.WriteByte('}')
+	if key == "" {
+		return "", nil, "", fmt.Errorf("%s definition: missing or empty %q", spec.item, spec.key)
+	}
+	canon, err = jcs.Transform(buf.Bytes())
+	if err != nil {
+		return "", nil, "", fmt.Errorf("%s %q: canonicalize: %w", spec.item, key, err)
+	}
+	return key, canon, hashBytes(canon), nil
+}
+
+// HashItem returns the name (for templates the URI template, for resources
+// the URI) and the lock hash of one raw item of a list result, as
+// [Build] would record it.
+func HashItem(it Item, raw json.RawMessage) (name, hash string, err error) {
+	spec := specFor(it)
+	if spec == nil {
+		return "", "", fmt.Errorf("unknown item kind %q", it)
+	}
+	name, _, hash, err = canonicalItem(spec, raw)
+	return name, hash, err
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

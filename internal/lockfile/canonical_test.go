@@ -1,0 +1,104 @@
+package lockfile
+
+import (
+	"testing"
+)
+
+func TestCanonicalizeRFC8785(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"b":2,"a":1}`, `{"a":1,"b":2}`},
+		{`{ "a" : [ 1.0 , 2e1 , -0 ] }`, `{"a":[1,20,0]}`},
+		{`"\u00e9\u20ac\n"`, "\"é€\\n\""},
+		{`{"\u20ac":1,"\r":2,"1":3,"a":4}`, "{\"\\r\":2,\"1\":3,\"a\":4,\"€\":1}"},
+		{`1e21`, `1e+21`},
+		{`0.000001`, `0.000001`},
+		{`1e-7`, `1e-7`},
+		{`"\/"`, `"/"`},
+	}
+	for _, tt := range tests {
+		got, err := Canonicalize([]byte(tt.in))
+		if err != nil {
+			t.Errorf("Canonicalize(%s): %v", tt.in, err)
+			continue
+		}
+		if string(got) != tt.want {
+			t.Errorf("Canonicalize(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+	for _, bad := range []string{`{"a":1,"a":1}`, `"\ud800"`, "\"\xc3\"", `[1,]`} {
+		if _, err := Canonicalize([]byte(bad)); err == nil {
+			t.Errorf("Canonicalize(%q) accepted", bad)
+		}
+	}
+}
+
+func TestHashItemIgnoresUnhashedFields(t *testing.T) {
+	base := `{"name":"t","description":"d","inputSchema":{"type":"object"}}`
+	same := []string{
+		`{"inputSchema":{"type":"object"},"description":"d","name":"t"}`,
+		"{\n  \"name\": \"t\",\n  \"description\": \"d\",\n  \"inputSchema\": {\"type\": \"object\"}\n}",
+		`{"name":"t","description":"d","inputSchema":{"type":"object"},"_meta":{"x":1}}`,
+		`{"name":"t","description":"d","inputSchema":{"type":"object"},"icons":[{"src":"https://x/i.png"}]}`,
+		`{"name":"t","description":"d","inputSchema":{"type":"object"},"execution":{"taskSupport":"optional"}}`,
+		`{"name":"t","description":"\u0064","inputSchema":{"type":"object"}}`,
+	}
+	differ := []string{
+		`{"name":"t","description":"d ","inputSchema":{"type":"object"}}`,
+		`{"name":"t","description":"d","inputSchema":{"type":"object"},"title":"T"}`,
+		`{"name":"t","description":"d","inputSchema":{"type":"object"},"outputSchema":{"type":"object"}}`,
+		`{"name":"t","description":"d","inputSchema":{"type":"object"},"annotations":{"readOnlyHint":true}}`,
+		`{"name":"t","description":"d","inputSchema":{"type":"object","properties":{}}}`,
+	}
+	_, want, err := HashItem(ItemTool, []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !validHash(want) {
+		t.Fatalf("hash %q malformed", want)
+	}
+	for _, s := range same {
+		if _, got, err := HashItem(ItemTool, []byte(s)); err != nil || got != want {
+			t.Errorf("HashItem(%s) = %s, %v; want %s", s, got, err, want)
+		}
+	}
+	for _, s := range differ {
+		if _, got, err := HashItem(ItemTool, []byte(s)); err != nil || got == want {
+			t.Errorf("HashItem(%s) = %s, %v; want a different hash", s, got, err)
+		}
+	}
+}
+
+func TestHashItemKeysAndErrors(t *testing.T) {
+	tests := []struct {
+		item    Item
+		raw     string
+		name    string
+		wantErr bool
+	}{
+		{ItemTool, `{"name":"a","inputSchema":{}}`, "a", false},
+		{ItemPrompt, `{"name":"p","arguments":[]}`, "p", false},
+		{ItemResource, `{"uri":"file:///x","name":"x","size":10}`, "file:///x", false},
+		{ItemTemplate, `{"uriTemplate":"file:///{id}","name":"x"}`, "file:///{id}", false},
+		{ItemTool, `{"description":"no name"}`, "", true},
+		{ItemTool, `{"name":""}`, "", true},
+		{ItemTool, `{"name":7}`, "", true},
+		{ItemResource, `{"name":"no uri"}`, "", true},
+		{ItemTool, `{"name":"a","name":"b"}`, "", true},
+		{ItemTool, `["name"]`, "", true},
+		{Item("widget"), `{"name":"a"}`, "", true},
+	}
+	for _, tt := range tests {
+		name, _, err := HashItem(tt.item, []byte(tt.raw))
+		if (err != nil) != tt.wantErr || name != tt.name {
+			t.Errorf("HashItem(%s, %s) = %q, %v; want %q, err=%v", tt.item, tt.raw, name, err, tt.name, tt.wantErr)
+		}
+	}
+}
+
+func TestResourceHashIgnoresVolatileFields(t *testing.T) {
+	_, a, _ := HashItem(ItemResource, []byte(`{"uri":"file:///r","name":"r","size":1,"annotations":{"lastModified":"2025-01-01T00:00:00Z"}}`))
+	_, b, _ := HashItem(ItemResource, []byte(`{"uri":"file:///r","name":"r","size":2,"annotations":{"lastModified":"2025-02-01T00:00:00Z"}}`))
+	if a != b {
+		t.Fatal("size/annotations changed a resource hash")
+	}
+}
