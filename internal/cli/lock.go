@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/ward-mcp/ward/internal/lockfile"
+	"github.com/ward-mcp/ward/internal/scan"
+)
+
+func init() { register(newLockCmd) }
+
+func newLockCmd(s *streams) *cobra.Command {
+	var sf scanFlags
+	o := &scan.LockOptions{}
+	var fromMCPTrust string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "lock [flags] -- <server command> [args...]",
+		Short: "Record what an MCP server exposes in a lockfile",
+		Long: `ward lock scans the server and records its identity and the full definition of
+every tool, prompt, resource and resource template, each with a sha256 hash of
+its RFC 8785 canonical form, in the lockfile (mcp-lock.json by default). One
+file holds several servers, keyed by --name (default: derived from the
+server's own name); locking a server replaces only its entry and prints what
+changed since its previous lock. Locking an unchanged server gives a
+byte-identical file.
+
+--only and --exclude choose the tools to approve (glob patterns); tools left
+out stay hidden and blocked at run time.
+
+--from-mcptrust converts an MCPTrust lockfile (v2 or v3) instead of scanning.`,
+		Example: `  ward lock -- npx -y @modelcontextprotocol/server-filesystem ~/src
+  ward lock --name fs --only 'read_*,list_*' -o team-lock.json -- npx -y @modelcontextprotocol/server-filesystem ~/src
+  ward lock --from-mcptrust mcp-lock.mcptrust.json -o mcp-lock.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if fromMCPTrust != "" {
+				if len(args) > 0 {
+					return usageErrf("--from-mcptrust converts a file: give no server command")
+				}
+				return nil
+			}
+			return serverArgs(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, argv []string) error {
+			if fromMCPTrust != "" {
+				file, err := scan.Import(fromMCPTrust, o.Path)
+				if err != nil {
+					return internalErr(err)
+				}
+				fmt.Fprintf(s.out, "converted %s (%d server(s)) into %s\n", fromMCPTrust, len(file.Servers), o.Path)
+				return nil
+			}
+			opts, err := sf.options(s)
+			if err != nil {
+				return err
+			}
+			o.Scan = *opts
+			out, err := scan.Lock(cmd.Context(), argv, o)
+			if err != nil {
+				return internalErr(err)
+			}
+			if asJSON {
+				return writeJSON(s.out, map[string]any{
+					"name": out.Name, "path": o.Path, "first": out.Previous == nil, "changes": nonNil(out.Changes),
+					"tools": len(out.Server.Tools), "prompts": len(out.Server.Prompts),
+					"resources": len(out.Server.Resources), "resourceTemplates": len(out.Server.ResourceTemplates),
+				})
+			}
+			fmt.Fprintf(s.out, "locked %q in %s: %d tools, %d prompts, %d resources, %d resource templates\n",
+				out.Name, o.Path, len(out.Server.Tools), len(out.Server.Prompts), len(out.Server.Resources), len(out.Server.ResourceTemplates))
+			if out.Previous != nil {
+				fmt.Fprintln(s.out, "changes since the previous lock:")
+				return lockfile.RenderText(s.out, out.Changes)
+			}
+			return nil
+		},
+	}
+	sf.add(cmd)
+	fl := cmd.Flags()
+	fl.StringVarP(&o.Path, "output", "o", lockfile.DefaultFileName, "lockfile to create or update")
+	fl.StringVar(&o.Name, "name", "", "lock name of the server (default: from the server's own name)")
+	fl.StringSliceVar(&o.Build.Only, "only", nil, "lock only these tools (glob patterns)")
+	fl.StringSliceVar(&o.Build.Exclude, "exclude", nil, "leave these tools out (glob patterns)")
+	fl.StringVar(&fromMCPTrust, "from-mcptrust", "", "convert this MCPTrust lockfile instead of scanning")
+	fl.BoolVar(&asJSON, "json", false, "print the outcome as JSON")
+	return cmd
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
