@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/gowebpki/jcs"
 )
@@ -160,4 +161,51 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// itemCache remembers, for the raw bytes of items already checked, the key
+// and hash they canonicalise to. Canonicalisation is a pure function of the
+// raw bytes, so a hit is exactly as good as recomputing; it turns the second
+// and later list responses of a session (and of every session of the same
+// server) into one SHA-256 of the raw bytes and a map lookup.
+var itemCache = &hashCache{m: map[cacheKey]cachedItem{}}
+
+// maxCachedItems bounds itemCache; when full it is emptied.
+const maxCachedItems = 8192
+
+type cacheKey struct {
+	item Item
+	sum  [sha256.Size]byte
+}
+
+type cachedItem struct {
+	key, hash string
+}
+
+type hashCache struct {
+	mu sync.Mutex
+	m  map[cacheKey]cachedItem
+}
+
+// itemHash returns the key and hash of a raw item, from the cache when the
+// same bytes were seen before.
+func itemHash(spec *itemSpec, raw []byte) (key, hash string, err error) {
+	ck := cacheKey{spec.item, sha256.Sum256(raw)}
+	itemCache.mu.Lock()
+	c, ok := itemCache.m[ck]
+	itemCache.mu.Unlock()
+	if ok {
+		return c.key, c.hash, nil
+	}
+	key, _, hash, err = canonicalItem(spec, raw)
+	if err != nil {
+		return "", "", err
+	}
+	itemCache.mu.Lock()
+	if len(itemCache.m) >= maxCachedItems {
+		clear(itemCache.m)
+	}
+	itemCache.m[ck] = cachedItem{key, hash}
+	itemCache.mu.Unlock()
+	return key, hash, nil
 }

@@ -74,7 +74,7 @@ func (s *Server) CheckTemplate(raw json.RawMessage) Verdict { return s.check(tem
 
 func (s *Server) check(spec *itemSpec, raw []byte) Verdict {
 	v := Verdict{Item: spec.item}
-	key, _, hash, err := canonicalItem(spec, raw)
+	key, hash, err := itemHash(spec, raw)
 	if err != nil {
 		v.Status = Invalid
 		v.Reason = fmt.Sprintf("%s could not be read: %v", spec.item, err)

@@ -325,7 +325,11 @@ func (d *differ) annotations(o, n map[string]any) {
 			nb = def
 		}
 		if ob == nb {
-			d.add(SeverityInfo, Modified, p, ov, nv, fmt.Sprintf("annotation %q now states its default explicitly or implicitly; its meaning did not change", k))
+			msg := fmt.Sprintf("annotation %q is now set explicitly to its default (%v); its meaning did not change", k, def)
+			if isAbsent(nv) {
+				msg = fmt.Sprintf("annotation %q was removed; its default (%v) means the same", k, def)
+			}
+			d.add(SeverityInfo, Modified, p, ov, nv, msg)
 			continue
 		}
 		sev, msg := SeverityInfo, fmt.Sprintf("%s is now %v", k, nb)

@@ -102,8 +102,10 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// shorten cuts a compact JSON value (which holds no raw newlines) to
+// maxValueWidth runes.
 func shorten(s string) string {
-	s = oneLine(s)
+	s = printable(s)
 	if utf8.RuneCountInString(s) <= maxValueWidth {
 		return s
 	}

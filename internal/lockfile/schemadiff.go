@@ -101,17 +101,20 @@ func (d *differ) booleanSchema(p string, o, n any) {
 	nb, nBool := n.(bool)
 	_, oObj := o.(map[string]any)
 	_, nObj := n.(map[string]any)
-	what := "the schema"
-	if strings.HasSuffix(p, "/additionalProperties") || strings.HasSuffix(p, "/unevaluatedProperties") {
-		what = "extra properties"
+	extra := strings.HasSuffix(p, "/additionalProperties") || strings.HasSuffix(p, "/unevaluatedProperties")
+	pick := func(forExtra, forSchema string) string {
+		if extra {
+			return forExtra
+		}
+		return forSchema
 	}
 	switch {
 	case (oBool || oObj) && nBool && nb:
-		d.add(SeverityCritical, Widened, p, o, n, what+" now accept anything")
+		d.add(SeverityCritical, Widened, p, o, n, pick("any additional property is now allowed (additionalProperties opened)", "the schema now accepts any value"))
 	case oBool && !ob && (nObj || nBool):
-		d.add(SeverityCritical, Widened, p, o, n, what+" were forbidden and are now allowed")
+		d.add(SeverityCritical, Widened, p, o, n, pick("additional properties were forbidden and are now allowed", "the schema accepted nothing and now accepts values"))
 	case (nBool && !nb) || (oBool && ob && nObj):
-		d.add(SeverityModerate, Narrowed, p, o, n, what+" now accept less")
+		d.add(SeverityModerate, Narrowed, p, o, n, pick("additional properties are now restricted", "the schema now accepts less"))
 	default:
 		d.add(SeverityCritical, Modified, p, o, n, "the schema changed shape")
 	}
