@@ -10,8 +10,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/ward-mcp/ward/internal/enforce"
 	"github.com/ward-mcp/ward/internal/jsonrpc"
+	"github.com/ward-mcp/ward/internal/lockfile"
 	"github.com/ward-mcp/ward/internal/proxy"
 	"github.com/ward-mcp/ward/internal/relay"
+	"github.com/ward-mcp/ward/internal/scan"
 	"github.com/ward-mcp/ward/internal/transport"
 )
 
@@ -28,6 +30,9 @@ type proxyFlags struct {
 	maxPending int
 	timeout    time.Duration
 	grace      time.Duration
+	lockPath   string
+	lockName   string
+	failOn     string
 }
 
 func newProxyCmd(s *streams) *cobra.Command {
@@ -84,6 +89,9 @@ the server cannot start or exits during the session.`,
 	fl.StringSliceVar(&f.names.DenyPrompts, "deny-prompts", nil, "never these prompts (glob patterns)")
 	fl.StringSliceVar(&f.names.AllowResources, "allow-resources", nil, "only these resource URIs (glob patterns)")
 	fl.StringSliceVar(&f.names.DenyResources, "deny-resources", nil, "never these resource URIs (glob patterns)")
+	fl.StringVar(&f.lockPath, "lock", "", "enforce this lockfile: hide and refuse whatever it does not pin")
+	fl.StringVar(&f.lockName, "name", "", "the server's name in the lockfile (needed when it holds several)")
+	fl.StringVar(&f.failOn, "fail-on", "", "with --lock: refuse the whole session when the server drifted by a change at least critical, moderate or info (default: hide and log only)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "decision log format: text or json")
 	fl.StringVar(&f.logFile, "log-file", "", "append the decision log to this file instead of stderr")
 	fl.IntVar(&f.maxMessage, "max-message-bytes", jsonrpc.DefaultMaxMessageBytes, "largest message accepted from either side")
@@ -124,6 +132,27 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 	if err := f.names.Validate(); err != nil {
 		return usageErr(err)
 	}
+	cfg := &proxy.Config{}
+	if f.failOn != "" {
+		if f.lockPath == "" {
+			return usageErrf("--fail-on needs --lock")
+		}
+		if cfg.FailOn, err = lockfile.ParseSeverity(f.failOn); err != nil {
+			return usageErrf("--fail-on: %v", err)
+		}
+	}
+	if f.lockName != "" && f.lockPath == "" {
+		return usageErrf("--name needs --lock")
+	}
+	if f.lockPath != "" {
+		file, err := lockfile.Load(f.lockPath)
+		if err != nil {
+			return internalErr(err)
+		}
+		if _, cfg.Lock, err = scan.PickServer(file, f.lockName, ""); err != nil {
+			return usageErr(err)
+		}
+	}
 	var logw io.Writer = s.err
 	if f.logFile != "" {
 		lf, err := os.OpenFile(f.logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
@@ -136,19 +165,16 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 	log := enforce.NewLog(logw, format)
 	defer log.Close()
 
-	err = proxy.Run(cmd.Context(), &proxy.Config{
-		Command:         argv,
-		Mode:            mode,
-		Names:           f.names,
-		MaxMessageBytes: f.maxMessage,
-		MaxPending:      f.maxPending,
-		RequestTimeout:  f.timeout,
-		ShutdownGrace:   f.grace,
-		Sink:            log,
-		In:              s.in,
-		Out:             s.out,
-		ServerStderr:    s.err,
-	})
+	cfg.Command = argv
+	cfg.Mode = mode
+	cfg.Names = f.names
+	cfg.MaxMessageBytes = f.maxMessage
+	cfg.MaxPending = f.maxPending
+	cfg.RequestTimeout = f.timeout
+	cfg.ShutdownGrace = f.grace
+	cfg.Sink = log
+	cfg.In, cfg.Out, cfg.ServerStderr = s.in, s.out, s.err
+	err = proxy.Run(cmd.Context(), cfg)
 	if errors.Is(err, proxy.ErrServerFailed) {
 		return internalErr(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ward-mcp/ward/internal/enforce"
+	"github.com/ward-mcp/ward/internal/lockfile"
 	"github.com/ward-mcp/ward/internal/relay"
 	"github.com/ward-mcp/ward/internal/transport"
 )
@@ -25,8 +26,12 @@ type Config struct {
 	// Env is the server's environment; nil means ward's own.
 	Env []string
 
-	Mode  relay.Mode
-	Names enforce.NameLists
+	Mode relay.Mode
+	// Lock, when set, pins the session to this locked server (see
+	// enforce.Pin); FailOn refuses a session that drifted that far.
+	Lock   *lockfile.Server
+	FailOn lockfile.Severity
+	Names  enforce.NameLists
 	// Middleware run after the name lists, in order.
 	Middleware []relay.Middleware
 
@@ -49,10 +54,14 @@ type Config struct {
 // the session by exiting.
 var ErrServerFailed = errors.New("server failed")
 
-// Middleware returns the inspection chain of cfg in its fixed order:
-// name lists first, then cfg.Middleware.
+// chain returns the inspection chain of cfg in its fixed order (DESIGN §2):
+// lockfile pinning, then the name lists, then cfg.Middleware.
 func (cfg *Config) chain() relay.Handler {
-	mws := []relay.Middleware{cfg.Names.Middleware()}
+	var mws []relay.Middleware
+	if cfg.Lock != nil {
+		mws = append(mws, enforce.NewPin(cfg.Lock, cfg.FailOn).Middleware())
+	}
+	mws = append(mws, cfg.Names.Middleware())
 	mws = append(mws, cfg.Middleware...)
 	return relay.Chain(mws...)
 }

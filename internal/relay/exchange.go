@@ -1,6 +1,8 @@
 package relay
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -80,6 +82,21 @@ type Exchange struct {
 	findings []Finding
 	// started is when the request a response answers was forwarded.
 	started time.Time
+	relay   *Relay
+}
+
+// ErrWrongDirection is returned by CallServer outside the host→server path.
+var ErrWrongDirection = errors.New("relay: CallServer is only possible while handling a message from the host")
+
+// CallServer sends a request of ward's own to the server on the same session
+// and returns the raw response message; the host never sees it. It may only
+// be called while handling a message travelling to the server: the answer is
+// read by the other direction's loop, which must not be the one waiting.
+func (ex *Exchange) CallServer(ctx context.Context, method string, params []byte) ([]byte, error) {
+	if ex.Dir != ToServer || ex.relay == nil {
+		return nil, ErrWrongDirection
+	}
+	return ex.relay.Call(ctx, method, params)
 }
 
 // IsRequest reports whether the message is a request.

@@ -344,7 +344,7 @@ func (r *Relay) record(e *Event) {
 
 // request handles a request travelling in dir.
 func (r *Relay) request(ctx context.Context, dir Direction, m *jsonrpc.Message, b *batch) {
-	ex := &Exchange{Dir: dir, Msg: m, Method: m.Method, Session: r.sess.Load()}
+	ex := &Exchange{Dir: dir, Msg: m, Method: m.Method, Session: r.sess.Load(), relay: r}
 	if dir == ToServer && m.Method == "initialize" {
 		r.learnClient(m.Params())
 	}
@@ -524,7 +524,7 @@ func (r *Relay) response(ctx context.Context, dir Direction, m *jsonrpc.Message)
 	if dir == ToHost && p.method == "initialize" && m.Kind == jsonrpc.KindResponse {
 		r.learnServer(m.Result())
 	}
-	ex := &Exchange{Dir: dir, Msg: m, Method: p.method, Session: r.sess.Load(), name: p.name, nameDone: true, started: p.started}
+	ex := &Exchange{Dir: dir, Msg: m, Method: p.method, Session: r.sess.Load(), relay: r, name: p.name, nameDone: true, started: p.started}
 	v := r.inspect(ctx, ex)
 	if v.Action == Deny {
 		r.recordVerdict(ex, "deny", v)
@@ -568,7 +568,7 @@ func (r *Relay) notification(ctx context.Context, dir Direction, m *jsonrpc.Mess
 			return
 		}
 	}
-	ex := &Exchange{Dir: dir, Msg: m, Method: m.Method, Session: r.sess.Load()}
+	ex := &Exchange{Dir: dir, Msg: m, Method: m.Method, Session: r.sess.Load(), relay: r}
 	v := r.inspect(ctx, ex)
 	if v.Action == Deny {
 		r.recordVerdict(ex, "drop", v)
