@@ -126,6 +126,14 @@ func rawOf(v any) json.RawMessage {
 
 func (d *differ) server(o, n *Server) {
 	d.item, d.name = ItemServer, ""
+	if o.ImportedFrom != "" && n.ImportedFrom == "" {
+		// An imported lock never knew the server's identity, instructions or
+		// capabilities; comparing them would only be noise.
+		d.add(SeverityInfo, Modified, "/importedFrom", o.ImportedFrom, absent,
+			fmt.Sprintf("the lock was imported from %s and records no server identity, instructions or capabilities; relock to record them", o.ImportedFrom))
+		d.artifact(o, n)
+		return
+	}
 	str := func(path, label string, sev Severity, a, b string) {
 		if a == b {
 			return
@@ -162,6 +170,10 @@ func (d *differ) server(o, n *Server) {
 			}
 		}
 	}
+	d.artifact(o, n)
+}
+
+func (d *differ) artifact(o, n *Server) {
 	if n.Artifact != nil && (o.Artifact == nil || *o.Artifact != *n.Artifact) {
 		var ov any = absent
 		if o.Artifact != nil {
@@ -223,7 +235,7 @@ func (d *differ) entry(spec *itemSpec, oldSrv *Server, o, n *Entry) {
 			d.resource(om, nm)
 		}
 	}
-	if len(d.out) == before && o.Hash != n.Hash {
+	if len(d.out) == before && o.MCPTrust == nil && n.MCPTrust == nil && o.Hash != n.Hash {
 		// Safety net: a hash moved and no rule above explained why.
 		d.add(SeverityModerate, Modified, "", absent, absent, label+" definition changed")
 	}
