@@ -126,19 +126,8 @@ func TestTSClientDenied(t *testing.T) {
 		t.Errorf("tools/list through ward lacks echo: %q", rep.Tools)
 	}
 
-	f, err := os.Open(logFile)
-	if err != nil {
-		t.Fatalf("decision log: %v", err)
-	}
-	defer f.Close()
 	var denied bool
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var rec map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Errorf("decision log line is not JSON (%v): %s", err, sc.Text())
-			continue
-		}
+	for _, rec := range readDecisionLog(t, logFile) {
 		if rec["method"] == "tools/call" && rec["name"] == "get-env" && rec["decision"] == "deny" {
 			denied = true
 			if rule, _ := rec["rule"].(string); !strings.Contains(rule, "deny-tools") {
@@ -146,10 +135,63 @@ func TestTSClientDenied(t *testing.T) {
 			}
 		}
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatalf("decision log: %v", err)
-	}
 	if !denied {
 		t.Errorf("decision log %s has no denied tools/call of get-env", logFile)
 	}
+}
+
+// TestTSClientAuditOnly runs the same deny list in audit-only mode: nothing is
+// hidden or refused (every scenario passes, get-env is listed and callable),
+// and the log says what would have been denied.
+func TestTSClientAuditOnly(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "decisions.jsonl")
+	proxied := wardProxy(t, []string{
+		"--mode", "audit-only",
+		"--deny-tools", "get-env",
+		"--log-format", "json",
+		"--log-file", logFile,
+	}, mcptest.ServerEverything(t))
+	rep := runTSClient(t, nil, proxied)
+	checkEverythingReport(t, rep)
+	if !slices.Contains(rep.Tools, "get-env") {
+		t.Errorf("audit-only ward hid get-env: %q", rep.Tools)
+	}
+	var wouldHide bool
+	for _, rec := range readDecisionLog(t, logFile) {
+		if rec["name"] == "get-env" && rec["decision"] == "would-hide" {
+			wouldHide = true
+		}
+		if d, _ := rec["decision"].(string); d == "deny" || d == "hide" {
+			t.Errorf("audit-only ward logged a real %s: %v", d, rec)
+		}
+	}
+	if !wouldHide {
+		t.Errorf("decision log %s has no would-hide of get-env", logFile)
+	}
+}
+
+// readDecisionLog returns the records of a JSON decision log, failing the
+// test on a line that is not a JSON object.
+func readDecisionLog(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("decision log: %v", err)
+	}
+	defer f.Close()
+	var recs []map[string]any
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		var rec map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Errorf("decision log line is not a JSON object (%v): %s", err, sc.Text())
+			continue
+		}
+		recs = append(recs, rec)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("decision log: %v", err)
+	}
+	return recs
 }
