@@ -19,7 +19,7 @@ type batch struct {
 }
 
 // handleBatch splits a batch travelling in dir and routes its elements.
-func (r *Relay) handleBatch(ctx context.Context, dir Direction, raw []byte) {
+func (r *Relay) handleBatch(ctx context.Context, l *loop, dir Direction, raw []byte) {
 	elems, err := jsonrpc.SplitBatch(raw)
 	if err != nil {
 		r.reject(dir, err, nil)
@@ -32,7 +32,7 @@ func (r *Relay) handleBatch(ctx context.Context, dir Direction, raw []byte) {
 			r.reject(dir, err, b)
 			continue
 		}
-		r.route(ctx, dir, &m, b)
+		r.route(ctx, l, dir, &m, b)
 	}
 	r.mu.Lock()
 	b.open = false

@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -66,7 +67,7 @@ type Relay struct {
 	// tables[dir] holds the requests travelling in dir that await an
 	// answer, by ward id; byPeer[dir] indexes them by the sender's id and
 	// tokens[dir] by progress token.
-	tables [3]map[string]*pending
+	tables [3]map[idKey]*pending
 	byPeer [3]map[string]*pending
 	tokens [3]map[string]*pending
 	gone   [3]error // gone[dir]: the receiving side of dir has gone away
@@ -75,9 +76,10 @@ type Relay struct {
 // pending is a request that awaits an answer.
 type pending struct {
 	dir       Direction // the direction the request travelled
-	key       string    // ward id, without quotes
-	wardID    []byte    // ward id as JSON
-	peerID    []byte    // the sender's id, raw
+	key       idKey     // ward id
+	wardID    []byte    // ward id as JSON (aliases idBuf)
+	idBuf     [idJSONLen]byte
+	peerID    []byte // the sender's id, raw
 	method    string
 	name      string
 	token     string // progress token, raw JSON
@@ -87,6 +89,8 @@ type pending struct {
 	batch     *batch
 	internal  chan []byte // for ward's own requests
 }
+
+var progressTokenName = []byte(`"progressToken"`)
 
 // New returns a Relay between host and server.
 func New(host, server transport.Conn, opts *Options) *Relay {
@@ -123,13 +127,14 @@ func New(host, server transport.Conn, opts *Options) *Relay {
 	r.ids = &idGen{src: src}
 	r.sessionID = opts.SessionID
 	if r.sessionID == "" {
-		if key, _, err := r.ids.next(); err == nil {
-			r.sessionID = key[:12]
+		var buf [idJSONLen]byte
+		if _, err := r.ids.next(&buf); err == nil {
+			r.sessionID = string(buf[1:13])
 		}
 	}
 	r.sess.Store(&SessionInfo{ID: r.sessionID})
 	for _, d := range []Direction{ToServer, ToHost} {
-		r.tables[d] = make(map[string]*pending)
+		r.tables[d] = make(map[idKey]*pending)
 		r.byPeer[d] = make(map[string]*pending)
 		r.tokens[d] = make(map[string]*pending)
 	}
@@ -200,10 +205,39 @@ func (r *Relay) Run(ctx context.Context) error {
 
 func isEOF(err error) bool { return errors.Is(err, io.EOF) }
 
+// loop is the scratch state of one reader loop, reused for every message so
+// that the common path allocates little: middleware and sinks must not keep
+// pointers into it (their contracts say so).
+type loop struct {
+	m  jsonrpc.Message
+	ex Exchange
+	ev Event
+}
+
+// exchange returns the loop's Exchange reset for a new message.
+func (l *loop) exchange(r *Relay, dir Direction, m *jsonrpc.Message, method string) *Exchange {
+	if l == nil {
+		return &Exchange{Dir: dir, Msg: m, Method: method, Session: r.sess.Load(), relay: r}
+	}
+	findings := l.ex.findings[:0]
+	l.ex = Exchange{Dir: dir, Msg: m, Method: method, Session: r.sess.Load(), relay: r, findings: findings}
+	return &l.ex
+}
+
+// event returns the loop's Event reset, or a new one outside a loop.
+func (l *loop) event() *Event {
+	if l == nil {
+		return new(Event)
+	}
+	l.ev = Event{}
+	return &l.ev
+}
+
 // readLoop reads the side that sends messages travelling in dir.
 func (r *Relay) readLoop(ctx context.Context, dir Direction) error {
 	src := r.src(dir)
-	var m jsonrpc.Message
+	l := new(loop)
+	m := &l.m
 	for {
 		raw, err := src.Read()
 		if err != nil {
@@ -217,11 +251,11 @@ func (r *Relay) readLoop(ctx context.Context, dir Direction) error {
 			return err
 		}
 		if jsonrpc.IsBatch(raw) {
-			r.handleBatch(ctx, dir, raw)
+			r.handleBatch(ctx, l, dir, raw)
 		} else if err := m.Decode(raw); err != nil {
 			r.reject(dir, err, nil)
 		} else {
-			r.route(ctx, dir, &m, nil)
+			r.route(ctx, l, dir, m, nil)
 		}
 		r.flushIfIdle(src)
 	}
@@ -263,14 +297,14 @@ func reverse(dir Direction) Direction {
 	return ToServer
 }
 
-func (r *Relay) route(ctx context.Context, dir Direction, m *jsonrpc.Message, b *batch) {
+func (r *Relay) route(ctx context.Context, l *loop, dir Direction, m *jsonrpc.Message, b *batch) {
 	switch m.Kind {
 	case jsonrpc.KindRequest:
-		r.request(ctx, dir, m, b)
+		r.request(ctx, l, dir, m, b)
 	case jsonrpc.KindNotification:
-		r.notification(ctx, dir, m)
+		r.notification(ctx, l, dir, m)
 	default:
-		r.response(ctx, dir, m)
+		r.response(ctx, l, dir, m)
 	}
 }
 
@@ -298,7 +332,7 @@ func (r *Relay) reply(dir Direction, b *batch, msg []byte) {
 
 // inspect runs the chain and applies the mode. It returns the effective
 // verdict and logs the findings.
-func (r *Relay) inspect(ctx context.Context, ex *Exchange) Verdict {
+func (r *Relay) inspect(ctx context.Context, l *loop, ex *Exchange) Verdict {
 	v := r.h(ctx, ex)
 	for _, f := range ex.findings {
 		d := f.Decision
@@ -315,15 +349,20 @@ func (r *Relay) inspect(ctx context.Context, ex *Exchange) Verdict {
 			v.Code = jsonrpc.CodeDenied
 		}
 		if r.mode == AuditOnly || (r.mode == FilterOnly && ex.Dir == ToServer && ex.IsRequest()) {
-			r.recordVerdict(ex, "would-deny", v)
+			r.recordVerdict(l, ex, "would-deny", v)
 			return Allowed
 		}
 	}
 	return v
 }
 
-func (r *Relay) recordVerdict(ex *Exchange, decision string, v Verdict) {
-	e := &Event{Dir: ex.Dir, Method: ex.Method, Kind: ItemKind(ex.Method), Name: ex.Name(), Decision: decision, Rule: v.Rule, Reason: v.Reason}
+func (r *Relay) recordVerdict(l *loop, ex *Exchange, decision string, v Verdict) {
+	if r.sink == nil {
+		return
+	}
+	e := l.event()
+	e.Dir, e.Method, e.Kind, e.Name = ex.Dir, ex.Method, ItemKind(ex.Method), ex.Name()
+	e.Decision, e.Rule, e.Reason = decision, v.Rule, v.Reason
 	if !ex.started.IsZero() {
 		e.Latency = r.now().Sub(ex.started)
 	}
@@ -343,25 +382,25 @@ func (r *Relay) record(e *Event) {
 }
 
 // request handles a request travelling in dir.
-func (r *Relay) request(ctx context.Context, dir Direction, m *jsonrpc.Message, b *batch) {
-	ex := &Exchange{Dir: dir, Msg: m, Method: m.Method, Session: r.sess.Load(), relay: r}
+func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.Message, b *batch) {
+	ex := l.exchange(r, dir, m, m.Method)
 	if dir == ToServer && m.Method == "initialize" {
 		r.learnClient(m.Params())
 	}
-	v := r.inspect(ctx, ex)
+	v := r.inspect(ctx, l, ex)
 	if v.Action == Deny {
-		r.recordVerdict(ex, "deny", v)
+		r.recordVerdict(l, ex, "deny", v)
 		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), v.Code, v.Reason, nil))
 		return
 	}
 	p, code, why := r.register(dir, m, ex, b)
 	if p == nil {
 		v := Verdict{Action: Deny, Rule: "ward.unavailable", Reason: why, Code: code}
-		r.recordVerdict(ex, "deny", v)
+		r.recordVerdict(l, ex, "deny", v)
 		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), code, why, nil))
 		return
 	}
-	r.recordVerdict(ex, "allow", Allowed)
+	r.recordVerdict(l, ex, "allow", Allowed)
 	edit := ex.edit
 	edit.ID = p.wardID
 	var err error
@@ -382,7 +421,9 @@ func (r *Relay) request(ctx context.Context, dir Direction, m *jsonrpc.Message, 
 func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *batch) (*pending, int, string) {
 	peerID := string(m.ID())
 	token := ""
-	if params := m.Params(); params != nil {
+	// The cheap test first: most requests carry no progress token, and
+	// Member would walk all of a large params value.
+	if params := m.Params(); params != nil && bytes.Contains(params, progressTokenName) {
 		if meta := jsonrpc.Member(params, "_meta"); meta != nil {
 			token = string(jsonrpc.Member(meta, "progressToken"))
 		}
@@ -403,17 +444,15 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 			return nil, jsonrpc.CodeInvalidRequest, fmt.Sprintf("ward: progress token %s is already in use", token)
 		}
 	}
-	key, wardID, err := r.ids.next()
+	p := &pending{dir: dir, peerID: []byte(peerID), method: m.Method, name: ex.Name(), token: token, started: r.now(), batch: b}
+	key, err := r.ids.next(&p.idBuf)
 	for err == nil && r.tables[dir][key] != nil {
-		key, wardID, err = r.ids.next()
+		key, err = r.ids.next(&p.idBuf)
 	}
 	if err != nil {
 		return nil, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: cannot generate a request id: %v", err)
 	}
-	p := &pending{
-		dir: dir, key: key, wardID: wardID, peerID: []byte(peerID),
-		method: m.Method, name: ex.Name(), token: token, started: r.now(), batch: b,
-	}
+	p.key, p.wardID = key, p.idBuf[:]
 	r.tables[dir][key] = p
 	r.byPeer[dir][peerID] = p
 	if token != "" {
@@ -496,9 +535,9 @@ func (r *Relay) expire(p *pending) {
 
 // response handles a response travelling in dir: it answers a request that
 // travelled the other way.
-func (r *Relay) response(ctx context.Context, dir Direction, m *jsonrpc.Message) {
+func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc.Message) {
 	reqDir := reverse(dir)
-	key, ok := idKey(m.ID())
+	key, ok := parseIDKey(m.ID())
 	var p *pending
 	r.mu.Lock()
 	if ok {
@@ -524,10 +563,11 @@ func (r *Relay) response(ctx context.Context, dir Direction, m *jsonrpc.Message)
 	if dir == ToHost && p.method == "initialize" && m.Kind == jsonrpc.KindResponse {
 		r.learnServer(m.Result())
 	}
-	ex := &Exchange{Dir: dir, Msg: m, Method: p.method, Session: r.sess.Load(), relay: r, name: p.name, nameDone: true, started: p.started}
-	v := r.inspect(ctx, ex)
+	ex := l.exchange(r, dir, m, p.method)
+	ex.name, ex.nameDone, ex.started = p.name, true, p.started
+	v := r.inspect(ctx, l, ex)
 	if v.Action == Deny {
-		r.recordVerdict(ex, "deny", v)
+		r.recordVerdict(l, ex, "deny", v)
 		msg := jsonrpc.AppendError(nil, p.peerID, v.Code, v.Reason, nil)
 		if p.batch != nil {
 			r.batchAdd(p.batch, msg, true)
@@ -548,17 +588,8 @@ func (r *Relay) response(ctx context.Context, dir Direction, m *jsonrpc.Message)
 	_ = r.dst(dir).Write(before, id, after)
 }
 
-// idKey returns the lookup key of a ward id: the string's contents. Ids that
-// are not strings cannot be ward's.
-func idKey(id []byte) (string, bool) {
-	if len(id) < 2 || id[0] != '"' {
-		return "", false
-	}
-	return jsonrpc.String(id)
-}
-
 // notification handles a notification travelling in dir.
-func (r *Relay) notification(ctx context.Context, dir Direction, m *jsonrpc.Message) {
+func (r *Relay) notification(ctx context.Context, l *loop, dir Direction, m *jsonrpc.Message) {
 	switch m.Method {
 	case "notifications/cancelled":
 		r.cancelled(dir, m)
@@ -568,10 +599,10 @@ func (r *Relay) notification(ctx context.Context, dir Direction, m *jsonrpc.Mess
 			return
 		}
 	}
-	ex := &Exchange{Dir: dir, Msg: m, Method: m.Method, Session: r.sess.Load(), relay: r}
-	v := r.inspect(ctx, ex)
+	ex := l.exchange(r, dir, m, m.Method)
+	v := r.inspect(ctx, l, ex)
 	if v.Action == Deny {
-		r.recordVerdict(ex, "drop", v)
+		r.recordVerdict(l, ex, "drop", v)
 		return
 	}
 	if ex.edit.Params != nil {
@@ -635,7 +666,7 @@ func (r *Relay) tooLarge(dir Direction, tl *jsonrpc.TooLargeError) {
 	}
 	// From the server: if it was the answer to a host request, answer the
 	// host with the error instead.
-	key, ok := idKey(id)
+	key, ok := parseIDKey(id)
 	if !ok {
 		return
 	}
@@ -699,12 +730,18 @@ func (r *Relay) Call(ctx context.Context, method string, params []byte) ([]byte,
 		r.mu.Unlock()
 		return nil, fmt.Errorf("server is gone: %w", err)
 	}
-	key, wardID, err := r.ids.next()
+	p := &pending{dir: ToServer, method: method, started: r.now(), internal: ch}
+	key, err := r.ids.next(&p.idBuf)
+	for err == nil && r.tables[ToServer][key] != nil {
+		key, err = r.ids.next(&p.idBuf)
+	}
 	if err != nil {
 		r.mu.Unlock()
 		return nil, fmt.Errorf("generate request id: %w", err)
 	}
-	p := &pending{dir: ToServer, key: key, wardID: wardID, peerID: append([]byte("ward:"), wardID...), method: method, started: r.now(), internal: ch}
+	p.key, p.wardID = key, p.idBuf[:]
+	p.peerID = append([]byte("ward:"), p.wardID...)
+	wardID := p.wardID
 	r.tables[ToServer][key] = p
 	r.byPeer[ToServer][string(p.peerID)] = p
 	p.timer = time.AfterFunc(r.timeout, func() { r.expire(p) })
