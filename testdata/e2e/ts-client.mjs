@@ -71,6 +71,16 @@ const report = {
   prompts: [],
   resources: [],
   counters: { sampling: 0, elicitation: 0, roots: 0, progress: 0 },
+  // Errors the SDK reports outside of any request, such as a response to an
+  // unknown or cancelled request id. A transparent path produces none.
+  clientErrors: [],
+  // Progress notifications the SDK could not deliver because their request
+  // had already ended. They are not failures: the SDK handles notifications
+  // asynchronously and responses at once, so the last progress of a call can
+  // lose the race with its result, and the server goes on reporting progress
+  // of a call it was asked to cancel (the specification lets it). Both happen
+  // without ward too.
+  lateProgress: 0,
   scenarios: [],
 };
 
@@ -113,6 +123,15 @@ const client = new Client(
   { name: "ward-e2e-ts-client", version: "1.0.0" },
   { capabilities: { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } } },
 );
+
+client.onerror = (err) => {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (msg.startsWith("Received a progress notification for an unknown token")) {
+    report.lateProgress++;
+    return;
+  }
+  report.clientErrors.push(msg);
+};
 
 client.setRequestHandler(CreateMessageRequestSchema, async () => {
   report.counters.sampling++;
@@ -288,6 +307,32 @@ async function main() {
     return "roots answer relayed";
   });
 
+  await toolStep("cancel", "trigger-long-running-operation", async () => {
+    // Cancel a running call at its first progress notification. The SDK sends
+    // notifications/cancelled; the server then must not answer the call (and
+    // the SDK would report an answer to a cancelled id as a client error).
+    // Wait until the operation would have ended, then check the session still
+    // works.
+    const ac = new AbortController();
+    const started = performance.now();
+    let rejected = null;
+    try {
+      await client.callTool(
+        { name: "trigger-long-running-operation", arguments: { duration: 1.2, steps: 4 } },
+        undefined,
+        { ...requestOptions, signal: ac.signal, onprogress: () => ac.abort("ward-e2e cancel") },
+      );
+    } catch (err) {
+      rejected = err;
+    }
+    assert(rejected !== null, "cancelled call resolved instead of rejecting");
+    const left = 1200 + 300 - (performance.now() - started);
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
+    const text = textOf(await client.callTool({ name: "echo", arguments: { message: "after cancel" } }, undefined, requestOptions));
+    assert(text === "Echo: after cancel", `echo after cancel returned ${JSON.stringify(text)}`);
+    return String(rejected?.message ?? rejected);
+  });
+
   // Every denied tool is checked, also those no scenario above uses.
   const covered = new Set(["echo", "get-sum", "get-structured-content", "trigger-long-running-operation", "trigger-sampling-request", "trigger-elicitation-request", "get-roots-list"]);
   for (const tool of opts.denied) {
@@ -295,6 +340,14 @@ async function main() {
   }
 
   return report.scenarios.every((s) => s.ok);
+}
+
+function checkClientErrors() {
+  if (report.clientErrors.length > 0) {
+    report.scenarios.push({ name: "client-errors", ok: false, error: report.clientErrors.join("; ") });
+    return false;
+  }
+  return true;
 }
 
 let ok = false;
@@ -309,5 +362,6 @@ try {
   report.scenarios.push({ name: "close", ok: false, error: String(err) });
   ok = false;
 }
+ok = checkClientErrors() && ok;
 report.ok = ok;
 finish(ok ? 0 : 1);
