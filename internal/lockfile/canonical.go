@@ -1,15 +1,13 @@
 package lockfile
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
-
-	"github.com/gowebpki/jcs"
 )
 
 // Item names the kind of thing a lock entry or a change is about.
@@ -69,14 +67,7 @@ func specFor(it Item) *itemSpec {
 // data, which must be exactly one strictly valid JSON value: valid UTF-8, no
 // duplicate keys, no unpaired surrogates, numbers that fit a double.
 func Canonicalize(data []byte) ([]byte, error) {
-	if err := checkStrict(data); err != nil {
-		return nil, err
-	}
-	out, err := jcs.Transform(data)
-	if err != nil {
-		return nil, fmt.Errorf("canonicalize: %w", err)
-	}
-	return out, nil
+	return canonicalize(data)
 }
 
 // hashBytes returns "sha256:<hex>" of b.
@@ -109,10 +100,13 @@ func canonicalItem(spec *itemSpec, raw []byte) (key string, canon []byte, hash s
 	if err != nil {
 		return "", nil, "", fmt.Errorf("%s definition: %w", spec.item, err)
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(raw))
-	buf.WriteByte('{')
-	n := 0
+	// The hashed field names are ASCII identifiers, so byte order is
+	// RFC 8785's UTF-16 order; spec.fields is kept sorted for that.
+	type field struct {
+		name string
+		val  []byte
+	}
+	picked := make([]field, 0, len(spec.fields))
 	for _, m := range members {
 		if !contains(spec.fields, m.key) {
 			continue
@@ -122,23 +116,25 @@ func canonicalItem(spec *itemSpec, raw []byte) (key string, canon []byte, hash s
 				return "", nil, "", fmt.Errorf("%s definition: %q is not a string", spec.item, spec.key)
 			}
 		}
-		if n > 0 {
-			buf.WriteByte(',')
-		}
-		n++
-		kb, _ := json.Marshal(m.key) // field names are fixed ASCII identifiers
-		buf.Write(kb)
-		buf.WriteByte(':')
-		buf.Write(m.val)
+		picked = append(picked, field{m.key, m.val})
 	}
-	buf.WriteByte('}')
 	if key == "" {
 		return "", nil, "", fmt.Errorf("%s definition: missing or empty %q", spec.item, spec.key)
 	}
-	canon, err = jcs.Transform(buf.Bytes())
-	if err != nil {
-		return "", nil, "", fmt.Errorf("%s %q: canonicalize: %w", spec.item, key, err)
+	slices.SortFunc(picked, func(a, b field) int { return strings.Compare(a.name, b.name) })
+	canon = make([]byte, 0, len(raw))
+	canon = append(canon, '{')
+	for i, f := range picked {
+		if i > 0 {
+			canon = append(canon, ',')
+		}
+		canon = appendCanonicalString(canon, f.name)
+		canon = append(canon, ':')
+		if canon, err = (&strictParser{data: f.val}).canonical(canon, 1); err != nil {
+			return "", nil, "", fmt.Errorf("%s %q: %w", spec.item, key, err)
+		}
 	}
+	canon = append(canon, '}')
 	return key, canon, hashBytes(canon), nil
 }
 

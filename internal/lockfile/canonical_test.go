@@ -1,7 +1,12 @@
 package lockfile
 
 import (
+	"fmt"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/gowebpki/jcs"
 )
 
 func TestCanonicalizeRFC8785(t *testing.T) {
@@ -14,6 +19,10 @@ func TestCanonicalizeRFC8785(t *testing.T) {
 		{`0.000001`, `0.000001`},
 		{`1e-7`, `1e-7`},
 		{`"\/"`, `"/"`},
+		// UTF-16 order: U+E000 sorts after U+1F600 (surrogates D83D DE00).
+		{`{"\ue000":1,"\ud83d\ude00":2}`, "{\"\U0001F600\":2,\"\ue000\":1}"},
+		{`"\u0001\u001f\u2028"`, `"\u0001\u001f` + "\u2028" + `"`},
+		{`[5e-324,1.7976931348623157e308,123456789012345680000,-1.5e-9]`, `[5e-324,1.7976931348623157e+308,123456789012345680000,-1.5e-9]`},
 	}
 	for _, tt := range tests {
 		got, err := Canonicalize([]byte(tt.in))
@@ -100,5 +109,50 @@ func TestResourceHashIgnoresVolatileFields(t *testing.T) {
 	_, b, _ := HashItem(ItemResource, []byte(`{"uri":"file:///r","name":"r","size":2,"annotations":{"lastModified":"2025-02-01T00:00:00Z"}}`))
 	if a != b {
 		t.Fatal("size/annotations changed a resource hash")
+	}
+}
+
+// A hostile server can send a schema with tens of thousands of properties;
+// canonicalising it must stay near-linear (gowebpki/jcs's Transform takes
+// seconds here, see jcs.go).
+func TestCanonicalizeManyKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"name":"big","inputSchema":{"type":"object","properties":{`)
+	const n = 40000
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"p%d":{"type":"string"}`, n-i)
+	}
+	b.WriteString(`}}}`)
+	start := time.Now()
+	if _, _, err := HashItem(ItemTool, []byte(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("hashing a %d-property schema took %v", n, d)
+	}
+}
+
+func BenchmarkCanonicalizeTool(b *testing.B) {
+	raw := toolNamed(b, loadSnapshot(b, "filesystem"), "edit_file")
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, _, err := canonicalItem(toolSpec, raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkJCSTransformTool(b *testing.B) {
+	raw := toolNamed(b, loadSnapshot(b, "filesystem"), "edit_file")
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := jcs.Transform(raw); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
