@@ -44,10 +44,13 @@ func (r *Relay) handleBatch(ctx context.Context, l *loop, dir Direction, raw []b
 }
 
 // batchAdd adds an answer to b; answered says it settles a forwarded request.
-// The batch is sent when nothing more is awaited.
+// A nil msg settles a request that gets no answer (it was cancelled). The
+// batch is sent when nothing more is awaited.
 func (r *Relay) batchAdd(b *batch, msg []byte, answered bool) {
 	r.mu.Lock()
-	b.parts = append(b.parts, msg)
+	if msg != nil {
+		b.parts = append(b.parts, msg)
+	}
 	if answered {
 		b.awaiting--
 	}

@@ -2,12 +2,14 @@ package relay
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -71,23 +73,24 @@ type Relay struct {
 	byPeer [3]map[string]*pending
 	tokens [3]map[string]*pending
 	gone   [3]error // gone[dir]: the receiving side of dir has gone away
+	seq    uint64   // requests registered so far
 }
 
 // pending is a request that awaits an answer.
 type pending struct {
-	dir       Direction // the direction the request travelled
-	key       idKey     // ward id
-	wardID    []byte    // ward id as JSON (aliases idBuf)
-	idBuf     [idJSONLen]byte
-	peerID    []byte // the sender's id, raw
-	method    string
-	name      string
-	token     string // progress token, raw JSON
-	started   time.Time
-	timer     *time.Timer
-	cancelled bool
-	batch     *batch
-	internal  chan []byte // for ward's own requests
+	dir      Direction // the direction the request travelled
+	key      idKey     // ward id
+	wardID   []byte    // ward id as JSON (aliases idBuf)
+	idBuf    [idJSONLen]byte
+	peerID   []byte // the sender's id, raw
+	method   string
+	name     string
+	token    string // progress token, raw JSON
+	started  time.Time
+	timer    *time.Timer
+	seq      uint64 // order of arrival, for answering in that order
+	batch    *batch
+	internal chan []byte // for ward's own requests
 }
 
 var progressTokenName = []byte(`"progressToken"`)
@@ -453,6 +456,8 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 		return nil, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: cannot generate a request id: %v", err)
 	}
 	p.key, p.wardID = key, p.idBuf[:]
+	r.seq++
+	p.seq = r.seq
 	r.tables[dir][key] = p
 	r.byPeer[dir][peerID] = p
 	if token != "" {
@@ -504,9 +509,6 @@ func (r *Relay) answerWithError(p *pending, code int, reason, decision, rule str
 		close(p.internal)
 		return
 	}
-	if p.cancelled {
-		return
-	}
 	r.record(&Event{Dir: reverse(p.dir), Method: p.method, Kind: ItemKind(p.method), Name: p.name,
 		Decision: decision, Rule: rule, Reason: reason, Latency: r.now().Sub(p.started)})
 	msg := jsonrpc.AppendError(nil, p.peerID, code, reason, nil)
@@ -548,16 +550,11 @@ func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc
 	r.mu.Unlock()
 	if p == nil {
 		r.record(&Event{Dir: dir, Decision: "drop", Rule: "protocol.unknown-response",
-			Reason: fmt.Sprintf("ward: dropped a response to id %s, which matches no pending request (unknown, or already answered)", m.ID())})
+			Reason: fmt.Sprintf("ward: dropped a response to id %s, which matches no pending request (unknown, already answered or cancelled)", m.ID())})
 		return
 	}
 	if p.internal != nil {
 		p.internal <- append([]byte(nil), m.Raw...)
-		return
-	}
-	if p.cancelled {
-		r.record(&Event{Dir: dir, Method: p.method, Name: p.name, Decision: "drop", Rule: "protocol.cancelled",
-			Reason: "ward: dropped the response to a cancelled request"})
 		return
 	}
 	if dir == ToHost && p.method == "initialize" && m.Kind == jsonrpc.KindResponse {
@@ -614,15 +611,19 @@ func (r *Relay) notification(ctx context.Context, l *loop, dir Direction, m *jso
 
 // cancelled translates the id in a cancellation and forwards it. MCP:
 // "The sender of the cancellation notification SHOULD ignore any response
-// to the request that arrives afterward", so a late response is dropped.
+// to the request that arrives afterward", so the request leaves the pending
+// table at once and a late response is dropped as unknown. Keeping it until
+// an answer would hold its slot until the deadline, since "Receivers of
+// cancellation notifications SHOULD [...] Not send a response for the
+// cancelled request".
 func (r *Relay) cancelled(dir Direction, m *jsonrpc.Message) {
 	params := m.Params()
 	start, end, _ := jsonrpc.MemberSpan(params, "requestId")
 	reqID := params[start:end]
 	r.mu.Lock()
 	p := r.byPeer[dir][string(reqID)]
-	if p != nil {
-		p.cancelled = true
+	if p != nil && !r.take(p) {
+		p = nil
 	}
 	r.mu.Unlock()
 	if p == nil {
@@ -633,6 +634,10 @@ func (r *Relay) cancelled(dir Direction, m *jsonrpc.Message) {
 	newParams := make([]byte, 0, len(params)+len(p.wardID))
 	newParams = append(append(append(newParams, params[:start]...), p.wardID...), params[end:]...)
 	_ = r.dst(dir).Write(m.Append(nil, jsonrpc.Edit{Params: newParams}))
+	if p.batch != nil {
+		// The batch's answer no longer waits for this element.
+		r.batchAdd(p.batch, nil, true)
+	}
 }
 
 // progress checks that a progress notification refers to a request in
@@ -716,6 +721,8 @@ func (r *Relay) failAll(dir Direction, err error, reason string) {
 		r.take(p)
 	}
 	r.mu.Unlock()
+	// Answer in the order the requests came, not the map's random order.
+	slices.SortFunc(ps, func(a, b *pending) int { return cmp.Compare(a.seq, b.seq) })
 	for _, p := range ps {
 		r.answerWithError(p, jsonrpc.CodeUnavailable, reason, "error", "ward.peer-gone")
 	}
