@@ -1,0 +1,48 @@
+package inspect
+
+import "strings"
+
+// injectionTriggers are cheap substrings that must occur before the phrase
+// patterns run on a result; most results contain none of them.
+var injectionTriggers = []string{"ignore", "disregard", "forget", "override", "bypass", "instruction", "system", "assistant", "human:",
+	" ai", "llm", "model", "agent", "you are now", "<|", "[inst", "<<sys", "ssh", "id_rsa", "credential", "api key", "api_key", "password",
+	"secret", "token", "tell the user", "the user", "silently", "secretly", "implementation detail", "call the", "use the", "invoke"}
+
+// Injection inspects one text of a result (a tools/call content item, a
+// resources/read text, a prompts/get message) for instructions aimed at the
+// model. Prose that quotes such phrases in quotation marks is not flagged.
+func Injection(text string) []Finding {
+	if len(text) < 12 {
+		return nil
+	}
+	lower := strings.ToLower(text)
+	hit := false
+	for _, t := range injectionTriggers {
+		if strings.Contains(lower, t) {
+			hit = true
+			break
+		}
+	}
+	if !hit && Check(text).Hidden == "" {
+		return nil
+	}
+	norm := normaliseText(text)
+	if h := Check(text); h.Hidden != "" {
+		norm += "\n" + normaliseText(h.Hidden)
+	}
+	found := matchPhrases(norm, "inject.", overridePhrases, concealPhrases, hiddenPhrases, credentialPhrases, resultRedirect)
+	for i := range found {
+		found[i].Rule = "inject.instructions"
+	}
+	if len(found) > 1 {
+		found = found[:1]
+	}
+	return found
+}
+
+// resultRedirect are phrases in results that steer the model to other tools.
+var resultRedirect = []phrase{
+	p("tool-redirect", "tells the model to call a tool", `\b(?:now|immediately|next|then|first|you must|you should|please) (?:call|use|invoke|run|execute) (?:the )?['"\x60]?[a-z0-9_.-]+['"\x60]? (?:tool|function)\b[^.!?\n]{0,80}\b(?:with|to|and) `),
+	p("tool-shadowing", "redirects messages or payments", shadowPhrases[2].re.String()),
+	p("exfiltration", "tells the model to send data out", exfilPhrases[0].re.String()),
+}

@@ -1,0 +1,201 @@
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/ward-mcp/ward/internal/inspect"
+)
+
+// contentAction maps a results/definitions setting to the action a finding
+// asks for, and whether the finding is recorded at all.
+func contentAction(setting string) (Action, bool) {
+	switch setting {
+	case "off":
+		return Allow, false
+	case "warn":
+		return Allow, true
+	case "redact", "strip":
+		return Redact, true
+	}
+	return Deny, true
+}
+
+// InspectResult inspects a response from the server (a tools/call result,
+// resources/read contents or prompts/get messages): instructions aimed at
+// the model (results.injection, default block), invisible characters and
+// ANSI escapes (results.invisible, default strip) and secrets
+// (results.secrets, default redact). When the decision is Redact,
+// Rewritten holds the result with every changed string replaced and all
+// other bytes kept.
+func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
+	c := &callCtx{ctx: ctx, set: e.settingsFor(in.Server), in: in}
+	defer func() {
+		if r := recover(); r != nil {
+			d = Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{fmt.Sprintf("result inspection panicked: %v", r)}}
+		}
+	}()
+	set := c.set
+	if len(in.Result) == 0 {
+		return decide(nil)
+	}
+	invAct, invOn := contentAction(set.results.Invisible)
+	secAct, secOn := contentAction(set.results.Secrets)
+	injAct, injOn := contentAction(set.results.Injection)
+	invOn = invOn && set.packs[PackInjection]
+	injOn = injOn && set.packs[PackInjection]
+	secOn = secOn && set.packs[PackSecrets]
+	needRewrite := false
+	err := inspect.WalkStrings(in.Result, func(s, where string, isKey bool) {
+		if isKey {
+			return
+		}
+		if invOn {
+			h := inspect.Check(s)
+			if h.Invisible > 0 {
+				c.contentFinding("inject.invisible-unicode", invAct, fmt.Sprintf("%d invisible character(s)", h.Invisible), where)
+				needRewrite = needRewrite || invAct == Redact
+			}
+			if h.ANSI > 0 {
+				c.contentFinding("inject.ansi-escape", invAct, fmt.Sprintf("%d ANSI escape or control character(s)", h.ANSI), where)
+				needRewrite = needRewrite || invAct == Redact
+			}
+		}
+		if secOn {
+			for _, m := range inspect.FindSecrets(s) {
+				c.contentFinding(m.Rule, secAct, m.Reason+" in the result", where)
+				needRewrite = needRewrite || secAct == Redact
+			}
+		}
+		if injOn {
+			for _, f := range inspect.Injection(s) {
+				c.contentFinding(f.Rule, injAct, f.Reason, where)
+			}
+		}
+	})
+	if err != nil {
+		c.add("engine.bad-arguments", "result is not valid JSON: "+err.Error(), "/result")
+		return decide(c.findings)
+	}
+	d = decide(c.findings)
+	if d.Action == Redact && needRewrite {
+		rw, err := inspect.RewriteStrings(in.Result, func(s, _ string) (string, bool) {
+			out := s
+			if invOn && invAct == Redact {
+				out = inspect.Sanitize(out)
+			}
+			if secOn && secAct == Redact {
+				out, _ = inspect.RedactSecrets(out)
+			}
+			return out, out != s
+		})
+		if err != nil {
+			return Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{"cannot rewrite result: " + err.Error()}, Findings: d.Findings}
+		}
+		d.Rewritten = rw
+	}
+	return d
+}
+
+// contentFinding records a finding whose default action comes from the
+// results or definitions settings; rule overrides still apply.
+func (c *callCtx) contentFinding(rule string, act Action, reason, where string) {
+	r, ok := ruleIndex[rule]
+	if !ok {
+		c.add(rule, reason, where)
+		return
+	}
+	if !c.set.packs[r.Category] {
+		return
+	}
+	c.addWith(rule, r.Category, r.Severity, act, reason, where)
+}
+
+// Definition kinds accepted by InspectDefinitions.
+const (
+	KindTool             = "tool"
+	KindPrompt           = "prompt"
+	KindResource         = "resource"
+	KindResourceTemplate = "resourceTemplate"
+)
+
+// InspectDefinitions inspects the items of a tools/list, prompts/list or
+// resources/list response for metadata poisoning. For each item, Deny means
+// hide it; Redact means forward Rewritten, the item with invisible
+// characters and escapes stripped (definitions.invisible: strip, and only
+// when nothing else was found).
+func (e *Engine) InspectDefinitions(ctx context.Context, server, kind string, items []json.RawMessage) []ItemDecision {
+	set := e.settingsFor(server)
+	out := make([]ItemDecision, len(items))
+	for i, raw := range items {
+		out[i] = e.inspectDefinition(ctx, set, server, i, raw)
+	}
+	return out
+}
+
+func (e *Engine) inspectDefinition(ctx context.Context, set *settings, server string, i int, raw json.RawMessage) (id ItemDecision) {
+	id.Index = i
+	defer func() {
+		if r := recover(); r != nil {
+			id.Decision = Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{fmt.Sprintf("definition inspection panicked: %v", r)}}
+		}
+	}()
+	c := &callCtx{ctx: ctx, set: set, in: &Input{Server: server}}
+	name, found, err := inspect.Definition(raw)
+	id.Name = name
+	if err != nil {
+		c.add("engine.bad-arguments", "definition is not valid JSON", "")
+		id.Decision = decide(c.findings)
+		return id
+	}
+	act, _ := contentAction(map[string]string{"hide": "block", "warn": "warn"}[set.defs.Poisoned])
+	onlyInvisible := true
+	for _, f := range found {
+		if f.Rule != "poison.invisible-unicode" && f.Rule != "poison.ansi-escape" {
+			onlyInvisible = false
+		}
+	}
+	strip := onlyInvisible && set.defs.Invisible == "strip" && act == Deny
+	for _, f := range found {
+		a := act
+		if strip {
+			a = Redact
+		}
+		c.contentFinding(f.Rule, a, f.Reason, f.Where)
+	}
+	id.Decision = decide(c.findings)
+	if id.Action == Redact {
+		rw, err := inspect.RewriteStrings(raw, func(s, _ string) (string, bool) {
+			t := inspect.Sanitize(s)
+			return t, t != s
+		})
+		if err != nil {
+			id.Decision = Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{"cannot rewrite definition"}}
+			return id
+		}
+		id.Rewritten = rw
+	}
+	return id
+}
+
+// InspectInstructions inspects the instructions of a server's initialize
+// result. Deny means drop them; Redact means forward Rewritten (a JSON
+// string) instead.
+func (e *Engine) InspectInstructions(ctx context.Context, server, instructions string) (d Decision) {
+	defer func() {
+		if r := recover(); r != nil {
+			d = Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{fmt.Sprintf("instructions inspection panicked: %v", r)}}
+		}
+	}()
+	raw, _ := json.Marshal(map[string]string{"instructions": instructions})
+	id := e.inspectDefinition(ctx, e.settingsFor(server), server, 0, raw)
+	d = id.Decision
+	if d.Action == Redact {
+		var m map[string]string
+		if json.Unmarshal(id.Rewritten, &m) == nil {
+			d.Rewritten, _ = json.Marshal(m["instructions"])
+		}
+	}
+	return d
+}

@@ -1,0 +1,698 @@
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path"
+	"regexp"
+	"runtime/debug"
+	"strings"
+
+	"github.com/ward-mcp/ward/internal/inspect"
+)
+
+// Options are the engine's connections to the host. The zero value uses the
+// host's filesystem and home directory and the system resolver.
+type Options struct {
+	// FS resolves symlinks for the filesystem jail; nil means OSFS.
+	FS FS
+	// Home is the home directory for "~" and sensitive locations; "" means
+	// $HOME (a policy's filesystem.home wins over both).
+	Home string
+	// LookupIP resolves host names when a policy turns on network.resolve_dns;
+	// nil means the system resolver.
+	LookupIP func(ctx context.Context, host string) ([]netip.Addr, error)
+}
+
+// Engine evaluates messages against one policy. It is immutable and safe for
+// concurrent use; to change the policy, build a new Engine and swap it.
+type Engine struct {
+	global  *settings
+	servers map[string]*settings
+}
+
+// settings is the effective, compiled policy for one server.
+type settings struct {
+	roots          []root
+	home           string
+	allowSensitive []string
+	allowHosts     []hostPattern
+	denyHosts      []hostPattern
+	schemes        map[string]bool
+	allowPrivate   bool
+	allowLoopback  bool
+	resolveDNS     bool
+	packs          map[string]bool
+	overrides      map[string]string
+	results        ResultsConfig
+	defs           DefinitionsConfig
+	custom         []customRule
+	cel            []*celPolicy
+	fs             FS
+	lookup         func(ctx context.Context, host string) ([]netip.Addr, error)
+}
+
+type root struct {
+	lexical, real string
+	readOnly      bool
+}
+
+type customRule struct {
+	CustomRule
+	re       *regexp.Regexp
+	severity Severity
+	warn     bool
+}
+
+// base is the directory relative paths are resolved against.
+func (s *settings) base() string {
+	if len(s.roots) > 0 {
+		return s.roots[0].lexical
+	}
+	return "/"
+}
+
+// defaultSchemes are the URL schemes allowed when a policy names none.
+var defaultSchemes = []string{"http", "https", "ws", "wss", "ssh", "git", "git+ssh", "git+https", "s3", "gs", "mailto",
+	"postgres", "postgresql", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "nats", "kafka"}
+
+// New builds an engine from cfg with default Options.
+func New(cfg *Config) (*Engine, error) { return NewWithOptions(cfg, nil) }
+
+// NewWithOptions builds an engine from cfg. It validates the policy, compiles
+// its regular expressions and CEL, and resolves the roots' own symlinks.
+func NewWithOptions(cfg *Config, opts *Options) (*Engine, error) {
+	if cfg == nil {
+		return nil, errors.New("policy: nil config")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.FS == nil {
+		o.FS = OSFS{}
+	}
+	if o.Home == "" {
+		o.Home = os.Getenv("HOME")
+	}
+	if o.Home == "" {
+		o.Home = "/nonexistent-home"
+	}
+	cels, err := compileCEL(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	e := &Engine{servers: map[string]*settings{}}
+	e.global, err = buildSettings(&cfg.Settings, nil, &o, cels[""])
+	if err != nil {
+		return nil, err
+	}
+	for name, s := range cfg.Servers {
+		merged := mergeSettings(&cfg.Settings, s)
+		if e.servers[name], err = buildSettings(merged, s, &o, append(append([]*celPolicy(nil), cels[""]...), cels[name]...)); err != nil {
+			return nil, fmt.Errorf("policy: server %s: %w", name, err)
+		}
+	}
+	return e, nil
+}
+
+// mergeSettings overlays a server's settings on the global ones.
+func mergeSettings(g, s *Settings) *Settings {
+	m := *g
+	if s.Filesystem != nil {
+		m.Filesystem = s.Filesystem
+	}
+	if s.Network != nil {
+		m.Network = s.Network
+	}
+	if s.Packs != nil {
+		p := PacksConfig{}
+		if g.Packs != nil {
+			p = *g.Packs
+		}
+		for _, kv := range []struct{ dst, src **bool }{{&p.Filesystem, &s.Packs.Filesystem}, {&p.Network, &s.Packs.Network}, {&p.Command, &s.Packs.Command}, {&p.Secrets, &s.Packs.Secrets}, {&p.Poisoning, &s.Packs.Poisoning}, {&p.Injection, &s.Packs.Injection}} {
+			if *kv.src != nil {
+				*kv.dst = *kv.src
+			}
+		}
+		m.Packs = &p
+	}
+	if len(s.Rules) > 0 {
+		m.Rules = map[string]string{}
+		for k, v := range g.Rules {
+			m.Rules[k] = v
+		}
+		for k, v := range s.Rules {
+			m.Rules[k] = v
+		}
+	}
+	if s.Results != nil {
+		m.Results = s.Results
+	}
+	if s.Definitions != nil {
+		m.Definitions = s.Definitions
+	}
+	m.CustomRules = append(append([]CustomRule(nil), g.CustomRules...), s.CustomRules...)
+	return &m
+}
+
+func buildSettings(s, _ *Settings, o *Options, cels []*celPolicy) (*settings, error) {
+	st := &settings{home: o.Home, fs: o.FS, lookup: o.LookupIP, overrides: s.Rules, cel: cels,
+		packs: map[string]bool{PackFilesystem: true, PackNetwork: true, PackCommand: true, PackSecrets: true, PackPoisoning: true, PackInjection: true, "engine": true, "custom": true, "cel": true}}
+	if fs := s.Filesystem; fs != nil {
+		if fs.Home != "" {
+			st.home = path.Clean(fs.Home)
+		}
+		for _, r := range fs.Roots {
+			p := r.Path
+			if p == "~" || strings.HasPrefix(p, "~/") {
+				p = st.home + p[1:]
+			}
+			p = path.Clean(p)
+			real, err := resolveSymlinks(st.fs, p)
+			if err != nil {
+				return nil, fmt.Errorf("policy: root %s: %w", r.Path, err)
+			}
+			st.roots = append(st.roots, root{lexical: p, real: real, readOnly: r.Mode == "read-only"})
+		}
+		for _, a := range fs.AllowSensitive {
+			if strings.HasPrefix(a, "~/") {
+				a = st.home + a[1:]
+			}
+			st.allowSensitive = append(st.allowSensitive, a)
+		}
+	}
+	schemes := defaultSchemes
+	if n := s.Network; n != nil {
+		for _, h := range n.AllowHosts {
+			p, _ := parseHostPattern(h)
+			st.allowHosts = append(st.allowHosts, p)
+		}
+		for _, h := range n.DenyHosts {
+			p, _ := parseHostPattern(h)
+			st.denyHosts = append(st.denyHosts, p)
+		}
+		if len(n.Schemes) > 0 {
+			schemes = n.Schemes
+		}
+		st.allowPrivate, st.allowLoopback, st.resolveDNS = n.AllowPrivate, n.AllowLoopbackUnsafe, n.ResolveDNS
+	}
+	st.schemes = set(schemes...)
+	if p := s.Packs; p != nil {
+		for name, v := range map[string]*bool{PackFilesystem: p.Filesystem, PackNetwork: p.Network, PackCommand: p.Command, PackSecrets: p.Secrets, PackPoisoning: p.Poisoning, PackInjection: p.Injection} {
+			if v != nil {
+				st.packs[name] = *v
+			}
+		}
+	}
+	if s.Results != nil {
+		st.results = *s.Results
+	}
+	if st.results.Secrets == "" {
+		st.results.Secrets = "redact"
+	}
+	if st.results.Injection == "" {
+		st.results.Injection = "block"
+	}
+	if st.results.Invisible == "" {
+		st.results.Invisible = "strip"
+	}
+	if s.Definitions != nil {
+		st.defs = *s.Definitions
+	}
+	if st.defs.Poisoned == "" {
+		st.defs.Poisoned = "hide"
+	}
+	if st.defs.Invisible == "" {
+		st.defs.Invisible = "hide"
+	}
+	for _, cr := range s.CustomRules {
+		re, err := regexp.Compile(cr.Pattern)
+		if err != nil {
+			return nil, fmt.Errorf("policy: %s: %w", cr.ID, err)
+		}
+		sev := SeverityHigh
+		if cr.Severity != "" {
+			_ = sev.UnmarshalText([]byte(cr.Severity))
+		}
+		st.custom = append(st.custom, customRule{CustomRule: cr, re: re, severity: sev, warn: cr.Action == "warn"})
+	}
+	return st, nil
+}
+
+func (e *Engine) settingsFor(server string) *settings {
+	if s, ok := e.servers[server]; ok {
+		return s
+	}
+	return e.global
+}
+
+// callCtx collects the findings for one message.
+type callCtx struct {
+	ctx      context.Context
+	set      *settings
+	in       *Input
+	findings []Finding
+	write    bool
+}
+
+// add records a finding for a built-in rule, applying the policy's override
+// for it. An unknown id is recorded as an engine error (fail closed).
+func (c *callCtx) add(rule, reason, where string) {
+	r, ok := ruleIndex[rule]
+	if !ok {
+		c.findings = append(c.findings, Finding{RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Action: Deny, Reason: "unknown rule " + rule + ": " + reason, Where: where})
+		return
+	}
+	if !c.set.packs[r.Category] {
+		return
+	}
+	c.addWith(rule, r.Category, r.Severity, Deny, reason, where)
+}
+
+// addWith records a finding with an explicit default action.
+func (c *callCtx) addWith(rule, category string, sev Severity, act Action, reason, where string) {
+	switch c.set.overrides[rule] {
+	case "off":
+		return
+	case "warn":
+		act = Allow
+	case "block":
+		act = Deny
+	}
+	for _, f := range c.findings {
+		if f.RuleID == rule && f.Where == where && f.Reason == reason {
+			return
+		}
+	}
+	c.findings = append(c.findings, Finding{RuleID: rule, Category: category, Severity: sev, Action: act, Reason: reason, Where: where})
+}
+
+// guard runs one rule group, turning a panic into a deny that names it.
+func (c *callCtx) guard(name string, fn func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.findings = append(c.findings, Finding{RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Action: Deny,
+				Reason: fmt.Sprintf("rule %s panicked: %v", name, r)})
+			_ = debug.Stack
+		}
+	}()
+	fn()
+}
+
+// EvaluateCall decides on a request from the host (tools/call, prompts/get,
+// resources/read, …). It never panics; a failing rule yields Deny.
+func (e *Engine) EvaluateCall(ctx context.Context, in *Input) (d Decision) {
+	c := &callCtx{ctx: ctx, set: e.settingsFor(in.Server), in: in}
+	defer func() {
+		if r := recover(); r != nil {
+			d = Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{fmt.Sprintf("policy engine panicked: %v", r)}}
+		}
+	}()
+	c.write = isWriteTool(in.Name)
+	var args any
+	if len(in.Arguments) > 0 && string(in.Arguments) != "null" {
+		dec := json.NewDecoder(strings.NewReader(string(in.Arguments)))
+		dec.UseNumber()
+		if err := dec.Decode(&args); err != nil {
+			c.add("engine.bad-arguments", "arguments are not valid JSON: "+err.Error(), "/arguments")
+			return decide(c.findings)
+		}
+		if _, ok := args.(map[string]any); !ok {
+			c.add("engine.bad-arguments", "arguments are not a JSON object", "/arguments")
+			return decide(c.findings)
+		}
+	}
+	if in.Method == "resources/read" && in.Name != "" {
+		c.guard("resource-uri", func() { c.value("uri", in.Name, "/params/uri") })
+	}
+	if args != nil {
+		c.guard("arguments", func() { c.walk(args, "", "/arguments") })
+	}
+	if len(c.set.cel) > 0 {
+		c.guard("cel", func() { c.evalCEL(args) })
+	}
+	return decide(c.findings)
+}
+
+// walk visits every value of the arguments; key is the nearest object key.
+func (c *callCtx) walk(v any, key, where string) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			c.walk(x, k, where+"/"+escapePointer(k))
+		}
+	case []any:
+		if isCommandKey(key) && len(v) > 0 && c.set.packs[PackCommand] {
+			if argv, ok := stringSlice(v); ok {
+				c.guard("command", func() { c.scanShell(shellJoin(argv), where, 0) })
+			}
+		}
+		for i, x := range v {
+			c.walk(x, key, fmt.Sprintf("%s/%d", where, i))
+		}
+	case string:
+		c.value(key, v, where)
+	}
+}
+
+func escapePointer(k string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+}
+
+func stringSlice(v []any) ([]string, bool) {
+	out := make([]string, len(v))
+	for i, x := range v {
+		s, ok := x.(string)
+		if !ok {
+			return nil, false
+		}
+		out[i] = s
+	}
+	return out, true
+}
+
+// shellJoin quotes argv as one shell command line.
+func shellJoin(argv []string) string {
+	var b strings.Builder
+	for i, a := range argv {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteByte('\'')
+		b.WriteString(strings.ReplaceAll(a, "'", `'\''`))
+		b.WriteByte('\'')
+	}
+	return b.String()
+}
+
+// value runs every applicable rule on one string argument.
+func (c *callCtx) value(key, v, where string) {
+	k := normKey(key)
+	set := c.set
+	if set.packs[PackFilesystem] {
+		lv := strings.ToLower(v)
+		switch {
+		case isPathKey(key, k) && v != "":
+			c.guard("filesystem", func() { c.checkPath(v, where, true) })
+		case strings.HasPrefix(lv, "file:"):
+			c.guard("filesystem", func() { c.checkPath(v, where, true) })
+		case looksLikePath(v):
+			c.guard("filesystem", func() { c.checkPath(v, where, false) })
+		}
+	}
+	fileURL := set.packs[PackFilesystem] && len(v) >= 5 && strings.EqualFold(v[:5], "file:")
+	if set.packs[PackNetwork] && !fileURL && !proseKeys[k] {
+		switch {
+		case hasSchemePrefix(v):
+			c.guard("network", func() { c.checkURL(v, where, false) })
+		case isURLKey(k) && v != "" && !strings.ContainsAny(v, " \n"):
+			c.guard("network", func() { c.checkURL(v, where, true) })
+		case isHostKey(k) && v != "" && !strings.ContainsAny(v, " \n") && (strings.ContainsAny(v, ".:") || strings.EqualFold(v, "localhost") || isNumberish(v)):
+			c.guard("network", func() { c.checkURL(v, where, true) })
+		}
+	}
+	if set.packs[PackCommand] {
+		if isCommandKey(key) && strings.TrimSpace(v) != "" {
+			c.guard("command", func() { c.scanShell(v, where, 0) })
+		}
+		if isOptionKey(k) && len(v) > 1 && v[0] == '-' && !isNumberish(v) {
+			c.add("cmd.option-injection", fmt.Sprintf("argument %q starts with '-' and would be read as an option: %s", key, clip(v)), where)
+		}
+	}
+	if set.packs[PackSecrets] {
+		c.guard("secrets", func() {
+			for _, m := range inspect.FindSecrets(v) {
+				c.add(m.Rule, m.Reason+" in outgoing argument "+key, where)
+			}
+		})
+	}
+	for i := range set.custom {
+		cr := &set.custom[i]
+		c.guard(cr.ID, func() { c.custom(cr, key, v, where) })
+	}
+}
+
+func (c *callCtx) custom(cr *customRule, key, v, where string) {
+	if !globAny(cr.Servers, c.in.Server) || !globAny(cr.Tools, c.in.Name) {
+		return
+	}
+	if cr.Argument != "" {
+		if ok, _ := path.Match(cr.Argument, key); !ok {
+			return
+		}
+	}
+	if cr.re.MatchString(v) {
+		act := Deny
+		if cr.warn {
+			act = Allow
+		}
+		desc := cr.Description
+		if desc == "" {
+			desc = "matches " + cr.Pattern
+		}
+		c.addWith(cr.ID, "custom", cr.severity, act, fmt.Sprintf("argument %q: %s", key, desc), where)
+	}
+}
+
+func globAny(globs []string, v string) bool {
+	if len(globs) == 0 {
+		return true
+	}
+	for _, g := range globs {
+		if ok, _ := path.Match(g, v); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// normKey lower-cases a key and drops separators: "file_Path" → "filepath".
+func normKey(k string) string {
+	var b strings.Builder
+	for i := 0; i < len(k); i++ {
+		ch := k[i]
+		switch {
+		case ch == '_' || ch == '-' || ch == ' ' || ch == '.':
+		case ch >= 'A' && ch <= 'Z':
+			b.WriteByte(ch + 32)
+		default:
+			b.WriteByte(ch)
+		}
+	}
+	return b.String()
+}
+
+// lastWord returns the last word of a snake_case, kebab-case or camelCase key.
+func lastWord(k string) string {
+	i := len(k)
+	for i > 0 {
+		ch := k[i-1]
+		if ch == '_' || ch == '-' || ch == ' ' || ch == '.' {
+			break
+		}
+		i--
+		if ch >= 'A' && ch <= 'Z' && i < len(k)-1 {
+			break
+		}
+	}
+	return strings.ToLower(k[i:])
+}
+
+var (
+	pathKeys    = set("path", "paths", "file", "files", "filepath", "filepaths", "filename", "filenames", "dir", "dirs", "directory", "directories", "folder", "folders", "source", "src", "sourcepath", "destination", "dest", "destpath", "destinationpath", "root", "cwd", "workdir", "workingdirectory", "workingdir", "repopath", "outputpath", "inputpath", "savepath", "outputfile", "inputfile", "projectpath", "projectdir", "targetpath", "targetfile", "targetdir", "sourcefile", "sourcedir", "oldpath", "newpath", "from", "to")
+	pathWords   = set("path", "paths", "dir", "directory", "file", "files", "folder", "filepath", "filename")
+	urlKeys     = set("url", "urls", "uri", "uris", "href", "link", "endpoint", "baseurl", "webhook", "webhookurl", "callback", "callbackurl", "redirecturl", "redirecturi", "imageurl", "fileurl", "sourceurl", "targeturl", "proxy", "feed", "feedurl", "remoteurl", "repourl", "apiurl", "serverurl", "website", "page")
+	hostKeys    = set("host", "hostname", "hosts", "domain", "server", "ip", "ipaddress", "addr", "address", "target", "remote", "origin", "proxyhost")
+	cmdKeys     = set("command", "cmd", "commandline", "commands", "script", "shell", "shellcommand", "bash", "sh", "run", "exec", "execute", "cmdline", "input_command")
+	optionKeys  = set("branch", "branchname", "ref", "revision", "rev", "commit", "commitsha", "sha", "tag", "remote", "repo", "repository", "repourl", "url", "uri", "host", "hostname", "package", "packagename", "module", "pkg", "image", "container", "pod", "namespace", "path", "file", "filepath", "filename", "dir", "directory", "source", "destination", "target", "from", "to", "base", "head", "user", "username")
+	proseKeys   = set("text", "message", "body", "content", "comment", "description", "note", "notes", "title", "summary", "markdown", "html", "caption", "reason", "prompt", "thought", "answer", "question", "subject")
+	writeTokens = []string{"write", "edit", "create", "move", "rename", "delete", "remove", "mkdir", "save", "put", "upload", "append", "patch", "replace", "insert", "update", "copy", "set"}
+)
+
+func isPathKey(raw, k string) bool { return pathKeys[k] || pathWords[lastWord(raw)] }
+func isURLKey(k string) bool {
+	return urlKeys[k] || strings.HasSuffix(k, "url") || strings.HasSuffix(k, "uri") || strings.HasSuffix(k, "endpoint")
+}
+func isHostKey(k string) bool {
+	return hostKeys[k] || strings.HasSuffix(k, "host") || strings.HasSuffix(k, "hostname")
+}
+func isCommandKey(k string) bool { return cmdKeys[normKey(k)] || cmdKeys[strings.ToLower(k)] }
+func isOptionKey(k string) bool  { return optionKeys[k] }
+
+func hasSchemePrefix(v string) bool {
+	i := strings.Index(v, "://")
+	return i > 0 && i < 20 && isScheme(v[:i]) && !strings.ContainsAny(v[:min(len(v), 200)], "\n")
+}
+
+// isWriteTool reports whether a tool name says the tool changes files.
+func isWriteTool(name string) bool {
+	n := strings.ToLower(name)
+	for _, t := range writeTokens {
+		if strings.Contains(n, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// sensitive returns why p is a sensitive location, honouring allow_sensitive.
+func (c *callCtx) sensitive(p string) string {
+	why := sensitiveReason(p, c.set.home)
+	if why == "" {
+		return ""
+	}
+	for _, a := range c.set.allowSensitive {
+		if ok, _ := path.Match(a, p); ok || p == a || within(p, strings.TrimSuffix(a, "/")) {
+			return ""
+		}
+	}
+	return why
+}
+
+// checkPath applies the filesystem jail to one path argument. strict is
+// false for values in fields not named like paths: then only traversal and
+// sensitive locations are checked.
+func (c *callCtx) checkPath(raw, where string, strict bool) {
+	set := c.set
+	cp, err := canonicalisePath(raw, set.base(), set.home)
+	if err != nil {
+		c.add("fs.malformed", fmt.Sprintf("path %q: %v", clip(raw), err), where)
+		return
+	}
+	if why := c.sensitive(cp.Lexical); why != "" {
+		c.add("fs.sensitive", fmt.Sprintf("path %q names %s", clip(raw), why), where)
+		return
+	}
+	inside := func(p string, real bool) *root {
+		for i := range set.roots {
+			r := &set.roots[i]
+			if within(p, r.real) || (!real && within(p, r.lexical)) {
+				return r
+			}
+		}
+		return nil
+	}
+	if !strict {
+		if cp.Climbs && inside(cp.Lexical, false) == nil {
+			c.add("fs.traversal", fmt.Sprintf("value %q climbs with '..' to %s", clip(raw), cp.Lexical), where)
+		}
+		return
+	}
+	if len(set.roots) == 0 {
+		c.add("fs.outside-root", fmt.Sprintf("path %q: no filesystem root is allowed by the policy", clip(raw)), where)
+		return
+	}
+	if inside(cp.Lexical, false) == nil {
+		if cp.Climbs {
+			c.add("fs.traversal", fmt.Sprintf("path %q climbs with '..' out of the allowed roots to %s", clip(raw), cp.Lexical), where)
+		} else {
+			c.add("fs.outside-root", fmt.Sprintf("path %q (%s) is outside the allowed roots", clip(raw), cp.Lexical), where)
+		}
+		return
+	}
+	real, err := resolveSymlinks(set.fs, cp.Lexical)
+	if err != nil {
+		c.add("fs.malformed", fmt.Sprintf("path %q: %v", clip(raw), err), where)
+		return
+	}
+	if real != cp.Lexical {
+		if why := c.sensitive(real); why != "" {
+			c.add("fs.sensitive", fmt.Sprintf("path %q resolves through a symlink to %s", clip(raw), why), where)
+			return
+		}
+	}
+	r := inside(real, true)
+	if r == nil {
+		c.add("fs.symlink-escape", fmt.Sprintf("path %q resolves through a symlink to %s, outside the allowed roots", clip(raw), real), where)
+		return
+	}
+	if r.readOnly && c.write {
+		c.add("fs.read-only", fmt.Sprintf("tool %q writes to %s in read-only root %s", c.in.Name, real, r.lexical), where)
+	}
+}
+
+// checkURL applies the network rules to one URL or host argument.
+func (c *callCtx) checkURL(raw, where string, bare bool) {
+	t, err := parseTarget(raw, bare)
+	if err != nil {
+		c.add("net.malformed-url", fmt.Sprintf("URL %q: %v", clip(raw), err), where)
+		return
+	}
+	if t.Scheme != "" && !c.set.schemes[t.Scheme] {
+		c.add("net.scheme", fmt.Sprintf("URL %q uses scheme %q, which the policy does not allow", clip(raw), t.Scheme), where)
+		return
+	}
+	if t.Host == "" {
+		return
+	}
+	if rule, why := c.targetRule(t); rule != "" {
+		c.add(rule, fmt.Sprintf("URL %q: %s", clip(raw), why), where)
+		return
+	}
+	if c.set.resolveDNS && !t.Addr.IsValid() {
+		c.checkDNS(t, raw, where)
+	}
+}
+
+// targetRule returns the rule that denies a canonical target, and why.
+func (c *callCtx) targetRule(t hostTarget) (string, string) {
+	for _, p := range c.set.denyHosts {
+		if p.match(t) {
+			return "net.deny-host", "host " + t.Host + " is on the deny list"
+		}
+	}
+	if len(c.set.allowHosts) > 0 {
+		for _, p := range c.set.allowHosts {
+			if p.match(t) {
+				return "", ""
+			}
+		}
+		return "net.deny-host", "host " + t.Host + " is not on the allow list"
+	}
+	var rule, why string
+	if t.Addr.IsValid() {
+		rule = classifyAddr(t.Addr)
+		why = fmt.Sprintf("address %s is %s", t.Addr, strings.TrimPrefix(rule, "net.ssrf."))
+		if rule == "net.ssrf.metadata" {
+			why = fmt.Sprintf("address %s is a cloud metadata service", t.Addr)
+		}
+		if t.Host != t.Addr.String() {
+			why += " (written " + t.Host + ")"
+		}
+	} else {
+		rule, why = classifyHost(t.Host)
+	}
+	switch {
+	case rule == "net.ssrf.private" && c.set.allowPrivate:
+		return "", ""
+	case rule == "net.ssrf.loopback" && c.set.allowLoopback:
+		return "", ""
+	}
+	return rule, why
+}
+
+func (c *callCtx) checkDNS(t hostTarget, raw, where string) {
+	lookup := c.set.lookup
+	if lookup == nil {
+		lookup = systemLookup
+	}
+	addrs, err := lookup(c.ctx, t.Host)
+	if err != nil {
+		c.add("net.dns-rebinding", fmt.Sprintf("URL %q: cannot resolve %s: %v", clip(raw), t.Host, err), where)
+		return
+	}
+	for _, a := range addrs {
+		if cls := classifyAddr(a); cls != "" && !(cls == "net.ssrf.private" && c.set.allowPrivate) && !(cls == "net.ssrf.loopback" && c.set.allowLoopback) {
+			c.add("net.dns-rebinding", fmt.Sprintf("URL %q: %s resolves to %s (%s)", clip(raw), t.Host, a, strings.TrimPrefix(cls, "net.ssrf.")), where)
+			return
+		}
+	}
+}

@@ -1,0 +1,313 @@
+package policy
+
+import (
+	"errors"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// FS is the part of a filesystem the jail uses to resolve symlinks. Lstat and
+// Readlink behave like the os functions of the same names.
+type FS interface {
+	Lstat(name string) (fs.FileInfo, error)
+	Readlink(name string) (string, error)
+}
+
+// OSFS is the host's filesystem.
+type OSFS struct{}
+
+// Lstat calls os.Lstat.
+func (OSFS) Lstat(name string) (fs.FileInfo, error) { return os.Lstat(name) }
+
+// Readlink calls os.Readlink.
+func (OSFS) Readlink(name string) (string, error) { return os.Readlink(name) }
+
+// maxSymlinkHops bounds symlink resolution, like the kernel's ELOOP limit.
+const maxSymlinkHops = 40
+
+// errSymlinkLoop is returned when a path has too many symlinks.
+var errSymlinkLoop = errors.New("too many levels of symbolic links")
+
+// canonPath is a path argument after canonicalisation.
+type canonPath struct {
+	// Lexical is the absolute, cleaned path before symlinks are resolved.
+	Lexical string
+	// Climbs reports whether the decoded input contained a ".." segment.
+	Climbs bool
+	// Decoded reports whether percent-decoding or Unicode normalisation
+	// changed the input.
+	Decoded bool
+}
+
+// lookAlikes maps characters that render as '/' or '.' and survive NFKC.
+var lookAlikes = strings.NewReplacer("\u2215", "/", "\u2044", "/", "\u29f8", "/", "\\", "/", "\u2024", ".", "\uff0e", ".", "\u3002", ".")
+
+// canonicalisePath turns a path argument into an absolute, clean path:
+// file:// URIs are unwrapped, percent-encoding is decoded repeatedly, Unicode
+// is NFKC-normalised, look-alike slashes and dots and backslashes become '/'
+// and '.', "~" expands to home, relative paths are joined to base, and
+// duplicate slashes and dot segments are removed. It fails on NUL and control
+// characters.
+func canonicalisePath(raw, base, home string) (canonPath, error) {
+	var c canonPath
+	p := raw
+	if len(p) > 4096 {
+		return c, errors.New("path longer than 4096 bytes")
+	}
+	for i := 0; i < 4 && strings.Contains(p, "%"); i++ {
+		d, err := url.PathUnescape(p)
+		if err != nil || d == p {
+			break
+		}
+		p, c.Decoded = d, true
+	}
+	if !norm.NFKC.IsNormalString(p) {
+		p, c.Decoded = norm.NFKC.String(p), true
+	}
+	if q := lookAlikes.Replace(p); q != p {
+		p, c.Decoded = q, true
+	}
+	if !utf8.ValidString(p) {
+		return c, errors.New("path is not valid UTF-8 after decoding (overlong or broken encoding)")
+	}
+	for _, r := range p {
+		if r == 0 || (r < 0x20) || r == 0x7f || (unicode.Is(unicode.Cf, r)) {
+			return c, errors.New("path contains a NUL, control or invisible character")
+		}
+	}
+	if len(p) >= 7 && strings.EqualFold(p[:7], "file://") {
+		p = p[7:]
+		if strings.HasPrefix(strings.ToLower(p), "localhost/") {
+			p = p[len("localhost"):]
+		}
+		if !strings.HasPrefix(p, "/") {
+			return c, errors.New("file URI names a remote host")
+		}
+	} else if len(p) >= 5 && strings.EqualFold(p[:5], "file:") {
+		p = p[5:]
+	}
+	if len(p) >= 2 && p[1] == ':' && ((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z')) {
+		// A Windows drive path on a POSIX host: keep it relative to nothing.
+		p = "/" + p[2:]
+	}
+	switch {
+	case p == "~" || strings.HasPrefix(p, "~/"):
+		p = home + p[1:]
+	case strings.HasPrefix(p, "~"):
+		user, rest, _ := strings.Cut(p[1:], "/")
+		if user == "root" {
+			p = "/root/" + rest
+		} else {
+			p = "/home/" + user + "/" + rest
+		}
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == ".." || (len(seg) > 2 && strings.Trim(seg, ".") == "") {
+			c.Climbs = true
+			break
+		}
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = base + "/" + p
+	}
+	c.Lexical = path.Clean(p)
+	return c, nil
+}
+
+// resolveSymlinks resolves every symlink in the clean absolute path p using
+// fsys. Components that do not exist are appended lexically, so a file that
+// would be created inside a directory resolves to that directory's real
+// location.
+func resolveSymlinks(fsys FS, p string) (string, error) {
+	rest := splitPath(p)
+	resolved := "/"
+	hops := 0
+	for len(rest) > 0 {
+		seg := rest[0]
+		rest = rest[1:]
+		if seg == "." || seg == "" {
+			continue
+		}
+		if seg == ".." {
+			resolved = path.Dir(resolved)
+			continue
+		}
+		next := path.Join(resolved, seg)
+		fi, err := fsys.Lstat(next)
+		if err != nil {
+			// Does not exist (or cannot be read): the rest is lexical.
+			return path.Clean(next + "/" + strings.Join(rest, "/")), nil
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			resolved = next
+			continue
+		}
+		hops++
+		if hops > maxSymlinkHops {
+			return "", errSymlinkLoop
+		}
+		target, err := fsys.Readlink(next)
+		if err != nil {
+			return "", err
+		}
+		if strings.HasPrefix(target, "/") {
+			resolved = "/"
+		}
+		rest = append(splitPath(target), rest...)
+	}
+	return resolved, nil
+}
+
+func splitPath(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, "/") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// within reports whether p is root or below it: a real path-boundary check,
+// so /srv/app-evil is not within /srv/app.
+func within(p, root string) bool {
+	if root == "/" {
+		return true
+	}
+	return p == root || (strings.HasPrefix(p, root) && p[len(root)] == '/')
+}
+
+// sensitiveHome are locations under a home directory that hold credentials
+// or configuration an agent has no business reading. A trailing '/' means the
+// whole directory.
+var sensitiveHome = []string{
+	".ssh/", ".aws/", ".gnupg/", ".azure/", ".config/gcloud/", ".kube/config", ".kube/",
+	".docker/config.json", ".netrc", ".pgpass", ".git-credentials", ".npmrc", ".pypirc",
+	".config/gh/hosts.yml", ".password-store/", ".local/share/keyrings/", ".gem/credentials",
+	".cargo/credentials", ".cargo/credentials.toml", ".terraform.d/credentials.tfrc.json",
+	".config/google-chrome/", ".config/chromium/", ".mozilla/", ".config/BraveSoftware/",
+	".config/microsoft-edge/", "Library/Application Support/Google/Chrome/",
+	"Library/Application Support/Firefox/", "Library/Keychains/", "Library/Cookies/",
+	"Library/Application Support/Claude/", ".config/Claude/", ".claude.json", ".claude/.credentials.json",
+	".cursor/mcp.json", ".codeium/windsurf/mcp_config.json", ".config/Code/User/mcp.json",
+	"Library/Application Support/Code/User/mcp.json", ".continue/config.json", ".config/op/",
+	".vault-token", ".config/hub", ".s3cfg", ".boto", ".databrickscfg", ".config/rclone/rclone.conf",
+}
+
+// sensitiveAbs are absolute sensitive locations; '*' matches one segment.
+var sensitiveAbs = []string{
+	"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/sudoers", "/etc/sudoers.d/", "/etc/passwd",
+	"/etc/master.passwd", "/etc/ssh/ssh_host_*_key", "/proc/*/environ", "/proc/*/mem", "/proc/*/cmdline",
+	"/proc/*/fd/", "/proc/*/root/", "/proc/kcore", "/var/run/secrets/", "/run/secrets/", "/root/",
+	"/var/lib/docker/", "/var/run/docker.sock", "/run/docker.sock", "/dev/mem", "/boot/",
+}
+
+// sensitiveBase are file names that are sensitive wherever they are.
+var sensitiveBase = map[string]bool{
+	"id_rsa": true, "id_dsa": true, "id_ecdsa": true, "id_ed25519": true, "id_ecdsa_sk": true, "id_ed25519_sk": true,
+	".netrc": true, ".pgpass": true, ".git-credentials": true, "credentials.json": false,
+	".bash_history": true, ".zsh_history": true, ".sh_history": true, ".history": true, ".python_history": true,
+	".node_repl_history": true, ".psql_history": true, ".mysql_history": true, ".sqlite_history": true,
+	".lesshst": true, ".viminfo": true, "authorized_keys": true, "known_hosts": true,
+	"claude_desktop_config.json": true, "mcp_config.json": true, ".htpasswd": true, "wp-config.php": false,
+}
+
+// envExamples are .env variants that are templates, not secrets.
+var envExamples = map[string]bool{"example": true, "sample": true, "template": true, "dist": true, "defaults": true, "schema": true, "tmpl": true}
+
+// sensitiveReason returns why p (clean, absolute) is sensitive, or "".
+func sensitiveReason(p, home string) string {
+	base := path.Base(p)
+	if strings.HasSuffix(base, ".pub") {
+		return "" // public keys are meant to be shared
+	}
+	if sensitiveBase[base] {
+		return "credential or history file " + base
+	}
+	if strings.HasSuffix(base, "_history") {
+		return "shell history " + base
+	}
+	if base == ".env" || strings.HasPrefix(base, ".env.") {
+		if !envExamples[strings.TrimPrefix(base, ".env.")] {
+			return "environment file " + base
+		}
+	}
+	for _, s := range sensitiveAbs {
+		if matchSensitive(p, s) {
+			return "system secret " + strings.TrimSuffix(s, "/")
+		}
+	}
+	homes := []string{home}
+	if strings.HasPrefix(p, "/home/") {
+		if i := strings.IndexByte(p[6:], '/'); i > 0 {
+			homes = append(homes, p[:6+i])
+		}
+	}
+	if strings.HasPrefix(p, "/Users/") {
+		if i := strings.IndexByte(p[7:], '/'); i > 0 {
+			homes = append(homes, p[:7+i])
+		}
+	}
+	for _, h := range homes {
+		if h == "" || !within(p, h) || p == h {
+			continue
+		}
+		rel := p[len(h)+1:]
+		if h == "/" {
+			rel = p[1:]
+		}
+		for _, s := range sensitiveHome {
+			if strings.HasSuffix(s, "/") {
+				if rel+"/" == s || strings.HasPrefix(rel, s) {
+					return "credential store ~/" + strings.TrimSuffix(s, "/")
+				}
+			} else if rel == s {
+				return "credential store ~/" + s
+			}
+		}
+	}
+	return ""
+}
+
+// matchSensitive matches p against pattern s, where '*' stands for one path
+// segment and a trailing '/' means the directory and everything below it.
+func matchSensitive(p, s string) bool {
+	dir := strings.HasSuffix(s, "/")
+	s = strings.TrimSuffix(s, "/")
+	ps, ss := splitPath(p), splitPath(s)
+	if len(ps) < len(ss) || (!dir && len(ps) != len(ss)) {
+		return false
+	}
+	for i, seg := range ss {
+		if ok, _ := path.Match(seg, ps[i]); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikePath reports whether a value in a field not named like a path is
+// still plainly a path: a single line starting with '/', '~', './', '../',
+// file: or an encoded dot or slash.
+func looksLikePath(v string) bool {
+	if len(v) < 2 || len(v) > 4096 || strings.ContainsAny(v, "\n\r") {
+		return false
+	}
+	lv := strings.ToLower(v)
+	switch {
+	case strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//"):
+		return !strings.Contains(v, " ") || strings.Count(v, "/") > 1
+	case strings.HasPrefix(v, "~/"), strings.HasPrefix(v, "./"), strings.HasPrefix(v, "../"), strings.HasPrefix(v, "..\\"):
+		return true
+	case strings.HasPrefix(lv, "file:"), strings.HasPrefix(lv, "%2e"), strings.HasPrefix(lv, "%252e"), strings.HasPrefix(lv, "%2f"), strings.HasPrefix(lv, "..%"):
+		return true
+	}
+	return false
+}
