@@ -2,6 +2,7 @@ package jsonrpc
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"sync"
@@ -199,6 +200,13 @@ func NewWriter(w io.Writer) *Writer {
 // Write buffers the message made of the concatenation of parts followed by a
 // newline. Large parts go straight to the underlying writer. After a write
 // error every call fails with that error.
+//
+// The parts must form valid JSON. Line breaks in it, which JSON allows only
+// as whitespace between tokens, are written as spaces: the MCP stdio
+// transport says messages "MUST NOT contain embedded newlines", and a peer
+// that splits lines at them (or at a lone CR, as Python's universal newlines
+// and Node's readline do) would otherwise read what follows a break as
+// another message, one that ward never inspected. The parts are not modified.
 func (w *Writer) Write(parts ...[]byte) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -206,7 +214,7 @@ func (w *Writer) Write(parts ...[]byte) error {
 		return w.err
 	}
 	for _, p := range parts {
-		if _, err := w.bw.Write(p); err != nil {
+		if err := w.writeOneLine(p); err != nil {
 			w.err = err
 			return err
 		}
@@ -215,6 +223,29 @@ func (w *Writer) Write(parts ...[]byte) error {
 		w.err = err
 	}
 	return w.err
+}
+
+// writeOneLine writes p with CR and LF replaced by spaces.
+func (w *Writer) writeOneLine(p []byte) error {
+	if bytes.IndexByte(p, '\n') < 0 && bytes.IndexByte(p, '\r') < 0 {
+		_, err := w.bw.Write(p)
+		return err
+	}
+	for len(p) > 0 {
+		i := bytes.IndexAny(p, "\r\n")
+		if i < 0 {
+			_, err := w.bw.Write(p)
+			return err
+		}
+		if _, err := w.bw.Write(p[:i]); err != nil {
+			return err
+		}
+		if err := w.bw.WriteByte(' '); err != nil {
+			return err
+		}
+		p = p[i+1:]
+	}
+	return nil
 }
 
 // Flush writes buffered messages to the underlying writer.

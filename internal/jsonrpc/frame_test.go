@@ -571,3 +571,40 @@ func TestWriterConcurrent(t *testing.T) {
 		t.Errorf("%d distinct messages, want %d", len(seen), writers*each)
 	}
 }
+
+// TestWriterKeepsMessageOnOneLine checks that a message with line breaks in
+// its whitespace (valid JSON, as it may arrive over HTTP) is written as one
+// line: otherwise a peer that splits lines at LF, or at a lone CR as Python's
+// universal newlines and Node's readline do, would read the part after the
+// break as a separate message that ward never inspected.
+func TestWriterKeepsMessageOnOneLine(t *testing.T) {
+	smuggle := "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"x\":%s" +
+		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"evil"}}` + "%s}"
+	for _, brk := range []string{"\n", "\r", "\r\n", "\n\r\n \t"} {
+		m, err := Decode([]byte(fmt.Sprintf(smuggle, brk, brk)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Method != "ping" {
+			t.Fatalf("decoded as %q", m.Method)
+		}
+		orig := string(m.Raw)
+		var out bytes.Buffer
+		w := NewWriter(&out)
+		before, id, after := m.Pieces([]byte(`"w-1"`))
+		if err := w.WriteFlush(before, id, after); err != nil {
+			t.Fatal(err)
+		}
+		if string(m.Raw) != orig {
+			t.Fatalf("Write modified the message it was given")
+		}
+		got := out.Bytes()
+		if bytes.IndexByte(got, '\n') != len(got)-1 || bytes.IndexByte(got, '\r') >= 0 {
+			t.Fatalf("break %q: written as %q", brk, got)
+		}
+		back, err := Decode(got)
+		if err != nil || back.Method != "ping" || string(back.ID()) != `"w-1"` || !bytes.Equal(Member(back.Raw, "x"), Member(m.Raw, "x")) {
+			t.Fatalf("break %q: written %q reads back as %v", brk, got, err)
+		}
+	}
+}
