@@ -1,0 +1,218 @@
+package sign
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sigstore/sigstore-go/pkg/bundle"
+	"github.com/sigstore/sigstore-go/pkg/root"
+	sigsign "github.com/sigstore/sigstore-go/pkg/sign"
+	"github.com/sigstore/sigstore-go/pkg/verify"
+)
+
+// Public-good Sigstore instances, used when no other is configured.
+const (
+	DefaultFulcioURL = "https://fulcio.sigstore.dev"
+	DefaultRekorURL  = "https://rekor.sigstore.dev"
+)
+
+// SigstoreSignOptions configures keyless signing.
+type SigstoreSignOptions struct {
+	// IDToken is the OIDC identity token; when empty, TokenFromEnvironment is used.
+	IDToken string
+	// FulcioURL and RekorURL default to the public-good instances.
+	FulcioURL, RekorURL string
+	// Timeout bounds each network request (default 30s).
+	Timeout time.Duration
+}
+
+// SignLockfileSigstore signs the canonical form of the lockfile bytes b
+// keylessly: an ephemeral key, a Fulcio certificate for the token's identity
+// and a Rekor entry. It returns the Sigstore bundle as JSON.
+func SignLockfileSigstore(ctx context.Context, b []byte, opts *SigstoreSignOptions) ([]byte, error) {
+	var o SigstoreSignOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.FulcioURL == "" {
+		o.FulcioURL = DefaultFulcioURL
+	}
+	if o.RekorURL == "" {
+		o.RekorURL = DefaultRekorURL
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.IDToken == "" {
+		tok, err := TokenFromEnvironment(ctx)
+		if err != nil {
+			return nil, err
+		}
+		o.IDToken = tok
+	}
+	canon, err := Canonical(b)
+	if err != nil {
+		return nil, err
+	}
+	kp, err := sigsign.NewEphemeralKeypair(nil)
+	if err != nil {
+		return nil, fmt.Errorf("sigstore sign: %w", err)
+	}
+	pb, err := sigsign.Bundle(&sigsign.PlainData{Data: canon}, kp, sigsign.BundleOptions{
+		CertificateProvider:        sigsign.NewFulcio(&sigsign.FulcioOptions{BaseURL: o.FulcioURL, Timeout: o.Timeout, Retries: 1}),
+		CertificateProviderOptions: &sigsign.CertificateProviderOptions{IDToken: o.IDToken},
+		TransparencyLogs:           []sigsign.Transparency{sigsign.NewRekor(&sigsign.RekorOptions{BaseURL: o.RekorURL, Timeout: o.Timeout, Retries: 1})},
+		Context:                    ctx,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sigstore sign: %w", err)
+	}
+	bd, err := bundle.NewBundle(pb)
+	if err != nil {
+		return nil, fmt.Errorf("sigstore sign: %w", err)
+	}
+	out, err := bd.MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("sigstore sign: encode bundle: %w", err)
+	}
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, out, "", "  "); err != nil {
+		return nil, fmt.Errorf("sigstore sign: encode bundle: %w", err)
+	}
+	pretty.WriteByte('\n')
+	return pretty.Bytes(), nil
+}
+
+// TokenFromEnvironment finds an OIDC identity token for Sigstore: the
+// SIGSTORE_ID_TOKEN variable, or in GitHub Actions (with permission
+// id-token: write) a token requested for the audience "sigstore".
+func TokenFromEnvironment(ctx context.Context) (string, error) {
+	if t := strings.TrimSpace(os.Getenv("SIGSTORE_ID_TOKEN")); t != "" {
+		return t, nil
+	}
+	reqURL, reqTok := os.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL"), os.Getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+	if reqURL == "" || reqTok == "" {
+		return "", errors.New("no OIDC identity token: set SIGSTORE_ID_TOKEN, pass --identity-token-file, or run in GitHub Actions with id-token: write")
+	}
+	u, err := url.Parse(reqURL)
+	if err != nil {
+		return "", fmt.Errorf("github actions token url: %w", err)
+	}
+	q := u.Query()
+	q.Set("audience", "sigstore")
+	u.RawQuery = q.Encode()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return "", fmt.Errorf("github actions token: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+reqTok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("github actions token: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("github actions token: HTTP %d", resp.StatusCode)
+	}
+	var body struct {
+		Value string `json:"value"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body); err != nil || body.Value == "" {
+		return "", fmt.Errorf("github actions token: no token in the response")
+	}
+	return body.Value, nil
+}
+
+// Identity is who must have signed a keyless signature: the certificate's
+// subject (an email address or a workflow URI) and the OIDC issuer that
+// vouched for it, each exactly or by a regular expression.
+type Identity struct {
+	Subject, SubjectRegexp string
+	Issuer, IssuerRegexp   string
+}
+
+func (id *Identity) validate() error {
+	if (id.Subject == "") == (id.SubjectRegexp == "") {
+		return errors.New("keyless verification needs exactly one of --certificate-identity and --certificate-identity-regexp")
+	}
+	if (id.Issuer == "") == (id.IssuerRegexp == "") {
+		return errors.New("keyless verification needs exactly one of --certificate-oidc-issuer and --certificate-oidc-issuer-regexp")
+	}
+	return nil
+}
+
+// LoadTrustedRoot reads a Sigstore trusted root (trusted_root.json) from path
+// or, when path is empty, fetches the public-good one through TUF.
+func LoadTrustedRoot(path string) (root.TrustedMaterial, error) {
+	if path != "" {
+		tr, err := root.NewTrustedRootFromPath(path)
+		if err != nil {
+			return nil, fmt.Errorf("load trusted root %s: %w", path, err)
+		}
+		return tr, nil
+	}
+	tr, err := root.FetchTrustedRoot()
+	if err != nil {
+		return nil, fmt.Errorf("fetch sigstore trusted root (use --trusted-root FILE offline): %w", err)
+	}
+	return tr, nil
+}
+
+// LoadSigstoreBundle reads a Sigstore bundle from path.
+func LoadSigstoreBundle(path string) (*bundle.Bundle, error) {
+	b, err := readCapped(path, maxEnvelope*8)
+	if err != nil {
+		return nil, fmt.Errorf("load sigstore bundle: %w", err)
+	}
+	var bd bundle.Bundle
+	if err := bd.UnmarshalJSON(b); err != nil {
+		return nil, fmt.Errorf("load sigstore bundle %s: %w", path, err)
+	}
+	return &bd, nil
+}
+
+// sigstoreVerifierOptions are the checks keyless verification insists on:
+// a transparency log entry, an observer timestamp (so that the short-lived
+// certificate is judged at signing time), and a signed certificate timestamp
+// from a CT log unless disableSCT.
+func sigstoreVerifierOptions(disableSCT bool) []verify.VerifierOption {
+	opts := []verify.VerifierOption{verify.WithTransparencyLog(1), verify.WithObserverTimestamps(1)}
+	if !disableSCT {
+		opts = append(opts, verify.WithSignedCertificateTimestamps(1))
+	}
+	return opts
+}
+
+// VerifySigstore checks that entity is a valid keyless signature over the
+// canonical lockfile canon by id, under the trusted material tm. It requires
+// a Rekor entry, an observer timestamp and, unless disableSCTUnsafe, a
+// certificate transparency timestamp. Failures wrap ErrInvalid.
+func VerifySigstore(entity verify.SignedEntity, canon []byte, tm root.TrustedMaterial, id Identity, disableSCTUnsafe bool) (*verify.VerificationResult, error) {
+	if err := id.validate(); err != nil {
+		return nil, err
+	}
+	certID, err := verify.NewShortCertificateIdentity(id.Issuer, id.IssuerRegexp, id.Subject, id.SubjectRegexp)
+	if err != nil {
+		return nil, fmt.Errorf("certificate identity: %w", err)
+	}
+	v, err := verify.NewVerifier(tm, sigstoreVerifierOptions(disableSCTUnsafe)...)
+	if err != nil {
+		return nil, fmt.Errorf("sigstore verifier: %w", err)
+	}
+	res, err := v.Verify(entity, verify.NewPolicy(verify.WithArtifact(bytes.NewReader(canon)), verify.WithCertificateIdentity(certID)))
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w: %w", ErrInvalid, err)
+	}
+	return res, nil
+}
