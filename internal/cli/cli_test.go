@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ward-mcp/ward/internal/mcptest"
+)
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"--bogus"},
+		{"nosuchcommand"},
+		{"proxy"},
+		{"proxy", "extra", "--", "x"},
+		{"proxy", "--mode", "yolo", "--", "x"},
+		{"proxy", "--audit-only", "--filter-only", "--", "x"},
+		{"proxy", "--log-format", "xml", "--", "x"},
+		{"proxy", "--fail-on", "critical", "--", "x"},
+		{"proxy", "--deny-tools", " ", "--", "x"},
+		{"scan"},
+		{"diff", "--fail-on", "severe", "--", "x"},
+		{"lock", "--from-mcptrust", "f.json", "--", "x"},
+	} {
+		code, _, stderr := run(t, args...)
+		if code != ExitUsage {
+			t.Errorf("ward %s: exit %d, want %d (stderr: %s)", strings.Join(args, " "), code, ExitUsage, stderr)
+		}
+		if !strings.HasPrefix(stderr, "ward: ") {
+			t.Errorf("ward %s: stderr %q does not start with \"ward: \"", strings.Join(args, " "), stderr)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := run(t, "version", "--json")
+	var v map[string]string
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v["version"] == "" {
+		t.Errorf("version --json: exit %d, %s", code, out)
+	}
+}
+
+func TestScanOfBrokenServerExits3(t *testing.T) {
+	code, _, stderr := run(t, "scan", "--timeout", "2s", "--", "sh", "-c", "echo cannot start >&2; exit 1")
+	if code != ExitInternal || !strings.Contains(stderr, "cannot start") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestLockAndCheckExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	lock := filepath.Join(dir, "mcp-lock.json")
+	everything := mcptest.ServerEverything(t)
+	if code, out, stderr := run(t, append([]string{"lock", "-o", lock, "--only", "echo", "--"}, everything...)...); code != 0 {
+		t.Fatalf("lock: exit %d: %s %s", code, out, stderr)
+	}
+	if code, out, _ := run(t, append([]string{"check", "--lock", lock, "--"}, everything...)...); code != 0 || !strings.Contains(out, "matches its lock") {
+		t.Fatalf("check of the same server: exit %d: %s", code, out)
+	}
+	// The filesystem server is another server: under the same lock name it
+	// has drifted completely.
+	fs := mcptest.ServerFilesystem(t, dir)
+	code, out, _ := run(t, append([]string{"check", "--lock", lock, "--name", "mcp-servers-everything", "--json", "--"}, fs...)...)
+	if code != ExitFindings {
+		t.Fatalf("check of a drifted server: exit %d, want 1: %s", code, out)
+	}
+	var rep struct {
+		Failed  bool
+		Worst   string
+		Changes []struct{ Severity, Kind, Item, Name string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || !rep.Failed || rep.Worst != "moderate" {
+		t.Errorf("check --json: %v failed=%v worst=%s", err, rep.Failed, rep.Worst)
+	}
+	removed := false
+	for _, c := range rep.Changes {
+		removed = removed || (c.Item == "tool" && c.Name == "echo" && c.Kind == "removed")
+	}
+	if !removed {
+		t.Errorf("the locked tool echo, absent from the live server, is not reported as removed: %+v", rep.Changes)
+	}
+	// Tools outside the --only selection are not drift; the removal of echo
+	// is moderate, so a critical threshold passes.
+	if code, out, _ := run(t, append([]string{"check", "--lock", lock, "--name", "mcp-servers-everything", "--fail-on", "critical", "--"}, fs...)...); code != 0 {
+		t.Errorf("check --fail-on critical of a moderate drift: exit %d: %s", code, out)
+	}
+	data, _ := os.ReadFile(lock)
+	if !strings.Contains(string(data), `"echo"`) || strings.Contains(string(data), `"get-sum"`) {
+		t.Error("--only echo did not lock exactly echo")
+	}
+}
