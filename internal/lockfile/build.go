@@ -53,6 +53,9 @@ func Build(name string, snap *Snapshot, opts BuildOptions) (*Server, error) {
 	if snap == nil {
 		return nil, errors.New("build lock: nil snapshot")
 	}
+	if snap.ServerInfo.Name == "" {
+		return nil, errors.New("build lock: the server reported no serverInfo.name")
+	}
 	if err := checkPatterns(opts.Only); err != nil {
 		return nil, fmt.Errorf("build lock: %w", err)
 	}

@@ -64,18 +64,20 @@ func TestBuildSelectionIsDeterministic(t *testing.T) {
 }
 
 func TestBuildRejects(t *testing.T) {
+	si := ServerInfo{Name: "s"}
 	good := json.RawMessage(`{"name":"a","inputSchema":{"type":"object"}}`)
 	tests := []struct {
 		name string
 		snap *Snapshot
 		want string
 	}{
-		{"duplicate tool", &Snapshot{Tools: []json.RawMessage{good, good}}, "listed twice"},
-		{"nameless tool", &Snapshot{Tools: []json.RawMessage{json.RawMessage(`{"description":"x"}`)}}, "missing or empty"},
-		{"malformed tool", &Snapshot{Tools: []json.RawMessage{json.RawMessage(`{"name":"a",}`)}}, "invalid JSON"},
-		{"duplicate resource", &Snapshot{Resources: []json.RawMessage{json.RawMessage(`{"uri":"a:b"}`), json.RawMessage(`{"uri":"a:b","name":"x"}`)}}, "listed twice"},
-		{"capabilities not object", &Snapshot{Capabilities: json.RawMessage(`[1]`)}, "not an object"},
-		{"two sources", &Snapshot{Source: Source{Command: []string{"x"}, URL: "http://h"}}, "only one"},
+		{"duplicate tool", &Snapshot{ServerInfo: si, Tools: []json.RawMessage{good, good}}, "listed twice"},
+		{"nameless tool", &Snapshot{ServerInfo: si, Tools: []json.RawMessage{json.RawMessage(`{"description":"x"}`)}}, "missing or empty"},
+		{"malformed tool", &Snapshot{ServerInfo: si, Tools: []json.RawMessage{json.RawMessage(`{"name":"a",}`)}}, "invalid JSON"},
+		{"duplicate resource", &Snapshot{ServerInfo: si, Resources: []json.RawMessage{json.RawMessage(`{"uri":"a:b"}`), json.RawMessage(`{"uri":"a:b","name":"x"}`)}}, "listed twice"},
+		{"capabilities not object", &Snapshot{ServerInfo: si, Capabilities: json.RawMessage(`[1]`)}, "not an object"},
+		{"no server name", &Snapshot{}, "no serverInfo.name"},
+		{"two sources", &Snapshot{ServerInfo: si, Source: Source{Command: []string{"x"}, URL: "http://h"}}, "only one"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,7 +87,7 @@ func TestBuildRejects(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Build("", &Snapshot{}, BuildOptions{}); err == nil {
+	if _, err := Build("", &Snapshot{ServerInfo: si}, BuildOptions{}); err == nil {
 		t.Fatal("empty name accepted")
 	}
 }

@@ -11,7 +11,7 @@ import (
 // toolLock builds a one-tool server from a raw definition.
 func toolLock(t *testing.T, raws ...string) *Server {
 	t.Helper()
-	snap := &Snapshot{}
+	snap := &Snapshot{ServerInfo: ServerInfo{Name: "s"}}
 	for _, r := range raws {
 		snap.Tools = append(snap.Tools, json.RawMessage(r))
 	}
@@ -157,7 +157,7 @@ func TestDiffItems(t *testing.T) {
 		t.Fatalf("Diff = %v, want %v", got, wantList)
 	}
 	// A new tool outside the lock's selection is info: it stays hidden.
-	snap := &Snapshot{Tools: []json.RawMessage{json.RawMessage(a), json.RawMessage(b)}}
+	snap := &Snapshot{ServerInfo: ServerInfo{Name: "s"}, Tools: []json.RawMessage{json.RawMessage(a), json.RawMessage(b)}}
 	sel := mustBuild(t, "s", snap, BuildOptions{Exclude: []string{"b"}})
 	full := mustBuild(t, "s", snap, BuildOptions{})
 	cs := Diff(sel, full)

@@ -269,6 +269,9 @@ func (f *File) Validate() error {
 }
 
 func (s *Server) validate() error {
+	if s.Info.Name == "" {
+		return errors.New("serverInfo.name is empty")
+	}
 	if s.Tools == nil || s.Prompts == nil || s.Resources == nil || s.ResourceTemplates == nil {
 		return errors.New(`"tools", "prompts", "resources" and "resourceTemplates" are required`)
 	}
