@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -120,17 +121,49 @@ func (ex *Exchange) Name() string {
 
 // RequestName extracts the name a request of method targets from its params.
 func RequestName(method string, params []byte) string {
-	var key string
-	switch method {
-	case "tools/call", "prompts/get":
-		key = "name"
-	case "resources/read", "resources/subscribe", "resources/unsubscribe":
-		key = "uri"
-	default:
+	key := nameKey(method)
+	if key == "" {
 		return ""
 	}
 	s, _ := jsonrpc.String(jsonrpc.Member(params, key))
 	return s
+}
+
+// nameKey returns the params member that names the target of a request of
+// method, or "".
+func nameKey(method string) string {
+	switch method {
+	case "tools/call", "prompts/get":
+		return "name"
+	case "resources/read", "resources/subscribe", "resources/unsubscribe":
+		return "uri"
+	}
+	return ""
+}
+
+// AmbiguousName reports whether the params of a request of method hold the
+// member that names its target more than once. Peers disagree on which one
+// counts (ward reads the first, JSON.parse and Go's encoding/json keep the
+// last), so such a request must be refused, not judged by either.
+func AmbiguousName(method string, params []byte) bool {
+	key := nameKey(method)
+	if key == "" {
+		return false
+	}
+	// Fast path: no second occurrence of the quoted key and no escape that
+	// could spell it differently.
+	quoted := `"` + key + `"`
+	if bytes.Count(params, []byte(quoted)) < 2 && bytes.IndexByte(params, '\\') < 0 {
+		return false
+	}
+	n := 0
+	jsonrpc.Members(params, func(name string, _, _ int) bool {
+		if name == key {
+			n++
+		}
+		return n < 2
+	})
+	return n > 1
 }
 
 // ItemKind returns the kind of item a method is about ("tool", "prompt",
