@@ -36,6 +36,9 @@ func (st Status) String() string {
 	}
 }
 
+// MarshalText encodes the status as its String form, for logs and JSON.
+func (st Status) MarshalText() ([]byte, error) { return []byte(st.String()), nil }
+
 // Verdict is the result of checking one live item against a lock.
 type Verdict struct {
 	// Status is the outcome.

@@ -142,3 +142,10 @@ func TestCheckCacheIsExact(t *testing.T) {
 		t.Fatalf("cross-kind after caching: %+v", v)
 	}
 }
+
+func TestStatusJSON(t *testing.T) {
+	b, err := json.Marshal(Verdict{Status: Changed}.Status)
+	if err != nil || string(b) != `"changed"` {
+		t.Fatalf("status JSON %s %v", b, err)
+	}
+}

@@ -89,3 +89,58 @@ func FuzzCheckTool(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDiff(f *testing.F) {
+	base := `{"name":"t","description":"d","inputSchema":{"type":"object","properties":{"p":{"type":"string","enum":["a"],"maxLength":3}},"required":["p"],"additionalProperties":false},"annotations":{"readOnlyHint":true}}`
+	f.Add([]byte(base), []byte(base))
+	f.Add([]byte(base), []byte(`{"name":"t","description":"d","inputSchema":{"type":"object","properties":{"p":{"type":["string","null"]},"q":{}},"required":["p","q"]}}`))
+	f.Add([]byte(`{"name":"t","inputSchema":true}`), []byte(`{"name":"t","inputSchema":{"anyOf":[{"type":"string"},{"not":{}}],"$defs":{"x":false}}}`))
+	f.Add([]byte(`{"name":"t","inputSchema":{"prefixItems":[{},{"minimum":1}],"items":false}}`), []byte(`{"name":"t","inputSchema":{"prefixItems":[{"minimum":"x"}],"items":[1]}}`))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		build := func(raw []byte) *Server {
+			s, err := Build("s", &Snapshot{ServerInfo: ServerInfo{Name: "s"}, Tools: []json.RawMessage{raw}}, BuildOptions{})
+			if err != nil {
+				return nil
+			}
+			return s
+		}
+		sa, sb := build(a), build(b)
+		if sa == nil || sb == nil {
+			return
+		}
+		changes := Diff(sa, sb)
+		ha, hb := "", ""
+		for _, e := range sa.Tools {
+			ha = e.Hash
+		}
+		for _, e := range sb.Tools {
+			hb = e.Hash
+		}
+		sameName := len(sa.Tools) == 1 && len(sb.Tools) == 1 && sa.Tools[nameOf(sa)] != nil && sb.Tools[nameOf(sa)] != nil
+		if sameName && ha == hb && len(changes) != 0 {
+			t.Fatalf("equal hashes, yet %d changes: %+v", len(changes), changes)
+		}
+		if ha != hb && len(changes) == 0 {
+			t.Fatalf("hashes differ (%s, %s) and Diff reports nothing", ha, hb)
+		}
+		for _, c := range changes {
+			if _, err := c.Severity.MarshalText(); err != nil || c.Message == "" || c.Kind == "" {
+				t.Fatalf("malformed change %+v", c)
+			}
+		}
+		var buf bytes.Buffer
+		if err := RenderText(&buf, changes); err != nil {
+			t.Fatal(err)
+		}
+		if err := RenderJSON(&buf, changes); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func nameOf(s *Server) string {
+	for k := range s.Tools {
+		return k
+	}
+	return ""
+}
