@@ -24,70 +24,97 @@ type phrase struct {
 	rule string
 	what string
 	re   *regexp.Regexp
+	// trig are substrings of which at least one must occur for re to be
+	// tried: a cheap filter, since most text contains none.
+	trig []string
 }
 
-func p(rule, what, re string) phrase { return phrase{rule, what, regexp.MustCompile(re)} }
+func p(rule, what, re string, trig ...string) phrase {
+	return phrase{rule, what, regexp.MustCompile(re), trig}
+}
+
+func hasAny(s string, subs []string) bool {
+	if len(subs) == 0 {
+		return true
+	}
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
 
 // Verbs and nouns shared by several patterns.
 const (
 	tellVerbs  = `(?:tell|mention|inform|notify|alert|reveal|disclose|show|explain|say|report|let on|bring up)`
 	userNoun   = `(?:the )?(?:user|human|person|operator|developer|customer|requester)s?`
 	readVerbs  = `(?:read|reading|cat|open|opening|load|loading|access|accessing|get the (?:contents?|value)s? of|fetch|retrieve|extract|grab|collect|copy|dump|print|output|include|including|pass|passing|send|sending|provide|providing|attach|append|upload|give|share|add|put|embed|use the contents? of)`
-	sensitives = `(?:~/\.ssh|\.ssh/|id_rsa|id_ed25519|id_ecdsa|ssh (?:private )?keys?|private keys?|~/\.aws|\.aws/credentials|aws credentials|\bcredentials(?:\.json)?\b|mcp\.json|claude_desktop_config|\.cursor/|mcp config(?:uration)?|\.env\b|/etc/passwd|/etc/shadow|api[ _-]?keys?|access tokens?|secret keys?|passwords?|passphrases?|seed phrases?|mnemonic|wallet (?:keys?|files?)|\.npmrc|\.netrc|\.git-credentials|\.kube/config|keychain|bearer tokens?|session cookies?|cookies|environment variables|conversation history|chat history|previous messages|system prompt)`
+	sensitives = `(?:~/\.ssh|\.ssh/|id_rsa|id_ed25519|id_ecdsa|ssh (?:private )?keys?|private keys?|~/\.aws|\.aws/credentials|aws credentials|credentials\.json|mcp\.json|claude_desktop_config|\.cursor/|mcp config(?:uration)?|\.env\b|/etc/passwd|/etc/shadow|\.npmrc|\.netrc|\.git-credentials|\.kube/config|keychain|seed phrases?|mnemonic|wallet (?:keys?|files?)|session cookies|browser cookies|conversation history|chat history|previous messages|system prompt)`
+	// weakSecrets are nouns that real descriptions mention innocently ("requires
+	// an API key"); they count only with a possessive or "contents of".
+	weakSecrets = `(?:api[ _-]?keys?|access tokens?|secret keys?|passwords?|passphrases?|credentials|secrets|tokens?|bearer tokens?|environment variables?|env vars?)`
+	possessive  = `(?:the user'?s|your|their|its|all|any saved|saved|stored|local|current|every)`
 )
 
 // overridePhrases try to replace the model's instructions.
 var overridePhrases = []phrase{
-	p("model-override", "tells the model to ignore its instructions", `\b(?:ignore|disregard|forget|override|bypass|skip)\b (?:all |any |the |your |these )?(?:of )?(?:the )?(?:previous|prior|above|earlier|preceding|former|original|existing|system|safety|other) (?:instructions|prompts?|rules|directions|guidelines|guardrails|directives|messages|context)`),
-	p("model-override", "claims a new identity or instructions for the model", `\b(?:you are now|from now on,? you (?:are|will|must)|your new (?:task|instructions|role|goal) (?:is|are)|new instructions:|updated instructions:|real instructions:|act as an? (?:unrestricted|unfiltered|jailbroken)|developer mode (?:enabled|activated)|enter (?:dan|developer|god) mode)`),
-	p("model-override", "talks about the model's system prompt", `\b(?:reveal|print|output|show|repeat|leak|send|include|append) (?:me )?(?:your|the) (?:full |entire |complete |original )?(?:system prompt|system message|hidden instructions|initial instructions)`),
-	p("model-override", "fakes a conversation turn or system message", `(?:<\|im_start\|>|<\|system\|>|<\|endoftext\|>|\[/?inst\]|<</?sys>>|</?system>|</?system_(?:message|prompt)>|</function_results>|</tool_result>|\n\s*human:|\n\s*assistant:|^\s*system:|\[system(?: message)?\]|### (?:system|instruction)s?:?)`),
+	p("model-override", "tells the model to ignore its instructions", `\b(?:ignore|disregard|forget|override|bypass|skip)\b (?:all |any |the |your |these )?(?:of )?(?:the )?(?:previous|prior|above|earlier|preceding|former|original|existing|system|safety|other) (?:instructions|prompts?|rules|directions|guidelines|guardrails|directives|messages|context)`, "ignore", "disregard", "forget", "override", "bypass", "skip"),
+	p("model-override", "claims a new identity or instructions for the model", `\b(?:you are now|from now on,? you (?:are|will|must)|your new (?:task|instructions|role|goal) (?:is|are)|new instructions:|updated instructions:|real instructions:|act as an? (?:unrestricted|unfiltered|jailbroken)|developer mode (?:enabled|activated)|enter (?:dan|developer|god) mode)`, "you are now", "from now on", "your new", "instructions:", "act as", "developer mode", "enter "),
+	p("model-override", "talks about the model's system prompt", `\b(?:reveal|print|output|show|repeat|leak|send|include|append) (?:me )?(?:your|the) (?:full |entire |complete |original )?(?:system prompt|system message|hidden instructions|initial instructions)`, "system prompt", "system message", "hidden instructions", "initial instructions"),
+	p("model-override", "fakes a conversation turn or system message", `(?:<\|im_start\|>|<\|system\|>|<\|endoftext\|>|\[/?inst\]|<</?sys>>|</?system>|</?system_(?:message|prompt)>|</function_results>|</tool_result>|\n\s*human:|\n\s*assistant:|^\s*system:|\[system(?: message)?\]|### (?:system|instruction)s?:?)`, "<|", "[inst", "[/inst", "<<sys", "<</sys", "system", "</function_results>", "</tool_result>", "human:", "assistant:", "### "),
 }
 
 // concealPhrases tell the model to keep something from the user.
 var concealPhrases = []phrase{
-	p("concealment", "tells the model to keep something from the user", `\b(?:do not|don't|dont|never|must not|should not|shouldn't|without)\b (?:ever )?(?:`+tellVerbs+`|telling|mentioning|informing|notifying|alerting|revealing|disclosing|showing|asking|letting)\b[^.!?\n]{0,60}\b(?:`+userNoun+`|that you|this (?:step|instruction|tool|action)|what you)`),
-	p("concealment", "tells the model to hide something from the user", `\b(?:hide|conceal|keep) (?:this|it|these|that|the \w+)[^.!?\n]{0,40}\b(?:from|secret from|hidden from) `+userNoun),
-	p("concealment", "says the user must not know", userNoun+` (?:must|should|need) (?:not|never) (?:know|see|notice|find out|be (?:told|informed|aware|notified))`),
-	p("concealment", "asks for secrecy", `\bkeep (?:this|it|these instructions) (?:secret|confidential|hidden|private|between us)\b`),
-	p("concealment", "asks the model to act silently", `\b(?:silently|secretly|covertly|quietly|invisibly)\b (?:\w+ ){0,3}(?:read|send|call|forward|include|add|copy|upload|pass|run|execute|exfiltrate)`),
-	p("concealment", "explains away a hidden step", `\b(?:mere|just an?|only an?) implementation detail\b|\bthis could (?:even )?upset the user\b|\bthe user (?:would|will|might) (?:get )?(?:upset|worried|alarmed|confused)`),
+	p("concealment", "tells the model to keep something from the user", `\b(?:do not|don't|dont|never|must not|should not|shouldn't|without)\b (?:ever )?(?:`+tellVerbs+`|telling|mentioning|informing|notifying|alerting|revealing|disclosing|showing|asking|letting)\b.*\b(?:`+userNoun+`|them|him|her|that you|this (?:step|instruction|tool|action)|what you)`, "not", "don't", "dont", "never", "without"),
+	p("concealment", "tells the model to hide something from the user", `\b(?:hide|conceal|keep) (?:this|it|these|that|the \w+).*\b(?:from|secret from|hidden from) `+userNoun, "hide", "conceal", "keep"),
+	p("concealment", "says the user must not know", userNoun+` (?:must|should|need) (?:not|never) (?:know|see|notice|find out|be (?:told|informed|aware|notified))`, "must not", "should not", "need not", "must never", "should never", "need never"),
+	p("concealment", "asks for secrecy", `\bkeep (?:this|it|these|that|the)(?: \w+){0,2} (?:secret|confidential|hidden|private|between us)\b`, "keep "),
+	p("concealment", "asks the model to act silently", `\b(?:silently|secretly|covertly|quietly|invisibly)\b (?:\w+ ){0,3}(?:read|send|call|forward|include|add|copy|upload|pass|run|execute|exfiltrate)`, "silently", "secretly", "covertly", "quietly", "invisibly"),
+	p("concealment", "explains away a hidden step", `\b(?:mere|just an?|only an?) implementation detail\b|\bthis could (?:even )?upset the user\b|\bthe user (?:would|will|might) (?:get )?(?:upset|worried|alarmed|confused)`, "implementation detail", "upset"),
 }
 
 // credentialPhrases tell the model to read or pass credentials.
 var credentialPhrases = []phrase{
-	p("credential-access", "tells the model to read or pass credentials or configuration", `\b`+readVerbs+`\b[^.!?\n]{0,80}`+sensitives),
-	p("credential-access", "tells the model to read or pass credentials or configuration", sensitives+`[^.!?\n]{0,40}\b(?:as|into|in|to) (?:the |a )?(?:['"\x60]?\w+['"\x60]? )?(?:parameter|param|field|argument|sidenote|note|notes|metadata|header|request|context)`),
+	p("credential-access", "tells the model to read or pass credentials or configuration", `\b`+readVerbs+`\b.*`+sensitives, ".ssh", "id_rsa", "id_ed25519", "id_ecdsa", "ssh key", "ssh private", "private key", ".aws", "aws credentials", "credentials.json", "mcp.json", "claude_desktop", "cursor/", "mcp config", ".env", "/etc/", "npmrc", "netrc", "git-credentials", "kube/config", "keychain", "seed phrase", "mnemonic", "wallet", "cookies", "history", "previous messages", "system prompt"),
+	p("credential-access", "tells the model to read or pass credentials", `\b(?:read|send|include|pass|provide|attach|append|upload|share|give|forward|extract|collect|dump|print|output|copy|leak|exfiltrate)\b (?:me |us )?(?:the |a )?`+possessive+` (?:\w+ ){0,3}`+weakSecrets, "key", "token", "password", "passphrase", "credential", "secret", "environment variable", "env var"),
+	p("credential-access", "tells the model to read or pass credentials", `\b(?:contents?|values?) of (?:the |your |all )?(?:\w+ ){0,2}`+weakSecrets, "key", "token", "password", "passphrase", "credential", "secret", "environment variable", "env var"),
+	p("credential-access", "tells the model to read or pass credentials or configuration", sensitives+`.*\b(?:as|into|in|to) (?:the |a )?(?:['"\x60]?\w+['"\x60]? )?(?:parameter|param|field|argument|sidenote|note|notes|metadata|header|request|context)`, ".ssh", "id_rsa", "id_ed25519", "id_ecdsa", "ssh key", "ssh private", "private key", ".aws", "aws credentials", "credentials.json", "mcp.json", "claude_desktop", "cursor/", "mcp config", ".env", "/etc/", "npmrc", "netrc", "git-credentials", "kube/config", "keychain", "seed phrase", "mnemonic", "wallet", "cookies", "history", "previous messages", "system prompt"),
 }
 
 // shadowPhrases change how the model uses other tools.
 var shadowPhrases = []phrase{
-	p("tool-shadowing", "changes what other tools do", `\bwhen (?:this|the) (?:tool|server|plugin|extension) is (?:available|loaded|present|installed|enabled|active)\b`),
-	p("tool-shadowing", "changes what other tools do", `\b(?:whenever|when|each time|every time|before|after) (?:you |the (?:assistant|model|agent) )?(?:use|uses|using|call|calls|calling|invoke|invokes|invoking|run|runs|running)s? (?:the |any |a )?['"\x60]?[a-z0-9_.-]+['"\x60]? (?:tool|function)?,? (?:you )?(?:must |should |need to |always |also |first )+(?:also |always |first )?(?:send|add|include|bcc|cc|copy|forward|change|replace|set|append|redirect|route|use the|call|attach|read)`),
-	p("tool-shadowing", "redirects messages or payments of other tools", `\ball (?:emails?|messages?|mails?|requests?|payments?|transactions?|transfers?|funds|invoices?|notifications?|data|files|results) (?:must|should|need to|have to|are to|will) (?:\w+ )?(?:be )?(?:sent|routed|forwarded|redirected|go|delivered|copied|cc'?d|bcc'?d|transferred|paid) (?:only )?to\b`),
-	p("tool-shadowing", "changes the recipient of other tools", `\b(?:change|replace|set|override|switch|rewrite|modify|update) the (?:recipient|receiver|destination|to[- ]address|email address|account number|iban|wallet(?: address)?|payee|beneficiary|webhook|endpoint|target (?:url|address|account))s?\b[^.!?\n]{0,40}\bto\b`),
-	p("tool-shadowing", "adds hidden recipients", `\b(?:always |also |secretly )(?:bcc|cc|blind[- ]copy|forward (?:a )?cop(?:y|ies)(?: of)?)\b`),
-	p("tool-shadowing", "hijacks another tool's arguments", `\b(?:the |any )?['"\x60]?[a-z0-9]+_[a-z0-9_]+['"\x60]? tool (?:must|should|needs to|has to|will) (?:always |also |only )?(?:send|use|include|add|forward|redirect|bcc|cc|route|pass|set)`),
+	p("tool-shadowing", "changes what other tools do", `\bwhen (?:this|the) (?:tool|server|plugin|extension) is (?:available|loaded|present|installed|enabled|active)\b`, "is available", "is loaded", "is present", "is installed", "is enabled", "is active"),
+	p("tool-shadowing", "changes what other tools do", `\b(?:whenever|when|each time|every time|before|after) (?:you |the (?:assistant|model|agent) )?(?:use|uses|using|call|calls|calling|invoke|invokes|invoking|run|runs|running)s? (?:the |any |a )?['"\x60]?[a-z0-9_.-]+['"\x60]? (?:tool|function)?,? (?:you )?(?:must |should |need to |always |also |first )+(?:also |always |first )?(?:send|add|include|bcc|cc|copy|forward|change|replace|set|append|redirect|route|use the|call|attach|read)`, "when", "each time", "every time", "before", "after"),
+	p("tool-shadowing", "redirects messages or payments of other tools", `\ball (?:emails?|messages?|mails?|requests?|payments?|transactions?|transfers?|funds|invoices?|notifications?|data|files|results) (?:must|should|need to|have to|are to|will) (?:\w+ )?(?:be )?(?:sent|routed|forwarded|redirected|go|delivered|copied|cc'?d|bcc'?d|transferred|paid) (?:only )?to\b`, "all "),
+	p("tool-shadowing", "changes the recipient of other tools", `\b(?:change|replace|set|override|switch|rewrite|modify|update) the (?:recipient|receiver|destination|to[- ]address|email address|account number|iban|wallet(?: address)?|payee|beneficiary|webhook|endpoint|target (?:url|address|account))s?\b.*\bto\b`, "recipient", "receiver", "destination", "address", "account", "iban", "wallet", "payee", "beneficiary", "webhook", "endpoint", "target"),
+	p("tool-shadowing", "adds hidden recipients", `\b(?:always |also |secretly )(?:bcc|cc|blind[- ]copy|forward (?:a )?cop(?:y|ies)(?: of)?)\b`, "bcc", "cc", "blind", "forward a cop", "forward cop"),
+	p("tool-shadowing", "hijacks another tool's arguments", `\b(?:the |any )?['"\x60]?[a-z0-9]+_[a-z0-9_]+['"\x60]? tool (?:must|should|needs to|has to|will) (?:always |also |only )?(?:send|use|include|add|forward|redirect|bcc|cc|route|pass|set)`, " tool must", " tool should", " tool needs", " tool has to", " tool will"),
 }
 
 // exfilPhrases tell the model to send data somewhere.
 var exfilPhrases = []phrase{
-	p("exfiltration", "tells the model to send data to an outside address", `\b(?:send|forward|post|upload|transmit|email|mail|report|exfiltrate|leak|copy|sync|submit|beacon)\b[^.!?\n]{0,80}\bto (?:https?://|ftp://|[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|(?:the |this |our )?(?:attacker|external|remote|following|backup|audit|logging|collection) (?:server|address|url|endpoint|email|inbox|webhook))`),
-	p("exfiltration", "tells the model to smuggle data in a parameter", `\b(?:pass|put|include|embed|append|encode|store|place|add|insert)\b (?:its|the|their|all|that|this|any|every) (?:\w+ ){0,3}(?:contents?|text|values?|data|output|results?|files?|messages?|history|conversation|keys?|tokens?)[^.!?\n]{0,40}\b(?:as|in|into|inside|within) (?:the |a )?['"\x60]?\w+['"\x60]? (?:parameter|param|field|argument)`),
-	p("exfiltration", "tells the model to put data in a URL", `\b(?:append|add|include|encode|embed)\b[^.!?\n]{0,60}\b(?:to|in|into) (?:the |a )?(?:url|query string|image url|link|markdown image)\b`),
+	p("exfiltration", "tells the model to send data to an outside address", `\b(?:send|forward|post|upload|transmit|email|mail|report|exfiltrate|leak|copy|sync|submit|beacon)\b.*\bto (?:https?://|ftp://|[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|(?:the |this |our )?(?:attacker|external|remote|following|backup|audit|logging|collection) (?:server|address|url|endpoint|email|inbox|webhook))`, "http://", "https://", "ftp://", "@", "attacker", "external", "remote", "following", "backup", "audit", "logging", "collection"),
+	p("exfiltration", "tells the model to smuggle data in a parameter", `\b(?:pass|put|include|embed|append|encode|store|place|add|insert)\b (?:its|the|their|all|that|this|any|every) (?:\w+ ){0,3}(?:contents?|text|values?|data|output|results?|files?|messages?|history|conversation|keys?|tokens?).*\b(?:as|in|into|inside|within) (?:the |a )?['"\x60]?\w+['"\x60]? (?:parameter|param|field|argument)`, "parameter", "param", "field", "argument"),
+	p("exfiltration", "tells the model to put data in a URL", `\b(?:append|add|include|encode|embed)\b.*\b(?:to|in|into) (?:the |a )?(?:url|query string|image url|link|markdown image)\b`, "url", "query string", "link", "markdown image"),
 }
 
 // hiddenPhrases address the model directly in a hidden block.
 var hiddenPhrases = []phrase{
-	p("hidden-instructions", "addresses the model directly", `\b(?:note|message|instructions?|reminder|attention|directive|memo) (?:to|for) (?:the |any |all )?(?:ai|assistant|llm|model|agent|claude|chatgpt|gpt|copilot|cursor|gemini)s?\b`),
-	p("hidden-instructions", "addresses the model directly", `\bif you are an? (?:ai|llm|language model|assistant|agent|bot)\b|\bdear (?:ai|assistant|claude|llm|model|agent)\b|\b(?:ai|llm) (?:assistants?|agents?|models?) (?:reading|processing|parsing|seeing) this\b`),
-	p("hidden-instructions", "makes the tool depend on a hidden step", `\bbefore (?:using|calling|invoking|running|executing) this (?:tool|function|server)\b[^.!?\n]{0,30}\b(?:you must |you need to |first |always |please )?(?:read|call|fetch|open|send|pass|provide|include|run|execute|load|check)\b`),
-	p("hidden-instructions", "makes the tool depend on a hidden step", `\bthis (?:tool|function) (?:will not|won't|cannot|can't|does not|doesn't) work (?:unless|without|until)\b[^.!?\n]{0,40}\b(?:read|pass|provide|include|send|call)`),
-	p("hidden-instructions", "invents a security pretext", `\bfor (?:security|verification|authentication|compliance|audit|debugging|validation) (?:purposes|reasons|checks?|measures?)\b[^.!?\n]{0,60}\b(?:read|send|include|pass|provide|append|forward|upload|attach)\b`),
+	p("hidden-instructions", "addresses the model directly", `\b(?:note|message|instructions?|reminder|attention|directive|memo) (?:to|for) (?:the |any |all )?(?:ai|assistant|llm|model|agent|claude|chatgpt|gpt|copilot|cursor|gemini)s?\b`, "note to", "note for", "message to", "message for", "instruction to", "instructions to", "instruction for", "instructions for", "reminder to", "reminder for", "attention to", "attention for", "directive to", "directive for", "memo to", "memo for"),
+	p("hidden-instructions", "addresses the model directly", `\bif you are an? (?:ai|llm|language model|assistant|agent|bot)\b|\bdear (?:ai|assistant|claude|llm|model|agent)\b|\b(?:ai|llm) (?:assistants?|agents?|models?) (?:reading|processing|parsing|seeing) this\b`, "if you are", "dear ", "reading this", "processing this", "parsing this", "seeing this"),
+	p("hidden-instructions", "makes the tool depend on a hidden step", `\bbefore (?:using|calling|invoking|running|executing) this (?:tool|function|server)\b.*\b(?:you must |you need to |first |always |please )?(?:read|call|fetch|open|send|pass|provide|include|run|execute|load|check)\b`, "before using this", "before calling this", "before invoking this", "before running this", "before executing this"),
+	p("hidden-instructions", "makes the tool depend on a hidden step", `\bthis (?:tool|function) (?:will not|won't|cannot|can't|does not|doesn't) work (?:unless|without|until)\b.*\b(?:read|pass|provide|include|send|call)`, "work unless", "work without", "work until"),
+	p("hidden-instructions", "invents a security pretext", `\bfor (?:security|verification|authentication|compliance|audit|debugging|validation) (?:purposes|reasons|checks?|measures?)\b.*\b(?:read|send|include|pass|provide|append|forward|upload|attach)\b`, "for security", "for verification", "for authentication", "for compliance", "for audit", "for debugging", "for validation"),
 }
 
 // hiddenBlock matches the markers of a block meant for the model only.
 var hiddenBlock = regexp.MustCompile(`<(?:important|system|instructions?|secret|hidden|admin|assistant_instructions|ai_instructions|note_to_ai|context|rules|critical|mandatory|priority|override)>|<!--|\{\{#?system|\[hidden\]|\[(?:important|critical)\]`)
+
+// identPhrase catches parameter names and required entries that ask for
+// secrets: content_from_reading_ssh_id_rsa, password_from_keychain.
+var identPhrase = regexp.MustCompile(`\b(?:from|reading|read|contents?|content|of|with|include|dump)\b.*\b(?:keychain|ssh|id rsa|rsa|credentials?|passwords?|api key|tokens?|secrets?|wallet|seed|mcp json|mcp config)\b|\b(?:ssh|aws|keychain|mcp)\b.*\b(?:key|credentials?|config|json|password)\b`)
 
 // directive words that, inside a hidden block, make it an instruction.
 var directive = regexp.MustCompile(`\b(?:you must|you should|you need to|always|never|do not|don't|make sure|be sure to|remember to|first|before|instead|ignore|read|send|call|include|pass)\b`)
@@ -132,18 +159,57 @@ func normaliseText(s string) string {
 func matchPhrases(text string, prefix string, lists ...[]phrase) []Finding {
 	var out []Finding
 	seen := map[string]bool{}
+	sentences := splitSentences(text)
 	for _, l := range lists {
 		for _, ph := range l {
-			if seen[ph.rule] {
+			if seen[ph.rule] || !hasAny(text, ph.trig) {
 				continue
 			}
-			loc := ph.re.FindStringIndex(text)
-			if loc == nil || quoted(text, loc[0], loc[1]) {
-				continue
+			for _, sn := range sentences {
+				if !hasAny(sn, ph.trig) {
+					continue
+				}
+				loc := ph.re.FindStringIndex(sn)
+				if loc == nil || quoted(sn, loc[0], loc[1]) || (negatable[ph.rule] && negated(sn, loc[0])) {
+					continue
+				}
+				seen[ph.rule] = true
+				out = append(out, Finding{Rule: prefix + ph.rule, Reason: ph.what + ": " + excerpt(sn, loc[0], loc[1])})
+				break
 			}
-			seen[ph.rule] = true
-			out = append(out, Finding{Rule: prefix + ph.rule, Reason: ph.what + ": " + excerpt(text, loc[0], loc[1])})
 		}
+	}
+	return out
+}
+
+// negatable rules are the ones a preceding "do not" turns into advice.
+var negatable = map[string]bool{"credential-access": true, "exfiltration": true, "tool-shadowing": true}
+
+var negation = regexp.MustCompile(`\b(?:do not|don't|dont|never|must not|should not|shouldn't|avoid|cannot|can't|won't|will not|no need to|without)\b`)
+
+// negated reports whether the sentence negates what starts at i.
+func negated(sn string, i int) bool {
+	return negation.MatchString(sn[max(0, i-40) : i+min(12, len(sn)-i)])
+}
+
+// splitSentences splits normalised text at line breaks and at sentence ends
+// (". ", "! ", "? "), so that patterns cannot join unrelated sentences and
+// path dots (~/.ssh, mcp.json) stay inside their sentence.
+func splitSentences(text string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		end := c == '\n' || ((c == '.' || c == '!' || c == '?' || c == ';') && (i+1 == len(text) || text[i+1] == ' '))
+		if end {
+			if i > start {
+				out = append(out, text[start:i+1])
+			}
+			start = i + 1
+		}
+	}
+	if start < len(text) {
+		out = append(out, text[start:])
 	}
 	return out
 }

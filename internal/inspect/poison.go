@@ -26,8 +26,11 @@ func Definition(raw []byte) (name string, findings []Finding, err error) {
 			fs.add(Finding{Rule: "poison.confusable-name", Reason: fmt.Sprintf("parameter name %q uses characters outside A-Z a-z 0-9 _ - .", s), Where: where})
 		}
 		text := s
-		if isKey {
+		if isKey || isIdentifier(s) {
 			text = keyWords(s)
+			if loc := identPhrase.FindStringIndex(text); loc != nil && strings.Count(text, " ") >= 2 {
+				fs.add(Finding{Rule: "poison.credential-access", Reason: fmt.Sprintf("identifier %q asks for secrets", s), Where: where})
+			}
 		}
 		inspectText(s, text, where, "poison.", fs)
 	})
@@ -59,6 +62,20 @@ func (fs *findingSet) add(f Finding) {
 func isPropertyName(where string) bool {
 	i := strings.LastIndexByte(where, '/')
 	return i >= 0 && strings.HasSuffix(where[:i], "/properties")
+}
+
+// isIdentifier reports whether s is one snake_case or camelCase identifier
+// of several words, as in a "required" list.
+func isIdentifier(s string) bool {
+	if len(s) < 12 || len(s) > 128 || !strings.Contains(s, "_") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(isAlnum(c) || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // keyWords turns a key like "contentFromReading_ssh_id_rsa" into words.

@@ -167,14 +167,15 @@ func MixedScriptWord(s string) string {
 }
 
 // ValidName reports whether a tool, prompt or parameter name uses only the
-// characters MCP recommends for names: A-Z a-z 0-9 _ - . and /.
+// characters MCP recommends for names: A-Z a-z 0-9 _ - . and / (no spaces,
+// no look-alike letters).
 func ValidName(s string) bool {
 	if s == "" || len(s) > 128 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '/' || c == ':' || c == ' ' || c == '$' || c == '@') {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '/') {
 			return false
 		}
 	}
