@@ -107,18 +107,12 @@ func (r *Report) WriteText(w io.Writer) error {
 		counts[t.Risk]++
 	}
 	fmt.Fprintf(w, "\nTools (%d: %d high, %d medium, %d low)\n", len(r.Tools), counts[lockfile.GradeHigh], counts[lockfile.GradeMedium], counts[lockfile.GradeLow])
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	if len(r.Tools) > 0 {
-		fmt.Fprintln(tw, "  RISK\tTOOL\tWHY")
-	}
 	for _, t := range r.Tools {
-		why := strings.Join(t.Reasons, " ")
-		if why == "" {
-			why = "-"
+		fmt.Fprintf(w, "  %-6s  %s\n", t.Risk, printable(t.Name))
+		for _, why := range t.Reasons {
+			fmt.Fprintf(w, "          - %s\n", oneLine(why, 300))
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", t.Risk, printable(t.Name), oneLine(why, 120))
 	}
-	tw.Flush()
 	for _, sec := range []struct {
 		title string
 		items []ItemReport
