@@ -65,6 +65,7 @@ out stay hidden and blocked at run time.
 					"name": out.Name, "path": o.Path, "first": out.Previous == nil, "changes": nonNil(out.Changes),
 					"tools": len(out.Server.Tools), "prompts": len(out.Server.Prompts),
 					"resources": len(out.Server.Resources), "resourceTemplates": len(out.Server.ResourceTemplates),
+					"startupMillis": out.Result.Startup.Milliseconds(), "scanMillis": out.Result.Total.Milliseconds(),
 				})
 			}
 			fmt.Fprintf(s.out, "locked %q in %s: %d tools, %d prompts, %d resources, %d resource templates\n",

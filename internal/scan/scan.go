@@ -40,9 +40,11 @@ type Options struct {
 // Result is a scan's outcome: the snapshot and how long the steps took.
 type Result struct {
 	Snapshot *lockfile.Snapshot
-	// Startup is the time from starting the server to its initialize result.
+	// Startup is the time from starting the server (or, for Conn, from the
+	// call) to its initialize result.
 	Startup time.Duration
-	// Total is the time of the whole scan, shutdown excluded.
+	// Total is the time of the whole scan, from the same start, shutdown
+	// excluded.
 	Total time.Duration
 }
 
@@ -62,7 +64,7 @@ func Command(ctx context.Context, argv []string, opts *Options) (*Result, error)
 		return nil, err
 	}
 	defer proc.Close()
-	res, err := Conn(ctx, proc, &opts.Client)
+	res, err := conn(ctx, proc, &opts.Client, start)
 	if err != nil {
 		if t := tail.String(); t != "" {
 			return nil, fmt.Errorf("%w\nserver stderr (last lines):\n%s", err, indent(t))
@@ -70,13 +72,16 @@ func Command(ctx context.Context, argv []string, opts *Options) (*Result, error)
 		return nil, err
 	}
 	res.Snapshot.Source = lockfile.Source{Command: append([]string(nil), argv...)}
-	res.Total = time.Since(start)
 	return res, nil
 }
 
 // Conn scans the server at the other end of conn. The caller owns conn.
-func Conn(ctx context.Context, conn transport.Conn, opts *client.Options) (*Result, error) {
-	start := time.Now()
+func Conn(ctx context.Context, c transport.Conn, opts *client.Options) (*Result, error) {
+	return conn(ctx, c, opts, time.Now())
+}
+
+// conn scans through c; durations are measured from start.
+func conn(ctx context.Context, conn transport.Conn, opts *client.Options, start time.Time) (*Result, error) {
 	c, err := client.Connect(ctx, conn, opts)
 	if err != nil {
 		return nil, err
