@@ -34,6 +34,8 @@ type phase struct {
 	CallsPerSec float64 `json:"callsPerSec"`
 	P50Micros   float64 `json:"p50Micros"`
 	P99Micros   float64 `json:"p99Micros"`
+	CPUMicros   float64 `json:"cpuMicrosPerCall"`
+	Switches    float64 `json:"switchesPerCall"`
 }
 
 // summary holds the medians of one label's runs.
@@ -42,6 +44,8 @@ type summary struct {
 	runs                          int
 	seqRate, seqP50, seqP99       float64
 	pipeRate, pipeP50, pipeP99    float64
+	seqCPU, pipeCPU               float64
+	seqSwitches, pipeSwitches     float64
 	inflight, seqCalls, pipeCalls int
 	rssMiB                        float64
 }
@@ -116,18 +120,22 @@ func summarize(label string, reps []report) summary {
 		return (v[len(v)/2-1] + v[len(v)/2]) / 2
 	}
 	return summary{
-		label:     label,
-		runs:      len(reps),
-		seqRate:   med(func(r report) float64 { return r.Sequential.CallsPerSec }),
-		seqP50:    med(func(r report) float64 { return r.Sequential.P50Micros }),
-		seqP99:    med(func(r report) float64 { return r.Sequential.P99Micros }),
-		pipeRate:  med(func(r report) float64 { return r.Pipelined.CallsPerSec }),
-		pipeP50:   med(func(r report) float64 { return r.Pipelined.P50Micros }),
-		pipeP99:   med(func(r report) float64 { return r.Pipelined.P99Micros }),
-		rssMiB:    med(func(r report) float64 { return float64(r.PeakRSSKiB) / 1024 }),
-		inflight:  reps[0].Pipelined.InFlight,
-		seqCalls:  reps[0].Sequential.Calls,
-		pipeCalls: reps[0].Pipelined.Calls,
+		label:        label,
+		runs:         len(reps),
+		seqRate:      med(func(r report) float64 { return r.Sequential.CallsPerSec }),
+		seqP50:       med(func(r report) float64 { return r.Sequential.P50Micros }),
+		seqP99:       med(func(r report) float64 { return r.Sequential.P99Micros }),
+		pipeRate:     med(func(r report) float64 { return r.Pipelined.CallsPerSec }),
+		pipeP50:      med(func(r report) float64 { return r.Pipelined.P50Micros }),
+		pipeP99:      med(func(r report) float64 { return r.Pipelined.P99Micros }),
+		rssMiB:       med(func(r report) float64 { return float64(r.PeakRSSKiB) / 1024 }),
+		seqCPU:       med(func(r report) float64 { return r.Sequential.CPUMicros }),
+		pipeCPU:      med(func(r report) float64 { return r.Pipelined.CPUMicros }),
+		seqSwitches:  med(func(r report) float64 { return r.Sequential.Switches }),
+		pipeSwitches: med(func(r report) float64 { return r.Pipelined.Switches }),
+		inflight:     reps[0].Pipelined.InFlight,
+		seqCalls:     reps[0].Sequential.Calls,
+		pipeCalls:    reps[0].Pipelined.Calls,
 	}
 }
 
@@ -139,6 +147,13 @@ func write(w io.Writer, sums []summary, base, target string) {
 			s.label, s.runs, s.seqRate, s.seqP50, s.seqP99, s.pipeRate, s.pipeP50, s.pipeP99, s.rssMiB)
 	}
 	fmt.Fprintf(w, "\nMedians over the runs; %d sequential calls and %d pipelined calls per run.\n", sums[0].seqCalls, sums[0].pipeCalls)
+
+	fmt.Fprintf(w, "\nWork of the process the load client started (the proxy, or the server when direct), per call:\n\n")
+	fmt.Fprintf(w, "| path | sequential CPU µs | sequential switches | %d in flight CPU µs | %d in flight switches |\n", sums[0].inflight, sums[0].inflight)
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	for _, s := range sums {
+		fmt.Fprintf(w, "| %s | %.1f | %.2f | %.1f | %.2f |\n", s.label, s.seqCPU, s.seqSwitches, s.pipeCPU, s.pipeSwitches)
+	}
 
 	find := func(l string) *summary {
 		for i := range sums {

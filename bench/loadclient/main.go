@@ -9,10 +9,11 @@
 //
 // Every answer is checked: the id must belong to an outstanding call, and the
 // result must carry the text that call sent. For each phase it reports calls
-// per second and the 50th and 99th percentile latency; it also reports the
-// peak resident memory (VmHWM) of the process it started, read just before
-// closing its stdin. When that process is a proxy, that is the proxy's memory,
-// not the server's.
+// per second and the 50th and 99th percentile latency, and the CPU time and
+// context switches per call of the process it started (its own, all threads,
+// not its children's); it also reports the peak resident memory (VmHWM) of
+// that process, read just before closing its stdin. When that process is a
+// proxy, these are the proxy's numbers, not the server's.
 //
 // Usage:
 //
@@ -119,16 +120,22 @@ type Phase struct {
 	P50Micros   float64 `json:"p50Micros"`
 	P99Micros   float64 `json:"p99Micros"`
 	MaxMicros   float64 `json:"maxMicros"`
+	// CPUMicrosPerCall is the user and system CPU time the started process
+	// spent per call during the phase (clock-tick resolution, 10 ms in all).
+	CPUMicrosPerCall float64 `json:"cpuMicrosPerCall"`
+	// SwitchesPerCall counts the started process's context switches
+	// (voluntary and not, all threads) per call during the phase.
+	SwitchesPerCall float64 `json:"switchesPerCall"`
 }
 
 func printTable(w io.Writer, r *Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "path\tphase\tcalls\tcalls/s\tp50 µs\tp99 µs\tmax µs\t\n")
+	fmt.Fprintf(tw, "path\tphase\tcalls\tcalls/s\tp50 µs\tp99 µs\tmax µs\tCPU µs/call\tswitches/call\t\n")
 	for _, p := range []struct {
 		name string
 		ph   Phase
 	}{{"sequential", r.Sequential}, {fmt.Sprintf("%d in flight", r.Pipelined.InFlight), r.Pipelined}} {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t\n", r.Label, p.name, p.ph.Calls, p.ph.CallsPerSec, p.ph.P50Micros, p.ph.P99Micros, p.ph.MaxMicros)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.1f\t%.2f\t\n", r.Label, p.name, p.ph.Calls, p.ph.CallsPerSec, p.ph.P50Micros, p.ph.P99Micros, p.ph.MaxMicros, p.ph.CPUMicrosPerCall, p.ph.SwitchesPerCall)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "peak RSS of %s: %.1f MiB\n", r.Command[0], float64(r.PeakRSSKiB)/1024)
@@ -175,12 +182,18 @@ func measure(o *options) (rep *Report, err error) {
 	if _, err := p.sequential(o.warmup, o.size); err != nil {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
+	pid := cmd.Process.Pid
+	before := readUsage(pid)
 	if rep.Sequential, err = p.sequential(o.seq, o.size); err != nil {
 		return nil, fmt.Errorf("sequential phase: %w", err)
 	}
+	mid := readUsage(pid)
 	if rep.Pipelined, err = p.pipelined(o.pipelined, o.inflight, o.size); err != nil {
 		return nil, fmt.Errorf("pipelined phase: %w", err)
 	}
+	after := readUsage(pid)
+	mid.sub(before).perCall(&rep.Sequential)
+	after.sub(mid).perCall(&rep.Pipelined)
 	rep.PeakRSSKiB, err = peakRSS(cmd.Process.Pid)
 	if err != nil {
 		return nil, err
@@ -450,4 +463,61 @@ func peakRSS(pid int) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
+}
+
+// usage is what the kernel counts for a process: CPU time in clock ticks and
+// context switches summed over its threads.
+type usage struct {
+	ticks    int64
+	switches int64
+}
+
+// clockTicks is USER_HZ, the unit of utime and stime in /proc/PID/stat; it is
+// 100 on every Linux architecture Go supports.
+const clockTicks = 100
+
+// readUsage reads the usage of process pid. A counter it cannot read stays
+// zero, so the numbers it feeds are an undercount, never a failure: they are
+// a diagnostic next to the measurement.
+func readUsage(pid int) usage {
+	var u usage
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		// The fields after the command name, which is in parentheses and may
+		// hold spaces; utime and stime are fields 14 and 15 of the line.
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 {
+			f := strings.Fields(string(b[i+1:]))
+			if len(f) > 12 {
+				ut, _ := strconv.ParseInt(f[11], 10, 64)
+				st, _ := strconv.ParseInt(f[12], 10, 64)
+				u.ticks = ut + st
+			}
+		}
+	}
+	tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/status", pid, t.Name()))
+		if err != nil {
+			continue
+		}
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(line, "voluntary_ctxt_switches:"); ok {
+				n, _ := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
+				u.switches += n
+			} else if rest, ok := strings.CutPrefix(line, "nonvoluntary_ctxt_switches:"); ok {
+				n, _ := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
+				u.switches += n
+			}
+		}
+	}
+	return u
+}
+
+func (u usage) sub(v usage) usage { return usage{u.ticks - v.ticks, u.switches - v.switches} }
+
+func (u usage) perCall(ph *Phase) {
+	if ph.Calls == 0 {
+		return
+	}
+	ph.CPUMicrosPerCall = float64(u.ticks) * (1e6 / clockTicks) / float64(ph.Calls)
+	ph.SwitchesPerCall = float64(u.switches) / float64(ph.Calls)
 }
