@@ -261,7 +261,7 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 // that the reader neither buffers it whole nor loses the next line.
 func TestReaderOversizeIsDrained(t *testing.T) {
 	const max = 1 << 20
-	const big = 64 << 20
+	const big = 16 << 20
 	head := `{"jsonrpc":"2.0","id":"big-1","method":"tools/call","params":{"data":"`
 	for _, last := range []bool{false, true} {
 		parts := []io.Reader{

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -38,10 +39,16 @@ func FuzzDecode(f *testing.F) {
 		m, err := Decode(data)
 		if err != nil {
 			checkDecodeError(t, data, err)
+			if de := AsDecodeError(err); strings.HasPrefix(de.Msg, "duplicate member") && !stdHasDuplicate(t, data) {
+				t.Fatalf("Decode(%q): %v, but encoding/json sees no duplicate", data, err)
+			}
 			return
 		}
 		if !Valid(data) {
 			t.Fatalf("Decode accepted %q, which is not valid JSON", data)
+		}
+		if stdHasDuplicate(t, data) {
+			t.Fatalf("Decode accepted %q, which has a duplicate member name", data)
 		}
 		checkAgainstEncodingJSON(t, m)
 
@@ -372,4 +379,50 @@ func countFiles(dir string) (int, error) {
 		return 0, err
 	}
 	return len(entries), nil
+}
+
+// stdHasDuplicate reports, using encoding/json's tokenizer, whether any
+// object in the valid JSON text data has a member name twice.
+func stdHasDuplicate(t *testing.T, data []byte) bool {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		names   map[string]bool
+		wantKey bool
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return false
+		}
+		if err != nil {
+			t.Fatalf("encoding/json on valid %q: %v", data, err)
+		}
+		top := len(stack) - 1
+		if top >= 0 && stack[top].names != nil && stack[top].wantKey {
+			if k, ok := tok.(string); ok {
+				if stack[top].names[k] {
+					return true
+				}
+				stack[top].names[k] = true
+				stack[top].wantKey = false
+				continue
+			}
+		}
+		if top >= 0 && stack[top].names != nil {
+			stack[top].wantKey = true // the value is done (or begins)
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{names: map[string]bool{}, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, frame{})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:top]
+			if len(stack) > 0 && stack[len(stack)-1].names != nil {
+				stack[len(stack)-1].wantKey = true
+			}
+		}
+	}
 }

@@ -26,6 +26,15 @@ type decodeCase struct {
 	errID string
 }
 
+// manyMembers returns n distinct members "k0":0,"k1":0,... without braces.
+func manyMembers(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf(`"k%d":%d`, i, i)
+	}
+	return strings.Join(parts, ",")
+}
+
 func nested(open, close string, n int) string {
 	return strings.Repeat(open, n) + strings.Repeat(close, n)
 }
@@ -260,6 +269,34 @@ var decodeCases = []decodeCase{
 	{name: "duplicate unknown member", in: `{"jsonrpc":"2.0","id":1,"method":"m","x":1,"x":1}`, code: CodeInvalidRequest, errID: `1`},
 	{name: "duplicate unknown member by escape", in: `{"jsonrpc":"2.0","id":1,"method":"m","x\"":1,"\u0078\u0022":1}`, code: CodeInvalidRequest, errID: `1`},
 	{name: "duplicate unknown member, both escaped", in: `{"jsonrpc":"2.0","id":1,"method":"m","\/":1,"\u002f":1}`, code: CodeInvalidRequest, errID: `1`},
+	// Duplicate names at any depth: JSON.parse, Python's json and
+	// encoding/json keep the last, Member the first, so ward and the server
+	// would disagree on which tool is called or which path is read.
+	{name: "duplicate tool name in params", in: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"safe","name":"evil"}}`, code: CodeInvalidRequest, errID: `1`},
+	{name: "duplicate tool name in params by escape", in: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"safe","n\u0061me":"evil"}}`, code: CodeInvalidRequest, errID: `1`},
+	{name: "duplicate argument", in: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read","arguments":{"path":"/tmp/a","path":"/etc/shadow"}}}`, code: CodeInvalidRequest, errID: `1`},
+	{name: "duplicate in a notification", in: `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1,"requestId":2}}`, code: CodeInvalidRequest},
+	{name: "duplicate deep in a result", in: `{"jsonrpc":"2.0","id":"r","result":{"tools":[{"name":"a"},{"name":"b","name":"c"}]}}`, code: CodeInvalidRequest, errID: `"r"`},
+	{name: "duplicate in error data", in: `{"jsonrpc":"2.0","id":2,"error":{"code":1,"message":"x","data":{"k":1,"\u006b":2}}}`, code: CodeInvalidRequest, errID: `2`},
+	{name: "duplicate in an unknown member", in: `{"jsonrpc":"2.0","id":3,"method":"m","x":{"a":1,"a":1}}`, code: CodeInvalidRequest, errID: `3`},
+	{name: "duplicate among many members", in: `{"jsonrpc":"2.0","id":4,"method":"m","params":{` + manyMembers(40) + `,"k7":0}}`, code: CodeInvalidRequest, errID: `4`},
+	{
+		name:   "same names in different objects",
+		in:     `{"jsonrpc":"2.0","id":5,"method":"m","params":{"a":{"a":{"a":1},"b":[{"a":1},{"a":2}]},"b":{"a":0}}}`,
+		kind:   KindRequest,
+		method: "m",
+		id:     `5`,
+		params: `{"a":{"a":{"a":1},"b":[{"a":1},{"a":2}]},"b":{"a":0}}`,
+	},
+	{
+		name:   "many distinct members",
+		in:     `{"jsonrpc":"2.0","id":6,"method":"m","params":{` + manyMembers(40) + `,"K7":0,"k7 ":0,"k\u00e9":0}}`,
+		kind:   KindRequest,
+		method: "m",
+		id:     `6`,
+		params: `{` + manyMembers(40) + `,"K7":0,"k7 ":0,"k\u00e9":0}`,
+	},
+
 	{name: "id float", in: `{"jsonrpc":"2.0","id":1.5,"method":"m"}`, code: CodeInvalidRequest},
 	{name: "id with exponent", in: `{"jsonrpc":"2.0","id":1e3,"method":"m"}`, code: CodeInvalidRequest},
 	{name: "id with fraction zero", in: `{"jsonrpc":"2.0","id":1.0,"result":{}}`, code: CodeInvalidRequest},

@@ -1,6 +1,7 @@
 package jsonrpc
 
 import (
+	"bytes"
 	"errors"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -305,4 +306,106 @@ func Valid(data []byte) bool {
 	}
 	i, err := skipValue(data, skipSpace(data, 0), 0)
 	return err == nil && skipSpace(data, i) == len(data)
+}
+
+// smallObject is how many member names of one object findDuplicate compares
+// pairwise before it switches to a set.
+const smallObject = 16
+
+// findDuplicate walks the valid JSON value starting at data[i] and reports
+// the first member name that occurs twice in one object, at any depth, with
+// the index just past the value. Peers disagree on which of two equal names
+// counts (JSON.parse, Python's json and encoding/json keep the last; Member
+// returns the first), so such a message could mean one thing to ward and
+// another to the peer it is relayed to.
+func findDuplicate(data []byte, i int) (end int, name string, found bool) {
+	switch data[i] {
+	case '"':
+		return endOfString(data, i), "", false
+	case '[':
+		i = skipSpace(data, i+1)
+		if data[i] == ']' {
+			return i + 1, "", false
+		}
+		for {
+			if i, name, found = findDuplicate(data, i); found {
+				return i, name, true
+			}
+			i = skipSpace(data, i)
+			if data[i] == ']' {
+				return i + 1, "", false
+			}
+			i = skipSpace(data, i+1)
+		}
+	case '{':
+		var buf [smallObject][]byte
+		names := buf[:0]
+		var set map[string]struct{}
+		i = skipSpace(data, i+1)
+		if data[i] == '}' {
+			return i + 1, "", false
+		}
+		for {
+			kEnd := endOfString(data, i)
+			key := data[i+1 : kEnd-1]
+			if bytes.IndexByte(key, '\\') >= 0 {
+				key = []byte(unquote(data[i:kEnd], true))
+			}
+			if set == nil {
+				for _, n := range names {
+					if string(n) == string(key) {
+						return kEnd, string(key), true
+					}
+				}
+				if len(names) < smallObject {
+					names = append(names, key)
+				} else {
+					set = make(map[string]struct{}, 2*smallObject)
+					for _, n := range names {
+						set[string(n)] = struct{}{}
+					}
+				}
+			}
+			if set != nil {
+				if _, dup := set[string(key)]; dup {
+					return kEnd, string(key), true
+				}
+				set[string(key)] = struct{}{}
+			}
+			i = skipSpace(data, skipSpace(data, kEnd)+1) // past the colon
+			if i, name, found = findDuplicate(data, i); found {
+				return i, name, true
+			}
+			i = skipSpace(data, i)
+			if data[i] == '}' {
+				return i + 1, "", false
+			}
+			i = skipSpace(data, i+1)
+		}
+	case 't', 'n':
+		return i + 4, "", false
+	case 'f':
+		return i + 5, "", false
+	default:
+		end, _, _ = scanNumber(data, i)
+		return end, "", false
+	}
+}
+
+// endOfString returns the index just past the closing quote of the valid
+// JSON string starting at data[i]: the first quote not escaped by an odd
+// number of backslashes.
+func endOfString(data []byte, i int) int {
+	i++
+	for {
+		i += bytes.IndexByte(data[i:], '"')
+		k := i
+		for data[k-1] == '\\' {
+			k--
+		}
+		if (i-k)%2 == 0 {
+			return i + 1
+		}
+		i++
+	}
 }

@@ -196,3 +196,63 @@ func TestScanNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestEndOfString compares the fast string skipper of findDuplicate with
+// the validating scanner on runs of backslashes and quotes.
+func TestEndOfString(t *testing.T) {
+	pieces := []string{`\\`, `\"`, `a`, `\u005c`, `\/`, `é`, `\\\"`}
+	var check func(body string, depth int)
+	check = func(body string, depth int) {
+		tok := `"` + body + `"`
+		data := []byte(tok + `,"x\"y"`)
+		end, _, err := scanString(data, 0)
+		if err != nil {
+			t.Fatalf("scanString(%s): %v", tok, err)
+		}
+		if got := endOfString(data, 0); got != end || end != len(tok) {
+			t.Errorf("endOfString(%s) = %d, scanString says %d", tok, got, end)
+		}
+		if depth < 4 {
+			for _, p := range pieces {
+				check(body+p, depth+1)
+			}
+		}
+	}
+	check("", 0)
+}
+
+func TestFindDuplicate(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		name string // "" means no duplicate
+	}{
+		{`{}`, ``},
+		{`[]`, ``},
+		{`"{\"a\":1,\"a\":2}"`, ``},
+		{`{"a":"\"a\":","b":1}`, ``},
+		{`{"a\\":1,"a":2}`, ``},
+		{`{"a\\":1,"a\u005c":2}`, `a\`},
+		{`{"a":1,"b":{"a":1}}`, ``},
+		{`{"a":1,"b":{"c":1,"c":[]}}`, `c`},
+		{`[{"a":1},{"a":1},[{"b":true,"b":false}]]`, `b`},
+		{`{"\ud800":1,"\udbff":2}`, "\ufffd"}, // both decode to U+FFFD
+		{` { "x" : null , "x" : 1 } `, `x`},
+		{`{` + manyMembers(16) + `,"k15":1}`, `k15`},
+		{`{` + manyMembers(17) + `,"k16":1}`, `k16`},
+		{`{` + manyMembers(17) + `,"k0":1}`, `k0`},
+		{`{` + manyMembers(100) + `}`, ``},
+		{`[1,-2.5e3,true,false,null,"s",{"k":[{}]}]`, ``},
+	} {
+		data := []byte(strings.TrimSpace(tc.in))
+		if !Valid(data) {
+			t.Fatalf("%s is not valid", tc.in)
+		}
+		end, name, found := findDuplicate(data, 0)
+		if found != (tc.name != "") || name != tc.name {
+			t.Errorf("findDuplicate(%s) = %q, %v; want %q", tc.in, name, found, tc.name)
+		}
+		if !found && end != len(data) {
+			t.Errorf("findDuplicate(%s) ended at %d of %d", tc.in, end, len(data))
+		}
+	}
+}
