@@ -100,8 +100,8 @@ func canonicalItem(spec *itemSpec, raw []byte) (key string, canon []byte, hash s
 	if err != nil {
 		return "", nil, "", fmt.Errorf("%s definition: %w", spec.item, err)
 	}
-	// The hashed field names are ASCII identifiers, so byte order is
-	// RFC 8785's UTF-16 order; spec.fields is kept sorted for that.
+	// The hashed field names are ASCII identifiers, so sorting them by
+	// bytes gives RFC 8785's UTF-16 order.
 	type field struct {
 		name string
 		val  []byte

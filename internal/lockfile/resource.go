@@ -16,23 +16,29 @@ const maxURILen = 8 << 10
 // allowed by the lock: it must equal a locked resource, or match a locked
 // resource template, after normalisation. The reason says which, or why not.
 //
-// Normalisation percent-decodes the URI once, lower-cases the scheme and
-// removes "." path segments. It refuses, rather than resolves, ".." path
-// segments, and also refuses control characters, empty path segments ("//"),
-// and any percent-encoding left after the one decode (double encoding such
-// as %252e%252e%252f). Templates are matched expression by expression
-// (RFC 6570 levels 1–4: {var}, {+var}, {#var}, {.var}, {/var}, {;var},
-// {?var}, {&var}, with lists, explode and prefix modifiers); a simple
-// {var} never spans a "/". Every value a variable takes is checked again:
-// a dot segment, a leading "/" or "\", a value that starts with a scheme of
-// its own ("http:", "file:") or exceeds a prefix modifier refuses the match.
+// The URI is first percent-decoded once and refused if it then holds a
+// control character, a ".." path segment (written plainly, as %2e%2e, or
+// with "\" as separator), an empty path segment ("//"), or percent-encoding
+// left after that one decode (double encoding such as %252e%252e%252f).
+//
+// It is then compared in a form where the scheme is lower-cased, "." path
+// segments are removed and percent-encoding is normalised (unreserved
+// characters decoded, other escapes upper-cased, non-ASCII bytes encoded),
+// so that an encoded delimiter ("%2F", "%3F") is never confused with a
+// real one. Templates are matched expression by expression (RFC 6570 levels
+// 1–4: {var}, {+var}, {#var}, {.var}, {/var}, {;var}, {?var}, {&var}, with
+// lists, explode and prefix modifiers); a simple {var} never spans a "/".
+// Every value a variable takes is decoded and checked again: a dot segment,
+// an encoded "/" or "\" inside one path segment, a leading "/" or "\", a
+// value that starts with a scheme of its own ("http:", "file:"), or one that
+// exceeds a prefix modifier refuses the match.
 func (s *Server) MatchResource(uri string) (ok bool, reason string) {
-	norm, err := normaliseURI(uri)
-	if err != nil {
+	if _, err := normaliseURI(uri); err != nil {
 		return false, fmt.Sprintf("resource URI %q refused: %v", uri, err)
 	}
+	form := matchForm(uri)
 	idx := s.index()
-	if key, hit := idx.exact[norm]; hit {
+	if key, hit := idx.exact[form]; hit {
 		return true, fmt.Sprintf("resource %q is locked", key)
 	}
 	if e, hit := s.Resources[uri]; hit && e != nil {
@@ -40,7 +46,7 @@ func (s *Server) MatchResource(uri string) (ok bool, reason string) {
 	}
 	var refusal string
 	for _, t := range idx.templates {
-		vals := t.re.FindStringSubmatch(norm)
+		vals := t.re.FindStringSubmatch(form)
 		if vals == nil {
 			continue
 		}
@@ -60,15 +66,15 @@ func (s *Server) MatchResource(uri string) (ok bool, reason string) {
 
 // resourceIndex is what MatchResource needs, built once per Server.
 type resourceIndex struct {
-	exact     map[string]string // normalised URI → locked URI
+	exact     map[string]string // matchForm of a locked URI → the locked URI
 	templates []*uriTemplate
 }
 
 func buildResourceIndex(s *Server) *resourceIndex {
 	idx := &resourceIndex{exact: map[string]string{}}
 	for uri := range s.Resources {
-		if n, err := normaliseURI(uri); err == nil {
-			idx.exact[n] = uri
+		if _, err := normaliseURI(uri); err == nil {
+			idx.exact[matchForm(uri)] = uri
 		}
 	}
 	for raw := range s.ResourceTemplates {
@@ -87,7 +93,9 @@ func buildResourceIndex(s *Server) *resourceIndex {
 	return idx
 }
 
-// normaliseURI returns the form of uri that MatchResource compares.
+// normaliseURI returns uri percent-decoded once, with its scheme lower-cased
+// and "." segments removed, or the reason it is refused. MatchResource uses
+// it to vet a URI; it compares matchForm.
 func normaliseURI(uri string) (string, error) {
 	if uri == "" {
 		return "", errors.New("empty URI")
@@ -237,6 +245,80 @@ func hasPercentTriplet(s string) bool {
 	return false
 }
 
+// isUnreserved reports whether c is an RFC 3986 unreserved character, whose
+// percent-encoded and literal forms are equivalent.
+func isUnreserved(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+// pctNormalise decodes escaped unreserved characters, upper-cases the hex of
+// other escapes and percent-encodes bytes outside ASCII. s must hold only
+// valid escapes.
+func pctNormalise(s string) string {
+	const hexDigits = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%' && i+2 < len(s):
+			hi, _ := unhex(s[i+1])
+			lo, _ := unhex(s[i+2])
+			v := hi<<4 | lo
+			if isUnreserved(v) {
+				b.WriteByte(v)
+			} else {
+				b.WriteByte('%')
+				b.WriteByte(hexDigits[v>>4])
+				b.WriteByte(hexDigits[v&0xf])
+			}
+			i += 2
+		case c >= utf8.RuneSelf:
+			b.WriteByte('%')
+			b.WriteByte(hexDigits[c>>4])
+			b.WriteByte(hexDigits[c&0xf])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// matchForm is the form MatchResource compares: percent-encoding
+// normalised, scheme lower-cased, "." path segments removed. Encoded
+// delimiters stay encoded, so "a%2Fb" and "a/b" differ. uri must have
+// passed normaliseURI.
+func matchForm(uri string) string {
+	s := pctNormalise(uri)
+	colon := strings.IndexByte(s, ':')
+	scheme, rest := strings.ToLower(s[:colon]), s[colon+1:]
+	tail := ""
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest, tail = rest[:i], rest[i:]
+	}
+	auth := ""
+	if strings.HasPrefix(rest, "//") {
+		end := strings.IndexByte(rest[2:], '/')
+		if end < 0 {
+			auth, rest = rest, ""
+		} else {
+			auth, rest = rest[:2+end], rest[2+end:]
+		}
+	}
+	segs := strings.Split(rest, "/")
+	out := segs[:0]
+	for i, seg := range segs {
+		if seg == "." {
+			if i == len(segs)-1 {
+				out = append(out, "")
+			}
+			continue
+		}
+		out = append(out, seg)
+	}
+	return scheme + ":" + auth + strings.Join(out, "/") + tail
+}
+
 // uriTemplate is a compiled RFC 6570 template.
 type uriTemplate struct {
 	raw   string
@@ -289,10 +371,10 @@ func compileTemplate(tmpl string) (*uriTemplate, error) {
 			return nil, errors.New(`unbalanced "}"`)
 		}
 		if lit != "" {
-			dec, err := percentDecode(lit)
-			if err != nil {
+			if _, err := percentDecode(lit); err != nil {
 				return nil, err
 			}
+			dec := pctNormalise(lit)
 			if first {
 				// The scheme compares case-insensitively.
 				if c := strings.IndexByte(dec, ':'); c > 0 && validScheme(dec[:c]) {
@@ -376,16 +458,19 @@ func (e tmplExpr) check(text string) string {
 		if text == "" {
 			return fmt.Sprintf("variable %q is empty", name)
 		}
-		return e.checkList(strings.Split(text, ","), true)
+		return e.checkList(strings.Split(text, ","), true, e.op == 0)
 	case '#':
-		return e.checkList(strings.Split(strings.TrimPrefix(text, "#"), ","), true)
+		return e.checkList(strings.Split(strings.TrimPrefix(text, "#"), ","), true, false)
 	case '.':
-		return e.checkList([]string{text}, false)
+		if text == "" {
+			return ""
+		}
+		return e.checkList([]string{text[1:]}, false, true)
 	case '/':
 		if text == "" {
 			return ""
 		}
-		return e.checkList(strings.Split(text[1:], "/"), true)
+		return e.checkList(strings.Split(text[1:], "/"), true, true)
 	case ';', '?', '&':
 		if text == "" {
 			return ""
@@ -397,12 +482,12 @@ func (e tmplExpr) check(text string) string {
 		var vals []string
 		for _, kv := range strings.Split(text[1:], sep) {
 			k, v, _ := strings.Cut(kv, "=")
-			if !e.declares(k) {
-				return fmt.Sprintf("parameter %q is not in the template", k)
+			if dk, _ := percentDecode(k); !e.declares(dk) {
+				return fmt.Sprintf("parameter %q is not in the template", dk)
 			}
 			vals = append(vals, strings.Split(v, ",")...)
 		}
-		return e.checkList(vals, false)
+		return e.checkList(vals, false, false)
 	}
 	return ""
 }
@@ -418,7 +503,11 @@ func (e tmplExpr) declares(k string) bool {
 	return false
 }
 
-func (e tmplExpr) checkList(vals []string, pathLike bool) string {
+// checkList checks the values of an expression, each still in match form:
+// pathLike values may not be absolute paths, and a segment value (one that
+// the template places inside a single path segment) may not hold an encoded
+// "/" or "\".
+func (e tmplExpr) checkList(vals []string, pathLike, segment bool) string {
 	maxLen := 0
 	for _, v := range e.vars {
 		if v.explode {
@@ -429,9 +518,16 @@ func (e tmplExpr) checkList(vals []string, pathLike bool) string {
 			maxLen = v.maxLen
 		}
 	}
-	for _, v := range vals {
+	for _, raw := range vals {
+		v, err := percentDecode(raw)
+		if err != nil {
+			return fmt.Sprintf("value %q is not validly encoded", raw)
+		}
 		if why := suspiciousValue(v, pathLike); why != "" {
 			return why
+		}
+		if segment && strings.ContainsAny(v, `/\`) {
+			return fmt.Sprintf("value %q holds an encoded \"/\" or \"\\\" and would span path segments", v)
 		}
 		if maxLen > 0 && utf8.RuneCountInString(v) > maxLen {
 			return fmt.Sprintf("value %q is longer than the template's prefix of %d", v, maxLen)

@@ -24,7 +24,8 @@ func TestMatchResource(t *testing.T) {
 		{"file:///data/a%20b.txt", true, "template"},
 		{"file:///data/", false, "empty"},
 		{"file:///data/sub/x", false, "no locked"},
-		{"file:///data/sub%2Fx", false, "no locked"},
+		{"file:///data/sub%2Fx", false, `encoded "/"`},
+		{"file:///data/sub%5Cx", false, `encoded "/" or`},
 		// traversal, plain and encoded, single and double
 		{"file:///data/../../etc/passwd", false, "traversal"},
 		{"file:///data/..%2F..%2Fetc%2Fpasswd", false, "traversal"},
@@ -74,6 +75,31 @@ func TestMatchResource(t *testing.T) {
 	}
 }
 
+// An encoded delimiter is never confused with a real one.
+func TestMatchResourceEncodedDelimiters(t *testing.T) {
+	s := &Server{Resources: map[string]*Entry{"file:///srv/a%3Fb.txt": {}, "x://h/a%2Fb": {}, "x://h/caf%C3%A9": {}}}
+	tests := []struct {
+		uri string
+		ok  bool
+	}{
+		{"file:///srv/a%3Fb.txt", true},
+		{"file:///srv/a%3fb.txt", true},
+		{"file:///srv/a?b.txt", false},
+		{"x://h/a%2Fb", true},
+		{"x://h/a%2fb", true},
+		{"x://h/a/b", false},
+		{"x://h/%61%2Fb", true},
+		{"x://h/café", true},
+		{"x://h/caf%c3%a9", true},
+		{"x://h/cafe", false},
+	}
+	for _, tt := range tests {
+		if ok, reason := s.MatchResource(tt.uri); ok != tt.ok {
+			t.Errorf("MatchResource(%q) = %v (%s), want %v", tt.uri, ok, reason, tt.ok)
+		}
+	}
+}
+
 func TestCompileTemplate(t *testing.T) {
 	good := []string{"a://{x}", "a://{+x}", "a://b{#f}", "a://b{.ext}", "a://b{/p*}", "a://b{;p}", "a://b{?x,y}", "a://b{?x}{&y}", "a://{x:3}", "a://{x.y}"}
 	for _, g := range good {
@@ -107,6 +133,16 @@ func TestTemplateOperators(t *testing.T) {
 		{"x://h/{+rest}", "x://h/a/../b", false},
 		{"x://h/{a}", "x://h/a?x=1", false},
 		{"X://H/{a}", "x://H/1", true},
+		{"x://h/{a}", "x://h/caf%C3%A9", true},
+		{"x://h/{a}", "x://h/café", true},
+		{"x://h/{a}/x", "x://h/a%3Fb/x", true},
+		{"x://h/{a:3}", "x://h/%C3%A9%C3%A9%C3%A9", true},
+		{"x://h/{a:3}", "x://h/%C3%A9%C3%A9%C3%A9%C3%A9", false},
+		{"x://h/f{.ext}", "x://h/f.a%2Fb", false},
+		{"x://h/{/p*}", "x://h/a/b%2Fc", false},
+		{"x://h/{+p}", "x://h/a%2Fb", true},
+		{"x://h{?q}", "x://h?q=a%2Fb", true},
+		{"x://h{?q}", "x://h?%71=1", true},
 	}
 	for _, tt := range tests {
 		s := &Server{ResourceTemplates: map[string]*Entry{tt.tmpl: {}}}
