@@ -29,9 +29,16 @@ byte-identical file.
 --only and --exclude choose the tools to approve (glob patterns); tools left
 out stay hidden and blocked at run time.
 
+Servers may offer different tools to different clients: server-everything, for
+one, lists its sampling, elicitation and roots tools only to a client that
+declares those capabilities. Lock as your host connects: mirror its
+capabilities with --capabilities (and --root), or those tools will be missing
+from the lock and refused at run time.
+
 --from-mcptrust converts an MCPTrust lockfile (v2 or v3) instead of scanning.`,
 		Example: `  ward lock -- npx -y @modelcontextprotocol/server-filesystem ~/src
   ward lock --name fs --only 'read_*,list_*' -o team-lock.json -- npx -y @modelcontextprotocol/server-filesystem ~/src
+  ward lock --capabilities '{"sampling":{},"elicitation":{},"roots":{}}' --root file:///home/me/src -- node server.js
   ward lock --from-mcptrust mcp-lock.mcptrust.json -o mcp-lock.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if fromMCPTrust != "" {
