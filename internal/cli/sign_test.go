@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestKeygenSignVerifyBundle(t *testing.T) {
+	dir := t.TempDir()
+	k := filepath.Join(dir, "ward")
+	if code, out, errs := wardRun(t, "keygen", "-o", k); code != 0 || !strings.Contains(out, "key id") {
+		t.Fatalf("keygen: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := wardRun(t, "keygen", "-o", k); code != 2 || !strings.Contains(errs, "exists") {
+		t.Fatalf("keygen over existing keys: %d %s", code, errs)
+	}
+	lock := filepath.Join(dir, "mcp-lock.json")
+	os.WriteFile(lock, []byte(`{"version":1,"servers":{"fs":{"tools":{"read":{"hash":"sha256:00"}}}}}`), 0o644)
+	if code, _, errs := wardRun(t, "sign", "--key", k+".key", lock); code != 0 {
+		t.Fatalf("sign: %s", errs)
+	}
+	if code, out, errs := wardRun(t, "verify", "--key", k+".pub", lock); code != 0 || !strings.HasPrefix(out, "valid: ") {
+		t.Fatalf("verify: %d %s %s", code, out, errs)
+	}
+
+	policy := filepath.Join(dir, "ward.yaml")
+	os.WriteFile(policy, []byte("rules: []\n"), 0o644)
+	a, b := filepath.Join(dir, "a.zip"), filepath.Join(dir, "b.zip")
+	for _, out := range []string{a, b} {
+		if code, _, errs := wardRun(t, "bundle", "export", "-o", out, "--lock", lock, "--policy", policy, "--signature", lock+".sig", "--key", k+".pub"); code != 0 {
+			t.Fatalf("bundle export: %s", errs)
+		}
+	}
+	ab, _ := os.ReadFile(a)
+	bb, _ := os.ReadFile(b)
+	if string(ab) != string(bb) {
+		t.Fatal("two bundle exports differ")
+	}
+	if code, out, errs := wardRun(t, "bundle", "verify", "--key", k+".pub", a); code != 0 || !strings.Contains(out, "signed by key") {
+		t.Fatalf("bundle verify: %d %s %s", code, out, errs)
+	}
+
+	// One changed byte of meaning: verify says no, and bundle export refuses.
+	os.WriteFile(lock, []byte(`{"version":1,"servers":{"fs":{"tools":{"read":{"hash":"sha256:01"}}}}}`), 0o644)
+	if code, _, errs := wardRun(t, "verify", "--key", k+".pub", lock); code != 1 || !strings.Contains(errs, "signature invalid") {
+		t.Fatalf("verify of a changed lockfile: %d %s", code, errs)
+	}
+	if code, _, _ := wardRun(t, "bundle", "export", "-o", filepath.Join(dir, "c.zip"), "--lock", lock, "--signature", lock+".sig", "--key", k+".pub"); code != 1 {
+		t.Fatalf("bundle export of a bad signature: exit %d", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "c.zip")); err == nil {
+		t.Fatal("a refused bundle was written")
+	}
+
+	os.Chmod(k+".key", 0o644)
+	if code, _, errs := wardRun(t, "sign", "--key", k+".key", lock); code != 2 || !strings.Contains(errs, "readable by group or others") {
+		t.Fatalf("sign with a world-readable key: %d %s", code, errs)
+	}
+	for _, args := range [][]string{
+		{"sign", lock},
+		{"sign", "--key", k + ".key", "--sigstore", lock},
+		{"verify", lock},
+		{"verify", "--key", k + ".pub", "--bundle", "x", lock},
+		{"bundle", "export", "--lock", lock},
+		{"bundle", "export", "-o", "x.zip", "--lock", lock, "--signature", lock + ".sig"},
+	} {
+		if code, _, _ := wardRun(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
