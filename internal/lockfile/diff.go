@@ -60,11 +60,12 @@ type Change struct {
 	Message string `json:"message"`
 }
 
-// Diff compares a locked server with a newer lock of the same server
-// (usually one just built from a live scan) and returns every difference,
-// field by field, graded. Changes are ordered: server fields first, then
-// tools, prompts, resources and templates by name, each item's changes in
-// definition order. A nil slice means nothing changed.
+// Diff compares a locked server (old, non-nil) with a newer lock of the
+// same server (cur, non-nil; usually one just built from a live scan) and
+// returns every difference, field by field, graded. Changes are ordered:
+// server fields first, then tools, prompts, resources and templates by
+// name, each item's changes in definition order. A nil slice means nothing
+// changed.
 //
 // Removing a tool is graded moderate, not critical: it takes capability
 // away. Output-schema changes are at most moderate: they change what the
@@ -170,7 +171,24 @@ func (d *differ) server(o, n *Server) {
 			}
 		}
 	}
+	if !equalSelection(o.Selection, n.Selection) {
+		var ov, nv any = absent, absent
+		if o.Selection != nil {
+			ov = o.Selection
+		}
+		if n.Selection != nil {
+			nv = n.Selection
+		}
+		d.add(SeverityInfo, Modified, "/selection", ov, nv, "the approved subset of tools (--only/--exclude) changed")
+	}
 	d.artifact(o, n)
+}
+
+func equalSelection(a, b *Selection) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return slices.Equal(a.Only, b.Only) && slices.Equal(a.Exclude, b.Exclude)
 }
 
 func (d *differ) artifact(o, n *Server) {
@@ -301,7 +319,11 @@ func (d *differ) tool(o, n map[string]any) {
 		d.schema("/outputSchema", oo, no)
 		d.output = false
 	}
-	d.annotations(asObject(get(o, "annotations")), asObject(get(n, "annotations")))
+	oa, na := get(o, "annotations"), get(n, "annotations")
+	if !jsonEqual(oa, na) && len(asObject(oa)) == 0 && len(asObject(na)) == 0 {
+		d.add(SeverityInfo, Modified, "/annotations", oa, na, "an empty annotations object was added or removed; no hint changed")
+	}
+	d.annotations(asObject(oa), asObject(na))
 }
 
 // annotation defaults from the MCP specification (ToolAnnotations).
@@ -362,6 +384,9 @@ func (d *differ) annotations(o, n map[string]any) {
 func (d *differ) prompt(o, n map[string]any) {
 	d.title("/title", o, n)
 	d.description("/description", o, n)
+	if ov, nv := get(o, "arguments"), get(n, "arguments"); !jsonEqual(ov, nv) && len(asList(ov)) == 0 && len(asList(nv)) == 0 {
+		d.add(SeverityInfo, Modified, "/arguments", ov, nv, "an empty argument list was added or removed")
+	}
 	oa, na := argsByName(get(o, "arguments")), argsByName(get(n, "arguments"))
 	for _, name := range unionKeys(oa, na) {
 		oarg, oin := oa[name]

@@ -160,6 +160,7 @@ func TestDiffItems(t *testing.T) {
 	snap := &Snapshot{ServerInfo: ServerInfo{Name: "s"}, Tools: []json.RawMessage{json.RawMessage(a), json.RawMessage(b)}}
 	sel := mustBuild(t, "s", snap, BuildOptions{Exclude: []string{"b"}})
 	full := mustBuild(t, "s", snap, BuildOptions{})
+	full.Selection = sel.Selection // as scan and enforce build the live side
 	cs := Diff(sel, full)
 	if len(cs) != 1 || cs[0].Severity != SeverityInfo || !strings.Contains(cs[0].Message, "stays hidden") {
 		t.Fatalf("Diff with selection = %+v", cs)
@@ -287,5 +288,53 @@ func TestParseSeverity(t *testing.T) {
 	}
 	if AtLeast(nil, SeverityInfo) {
 		t.Fatal("no changes reached a threshold")
+	}
+}
+
+func TestDiffRepresentationOnly(t *testing.T) {
+	tests := []struct{ old, new, path string }{
+		{`{"name":"t"}`, `{"name":"t","inputSchema":{}}`, "/inputSchema"},
+		{`{"name":"t","inputSchema":true}`, `{"name":"t","inputSchema":{}}`, "/inputSchema"},
+		{`{"name":"t","inputSchema":{"type":"object"}}`, `{"name":"t","inputSchema":{"type":"object"},"annotations":{}}`, "/annotations"},
+	}
+	for _, tt := range tests {
+		got := summarize(Diff(toolLock(t, tt.old), toolLock(t, tt.new)))
+		want := []want{{SeverityInfo, Modified, tt.path}}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s → %s: %v, want %v", tt.old, tt.new, got, want)
+		}
+	}
+	p := func(raw string) *Server {
+		return mustBuild(t, "s", &Snapshot{ServerInfo: ServerInfo{Name: "s"}, Prompts: []json.RawMessage{json.RawMessage(raw)}}, BuildOptions{})
+	}
+	got := summarize(Diff(p(`{"name":"p"}`), p(`{"name":"p","arguments":[]}`)))
+	if fmt.Sprint(got) != fmt.Sprint([]want{{SeverityInfo, Modified, "/arguments"}}) {
+		t.Errorf("empty arguments: %v", got)
+	}
+}
+
+func TestDiffSelectionChange(t *testing.T) {
+	snap := loadSnapshot(t, "filesystem")
+	a := mustBuild(t, "fs", snap, BuildOptions{Only: []string{"read_*"}})
+	b := mustBuild(t, "fs", snap, BuildOptions{Only: []string{"read_*", "list_*"}})
+	var sel *Change
+	cs := Diff(a, b)
+	for i := range cs {
+		if cs[i].Path == "/selection" {
+			sel = &cs[i]
+		}
+	}
+	if sel == nil || sel.Severity != SeverityInfo {
+		t.Fatalf("selection change not reported: %+v", cs)
+	}
+	// The two newly approved tools are still reported as new tools.
+	added := 0
+	for _, c := range cs {
+		if c.Item == ItemTool && c.Kind == Added {
+			added++
+		}
+	}
+	if added != 2 {
+		t.Fatalf("%d tools added, want 2: %+v", added, cs)
 	}
 }

@@ -23,6 +23,10 @@ func (d *differ) schema(p string, o, n any) {
 	if jsonEqual(o, n) {
 		return
 	}
+	if acceptsAll(o) && acceptsAll(n) {
+		d.add(SeverityInfo, Modified, p, o, n, "the schema is written differently but still accepts any value")
+		return
+	}
 	om, oObj := o.(map[string]any)
 	nm, nObj := n.(map[string]any)
 	if !oObj || !nObj {
@@ -92,6 +96,15 @@ func (d *differ) schema(p string, o, n any) {
 			d.add(SeverityModerate, Modified, kp, ov, nv, fmt.Sprintf("schema keyword %q changed", k))
 		}
 	}
+}
+
+// acceptsAll reports whether a schema is true or {}.
+func acceptsAll(v any) bool {
+	if b, ok := v.(bool); ok {
+		return b
+	}
+	m, ok := v.(map[string]any)
+	return ok && len(m) == 0
 }
 
 // booleanSchema handles a schema that is (or became) true, false or not a
