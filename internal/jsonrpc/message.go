@@ -211,9 +211,6 @@ func (m *Message) decode(data []byte) error {
 	if envErr != "" {
 		return fail(envErr)
 	}
-	if _, name, dup := findDuplicate(data, 0); dup {
-		return fail("duplicate member " + string(AppendString(nil, name)) + " in a nested object")
-	}
 	if !jsonrpc.ok() || string(data[jsonrpc.start:jsonrpc.end]) != `"2.0"` {
 		return fail(`"jsonrpc" must be "2.0"`)
 	}

@@ -269,17 +269,8 @@ var decodeCases = []decodeCase{
 	{name: "duplicate unknown member", in: `{"jsonrpc":"2.0","id":1,"method":"m","x":1,"x":1}`, code: CodeInvalidRequest, errID: `1`},
 	{name: "duplicate unknown member by escape", in: `{"jsonrpc":"2.0","id":1,"method":"m","x\"":1,"\u0078\u0022":1}`, code: CodeInvalidRequest, errID: `1`},
 	{name: "duplicate unknown member, both escaped", in: `{"jsonrpc":"2.0","id":1,"method":"m","\/":1,"\u002f":1}`, code: CodeInvalidRequest, errID: `1`},
-	// Duplicate names at any depth: JSON.parse, Python's json and
-	// encoding/json keep the last, Member the first, so ward and the server
-	// would disagree on which tool is called or which path is read.
-	{name: "duplicate tool name in params", in: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"safe","name":"evil"}}`, code: CodeInvalidRequest, errID: `1`},
-	{name: "duplicate tool name in params by escape", in: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"safe","n\u0061me":"evil"}}`, code: CodeInvalidRequest, errID: `1`},
-	{name: "duplicate argument", in: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read","arguments":{"path":"/tmp/a","path":"/etc/shadow"}}}`, code: CodeInvalidRequest, errID: `1`},
-	{name: "duplicate in a notification", in: `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1,"requestId":2}}`, code: CodeInvalidRequest},
-	{name: "duplicate deep in a result", in: `{"jsonrpc":"2.0","id":"r","result":{"tools":[{"name":"a"},{"name":"b","name":"c"}]}}`, code: CodeInvalidRequest, errID: `"r"`},
-	{name: "duplicate in error data", in: `{"jsonrpc":"2.0","id":2,"error":{"code":1,"message":"x","data":{"k":1,"\u006b":2}}}`, code: CodeInvalidRequest, errID: `2`},
-	{name: "duplicate in an unknown member", in: `{"jsonrpc":"2.0","id":3,"method":"m","x":{"a":1,"a":1}}`, code: CodeInvalidRequest, errID: `3`},
-	{name: "duplicate among many members", in: `{"jsonrpc":"2.0","id":4,"method":"m","params":{` + manyMembers(40) + `,"k7":0}}`, code: CodeInvalidRequest, errID: `4`},
+	// Duplicates below the top level are for DuplicateName (see
+	// TestDuplicateNameInMessages); Decode accepts them.
 	{
 		name:   "same names in different objects",
 		in:     `{"jsonrpc":"2.0","id":5,"method":"m","params":{"a":{"a":{"a":1},"b":[{"a":1},{"a":2}]},"b":{"a":0}}}`,
@@ -646,6 +637,45 @@ func TestString(t *testing.T) {
 		got, ok := String([]byte(tc.raw))
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("String(%q) = %q, %v; want %q, %v", tc.raw, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestDuplicateNameInMessages covers messages that Decode accepts although a
+// nested object repeats a name: JSON.parse, Python's json and encoding/json
+// keep the last value, Member the first, so ward and the server would
+// disagree on which tool is called or which path is read. DuplicateName
+// finds them in the part that holds them.
+func TestDuplicateNameInMessages(t *testing.T) {
+	for _, tc := range []struct {
+		in, part, name string
+	}{
+		{`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"safe","name":"evil"}}`, "params", "name"},
+		{`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"safe","n\u0061me":"evil"}}`, "params", "name"},
+		{`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read","arguments":{"path":"/tmp/a","path":"/etc/shadow"}}}`, "params", "path"},
+		{`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1,"requestId":2}}`, "params", "requestId"},
+		{`{"jsonrpc":"2.0","id":"r","result":{"tools":[{"name":"a"},{"name":"b","name":"c"}]}}`, "result", "name"},
+		{`{"jsonrpc":"2.0","id":2,"error":{"code":1,"message":"x","data":{"k":1,"\u006b":2}}}`, "error", "k"},
+		{`{"jsonrpc":"2.0","id":3,"method":"m","x":{"a":1,"a":1}}`, "raw", "a"},
+		{`{"jsonrpc":"2.0","id":4,"method":"m","params":{` + manyMembers(40) + `,"k7":0}}`, "params", "k7"},
+		{`{"jsonrpc":"2.0","id":5,"method":"m","params":{"a":{"a":{"a":1},"b":[{"a":1},{"a":2}]},"b":{"a":0}}}`, "params", ""},
+		{`{"jsonrpc":"2.0","id":6,"method":"m","params":{` + manyMembers(40) + `,"K7":0,"k7 ":0,"k\u00e9":0}}`, "params", ""},
+	} {
+		m, err := Decode([]byte(tc.in))
+		if err != nil {
+			t.Fatalf("Decode(%s): %v", tc.in, err)
+		}
+		part := map[string][]byte{"params": m.Params(), "result": m.Result(), "error": m.Error(), "raw": m.Raw}[tc.part]
+		for _, v := range [][]byte{part, m.Raw} {
+			name, found := DuplicateName(v)
+			if found != (tc.name != "") || name != tc.name {
+				t.Errorf("DuplicateName(%s) = %q, %v; want %q", v, name, found, tc.name)
+			}
+		}
+	}
+	for _, v := range []string{``, ` `, `1`, ` "x" `, `[]`, `null`} {
+		if name, found := DuplicateName([]byte(v)); found {
+			t.Errorf("DuplicateName(%q) = %q", v, name)
 		}
 	}
 }

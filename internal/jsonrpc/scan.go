@@ -312,6 +312,22 @@ func Valid(data []byte) bool {
 // pairwise before it switches to a set.
 const smallObject = 16
 
+// DuplicateName reports the first member name that occurs twice in one
+// object, at any depth, of the valid JSON value v (such as a part of a
+// decoded Message). Peers disagree on which of two equal names counts
+// (JSON.parse, Python's json and encoding/json keep the last; Member returns
+// the first), so a value with one can mean one thing to ward and another to
+// the peer it is relayed to. Decode rejects duplicates only among the
+// top-level members of a message. DuplicateName reports false when v is not
+// valid JSON.
+func DuplicateName(v []byte) (name string, found bool) {
+	if !Valid(v) {
+		return "", false
+	}
+	_, name, found = findDuplicate(v, skipSpace(v, 0))
+	return name, found
+}
+
 // findDuplicate walks the valid JSON value starting at data[i] and reports
 // the first member name that occurs twice in one object, at any depth, with
 // the index just past the value. Peers disagree on which of two equal names
