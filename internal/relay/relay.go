@@ -173,6 +173,7 @@ func (r *Relay) Run(ctx context.Context) error {
 	var hostErr, serverErr error
 	hostOpen, serverOpen := true, true
 	serverFirst := false
+	closedHost := false // the host's read error is the relay's own doing
 	ctxDone := ctx.Done()
 	for hostOpen || serverOpen {
 		select {
@@ -186,6 +187,7 @@ func (r *Relay) Run(ctx context.Context) error {
 			if hostOpen {
 				// Nothing more can be answered: stop reading the host.
 				_ = r.host.Close()
+				closedHost = true
 			}
 		case <-ctxDone:
 			ctxDone = nil
@@ -200,7 +202,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		return fmt.Errorf("%w: %v", ErrServerExited, serverErr)
 	case serverFirst:
 		return ErrServerExited
-	case hostErr != nil && !isEOF(hostErr) && !errors.Is(hostErr, transport.ErrClosed):
+	case hostErr != nil && !closedHost && !isEOF(hostErr) && !errors.Is(hostErr, transport.ErrClosed):
 		return fmt.Errorf("read from host: %w", hostErr)
 	}
 	return nil
@@ -668,28 +670,28 @@ func (r *Relay) progress(dir Direction, m *jsonrpc.Message) bool {
 	return true
 }
 
-// tooLarge answers an oversize message.
+// tooLarge answers an oversize message. When it was the answer to a request
+// that travelled the other way, that request is settled with the error, so
+// that its sender is not left waiting; otherwise the side that sent it gets
+// the error (under the id recovered from its beginning, if any).
 func (r *Relay) tooLarge(dir Direction, tl *jsonrpc.TooLargeError) {
 	id := jsonrpc.RecoverID(tl.Prefix)
 	reason := fmt.Sprintf("ward: message of %d bytes exceeds the limit of %d bytes (--max-message-bytes)", tl.Size, tl.Limit)
 	r.record(&Event{Dir: dir, Decision: "deny", Rule: "protocol.too-large", Reason: reason})
-	if dir == ToServer {
-		_ = r.host.Write(jsonrpc.AppendError(nil, id, jsonrpc.CodeTooLarge, reason, nil))
-		return
+	if key, ok := parseIDKey(id); ok {
+		r.mu.Lock()
+		p := r.tables[reverse(dir)][key]
+		owned := p != nil && r.take(p)
+		r.mu.Unlock()
+		if owned {
+			r.answerWithError(p, jsonrpc.CodeTooLarge, reason, "error", "protocol.too-large")
+			return
+		}
 	}
-	// From the server: if it was the answer to a host request, answer the
-	// host with the error instead.
-	key, ok := parseIDKey(id)
-	if !ok {
-		return
+	if dir == ToHost && id == nil {
+		return // nothing the server could match the error with
 	}
-	r.mu.Lock()
-	p := r.tables[ToServer][key]
-	owned := p != nil && r.take(p)
-	r.mu.Unlock()
-	if owned {
-		r.answerWithError(p, jsonrpc.CodeTooLarge, reason, "error", "protocol.too-large")
-	}
+	_ = r.src(dir).Write(jsonrpc.AppendError(nil, id, jsonrpc.CodeTooLarge, reason, nil))
 }
 
 // hostGone ends the session from the host's side: server requests still

@@ -28,6 +28,7 @@ package relay_test
 //	wait-server N   wait until the server has received N lines
 //	sleep DURATION  pause (only around deadlines: never for ordering)
 //	wait-run        wait until the relay's Run has returned
+//	cancel-run      cancel the context of the relay's Run
 //	close           the host closes its output (EOF for the relay)
 //	send LINE       send LINE as it is (for lines that look like a directive)
 //
@@ -44,6 +45,7 @@ package relay_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -423,7 +425,9 @@ func runTranscript(t *testing.T, file string) {
 	opts.Handler = relay.Chain(cfg.names.Middleware())
 	r := relay.New(relayConn, proc, &opts)
 	runDone := make(chan error, 1)
-	go func() { runDone <- r.Run(t.Context()) }()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go func() { runDone <- r.Run(ctx) }()
 
 	// abort ends everything it can and fails the test with what is known.
 	abort := func(format string, args ...any) {
@@ -471,6 +475,8 @@ func runTranscript(t *testing.T, file string) {
 			case <-time.After(waitLimit):
 				abort("host line %d: wait-run: Run did not return", n)
 			}
+		case "cancel-run":
+			cancel()
 		case "close":
 			_ = hostConn.CloseWrite()
 			closed = true
