@@ -369,7 +369,7 @@ func FuzzReader(f *testing.F) {
 // TestFuzzSeedCorpusPresent makes sure the committed seed corpus is where go
 // test looks for it.
 func TestFuzzSeedCorpusPresent(t *testing.T) {
-	for _, name := range []string{"FuzzDecode", "FuzzRecoverID", "FuzzMember", "FuzzSplitBatch", "FuzzAppendString", "FuzzReader"} {
+	for _, name := range []string{"FuzzDecode", "FuzzRecoverID", "FuzzMember", "FuzzSplitBatch", "FuzzAppendString", "FuzzReader", "FuzzWalk"} {
 		n, err := countFiles("testdata/fuzz/" + name)
 		if err != nil || n == 0 {
 			t.Errorf("no seed corpus for %s: %v", name, err)
