@@ -124,6 +124,14 @@ func normaliseURI(uri string) (string, error) {
 	}
 	scheme := strings.ToLower(dec[:colon])
 	rest := dec[colon+1:]
+	// A ".." anywhere, not only in what parses as the path: a decoded "%3F"
+	// or "%23" moves where the path seems to end, and the server may not
+	// split the URI where ward does.
+	for _, part := range strings.FieldsFunc(rest, func(r rune) bool { return r == '/' || r == '\\' || r == '?' || r == '#' }) {
+		if part == ".." {
+			return "", errors.New(`".." path segment (traversal)`)
+		}
+	}
 	frag := ""
 	if i := strings.IndexByte(rest, '#'); i >= 0 {
 		rest, frag = rest[:i], rest[i:]
