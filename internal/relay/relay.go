@@ -606,6 +606,15 @@ func (r *Relay) notification(ctx context.Context, l *loop, dir Direction, m *jso
 			return
 		}
 	}
+	if nameKey(m.Method) != "" {
+		// tools/call, prompts/get, resources/read… are requests. Sent
+		// without an id they would pass the checks that judge requests,
+		// and a lenient server might still run them.
+		r.record(&Event{Dir: dir, Method: m.Method, Kind: ItemKind(m.Method), Name: RequestName(m.Method, m.Params()),
+			Decision: "drop", Rule: "protocol.request-as-notification",
+			Reason: fmt.Sprintf("ward: dropped %s sent as a notification: it is a request and needs an id", m.Method)})
+		return
+	}
 	ex := l.exchange(r, dir, m, m.Method)
 	v := r.inspect(ctx, l, ex)
 	if v.Action == Deny {
