@@ -83,9 +83,12 @@ type Server struct {
 
 // ServerInfo is the identity a server reports in its initialize result.
 type ServerInfo struct {
-	Name    string `json:"name"`
+	// Name is the server's programmatic name; MCP requires it.
+	Name string `json:"name"`
+	// Version is the server's own version string.
 	Version string `json:"version,omitempty"`
-	Title   string `json:"title,omitempty"`
+	// Title is the server's display name.
+	Title string `json:"title,omitempty"`
 }
 
 // Source records how a server was reached. At most one field is set.

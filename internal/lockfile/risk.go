@@ -132,8 +132,9 @@ func Risk(tool json.RawMessage) (Grade, []string) {
 	}
 
 	var pathParam string
+	params := paramNames(decodeAny(fields["inputSchema"]), 0)
 	for _, fam := range paramFamilies {
-		for _, p := range paramNames(decodeAny(fields["inputSchema"]), 0) {
+		for _, p := range params {
 			if firstShared(words(p), fam.words) != "" {
 				raise(fam.level, fmt.Sprintf("It takes a parameter %q that holds %s.", p, fam.holds))
 				if fam.holds == "a file or directory" && pathParam == "" {
