@@ -15,6 +15,8 @@ package relay_test
 //
 // One "key value" a line: mode (enforce, filter-only, audit-only),
 // max-pending N, request-timeout DURATION, max-message-bytes N (both sides),
+// call-server METHOD (a middleware that calls METHOD on the server before
+// every tools/call, see callServer),
 // grace DURATION (the server's shutdown grace, 2s by default),
 // rand fail (an id source that always fails), and the name lists
 // allow-tools, deny-tools, allow-prompts, deny-prompts, allow-resources,
@@ -234,6 +236,7 @@ func formatEvent(e *relay.Event) string {
 type config struct {
 	opts     relay.Options
 	names    enforce.NameLists
+	call     string // call-server: the method ward calls on every tools/call
 	maxBytes int
 	grace    time.Duration
 }
@@ -266,6 +269,8 @@ func parseOptions(text string) (*config, error) {
 			c.maxBytes, err = strconv.Atoi(val)
 		case "grace":
 			c.grace, err = time.ParseDuration(val)
+		case "call-server":
+			c.call = val
 		case "rand":
 			if val != "fail" {
 				err = errors.New(`want "rand fail"`)
@@ -294,6 +299,26 @@ func parseOptions(text string) (*config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// callServer is a middleware that, for every tools/call from the host, sends
+// a request of ward's own to the server with Exchange.CallServer first (as
+// pinning does when it must check a definition), notes the answer and denies
+// the call if there is none.
+func callServer(method string) relay.Middleware {
+	return func(next relay.Handler) relay.Handler {
+		return func(ctx context.Context, ex *relay.Exchange) relay.Verdict {
+			if ex.Dir != relay.ToServer || !ex.IsRequest() || ex.Method != "tools/call" {
+				return next(ctx, ex)
+			}
+			resp, err := ex.CallServer(ctx, method, nil)
+			if err != nil {
+				return relay.Denied("test.call-server", "ward: "+err.Error())
+			}
+			ex.Note(relay.Finding{Decision: "warn", Kind: "tool", Name: ex.Name(), Rule: "test.call-server", Reason: string(resp)})
+			return next(ctx, ex)
+		}
+	}
 }
 
 // failingReader is a random source that always fails.
@@ -422,7 +447,11 @@ func runTranscript(t *testing.T, file string) {
 	opts := cfg.opts
 	opts.Sink = rec
 	opts.SessionID = "transcript"
-	opts.Handler = relay.Chain(cfg.names.Middleware())
+	mws := []relay.Middleware{cfg.names.Middleware()}
+	if cfg.call != "" {
+		mws = append(mws, callServer(cfg.call))
+	}
+	opts.Handler = relay.Chain(mws...)
 	r := relay.New(relayConn, proc, &opts)
 	runDone := make(chan error, 1)
 	ctx, cancel := context.WithCancel(t.Context())
