@@ -306,7 +306,7 @@ func (d *differ) tool(o, n map[string]any) {
 	d.title("/title", o, n)
 	d.description("/description", o, n)
 	oi, nin := get(o, "inputSchema"), get(n, "inputSchema")
-	d.schema("/inputSchema", schemaOrTrue(oi), schemaOrTrue(nin))
+	d.impliedTrue("/inputSchema", oi, nin)
 	oo, no := get(o, "outputSchema"), get(n, "outputSchema")
 	switch {
 	case isAbsent(oo) && isAbsent(no):

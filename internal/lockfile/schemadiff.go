@@ -71,7 +71,7 @@ func (d *differ) schema(p string, o, n any) {
 		case "format":
 			d.add(SeverityModerate, Modified, kp, ov, nv, "the format changed")
 		case "additionalProperties", "unevaluatedProperties", "items", "unevaluatedItems", "contains", "propertyNames":
-			d.schema(kp, schemaOrTrue(ov), schemaOrTrue(nv))
+			d.impliedTrue(kp, ov, nv)
 		case "minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains":
 			d.bound(kp, k, ov, nv, false)
 		case "maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains":
@@ -95,6 +95,16 @@ func (d *differ) schema(p string, o, n any) {
 		default:
 			d.add(SeverityModerate, Modified, kp, ov, nv, fmt.Sprintf("schema keyword %q changed", k))
 		}
+	}
+}
+
+// impliedTrue compares two subschemas where absence means true, but reports
+// the values as they are written (absent stays absent).
+func (d *differ) impliedTrue(p string, ov, nv any) {
+	before := len(d.out)
+	d.schema(p, schemaOrTrue(ov), schemaOrTrue(nv))
+	if len(d.out) == before+1 && d.out[before].Path == p {
+		d.out[before].Old, d.out[before].New = rawOf(ov), rawOf(nv)
 	}
 }
 
