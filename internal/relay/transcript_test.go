@@ -639,17 +639,21 @@ func joinLines(lines []string) string {
 }
 
 // checkIDs checks guarantee 3 on one side's received messages: every
-// request a side receives from ward carries a ward id, never the other
-// side's.
+// request a side receives carries a ward id, never the other side's, and
+// every response carries the side's own id, never a ward id. (Batches are
+// left to the golden comparison.)
 func checkIDs(t *testing.T, what string, lines []string) {
 	t.Helper()
 	for _, l := range lines {
 		m, err := jsonrpc.Decode([]byte(normalisedToJSON(l)))
-		if err != nil || m.Kind != jsonrpc.KindRequest {
+		if err != nil {
 			continue
 		}
-		if !wardNameRE.Match(m.ID()) {
+		switch {
+		case m.Kind == jsonrpc.KindRequest && !wardNameRE.Match(m.ID()):
 			t.Errorf("%s: request with id %s, not a ward id: %s", what, m.ID(), l)
+		case m.IsResponse() && wardNameRE.Match(m.ID()):
+			t.Errorf("%s: response with ward's id %s: %s", what, m.ID(), l)
 		}
 	}
 }
@@ -698,12 +702,12 @@ func diff(want, got string) string {
 			out.WriteString("  " + a[i] + "\n")
 			i++
 			j++
-		case j < len(b) && (i == len(a) || lcs[i][j+1] >= lcs[i+1][j]):
-			out.WriteString("+ " + b[j] + "\n")
-			j++
-		default:
+		case i < len(a) && (j == len(b) || lcs[i+1][j] >= lcs[i][j+1]):
 			out.WriteString("- " + a[i] + "\n")
 			i++
+		default:
+			out.WriteString("+ " + b[j] + "\n")
+			j++
 		}
 	}
 	return out.String()
