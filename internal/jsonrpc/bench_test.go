@@ -183,3 +183,47 @@ func TestRelay1MiBAllocs(t *testing.T) {
 		t.Errorf("relaying a 1 MiB message allocates %v times", n)
 	}
 }
+
+// BenchmarkDuplicateName measures the extra pass a caller pays to refuse
+// duplicate names below the top level (Decode checks only the top level).
+func BenchmarkDuplicateName(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"tools-call-200B", []byte(toolsCall)},
+		{"response-1MiB", response(1 << 20)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, found := DuplicateName(tc.data); found {
+					b.Fatal("duplicate")
+				}
+			}
+		})
+	}
+}
+
+// TestDecodeAllocs guards the allocation budget of Decode: a typical request
+// costs one allocation, its method name.
+func TestDecodeAllocs(t *testing.T) {
+	var m Message
+	data := []byte(toolsCall)
+	if n := testing.AllocsPerRun(100, func() {
+		if err := m.Decode(data); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 1 {
+		t.Errorf("Decode of a tools/call request allocates %v times", n)
+	}
+	resp := response(1 << 10)
+	if n := testing.AllocsPerRun(100, func() {
+		if err := m.Decode(resp); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("Decode of a response allocates %v times", n)
+	}
+}
