@@ -7,27 +7,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-
-	"github.com/gowebpki/jcs"
 )
 
 // GenesisHash is the PrevHash of the first event of a store.
 const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
 // Canonical returns the RFC 8785 canonical bytes of e without its PrevHash and
-// Hash: the bytes the hash chain covers.
+// Hash: the bytes the hash chain covers. They equal what any RFC 8785
+// implementation makes of the event's JSON form with those two members removed.
 func Canonical(e *Event) ([]byte, error) {
-	c := *e
-	c.PrevHash, c.Hash = "", ""
-	b, err := json.Marshal(&c)
-	if err != nil {
-		return nil, fmt.Errorf("encode audit event %d: %w", e.Seq, err)
-	}
-	out, err := jcs.Transform(b)
-	if err != nil {
-		return nil, fmt.Errorf("canonicalise audit event %d: %w", e.Seq, err)
-	}
-	return out, nil
+	return appendCanonical(make([]byte, 0, 512), e)
 }
 
 // ChainHash returns the hash of e when it follows a record whose hash is prev:

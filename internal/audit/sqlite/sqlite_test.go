@@ -140,4 +140,41 @@ func (tm tamperer) Insert(t *testing.T, dir string, after uint64, e audit.Event)
 	})
 }
 
-var _ = context.Background
+
+// TestTwoProcessesShareADatabase opens the database twice, as two ward
+// proxies on one machine do, and appends from both at once: the chain stays
+// one chain because each transaction reads the head it extends.
+func TestTwoProcessesShareADatabase(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "audit.db")
+	a, err := Open(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	done := make(chan error, 2)
+	for _, s := range []*Store{a, b} {
+		go func() {
+			for range 50 {
+				if err := s.Append(context.Background(), audittest.Sample(4)); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := audit.Verify(context.Background(), a, nil)
+	if err != nil || !rep.OK() || rep.Records != 400 {
+		t.Fatalf("shared database: %+v %v", rep, err)
+	}
+}
