@@ -140,7 +140,6 @@ func (tm tamperer) Insert(t *testing.T, dir string, after uint64, e audit.Event)
 	})
 }
 
-
 // TestTwoProcessesShareADatabase opens the database twice, as two ward
 // proxies on one machine do, and appends from both at once: the chain stays
 // one chain because each transaction reads the head it extends.
