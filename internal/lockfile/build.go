@@ -47,6 +47,24 @@ type BuildOptions struct {
 // Tools left out by opts are simply absent from the lock (so they stay
 // hidden at run time); the patterns are kept in Selection.
 func Build(name string, snap *Snapshot, opts BuildOptions) (*Server, error) {
+	return build(name, snap, opts, true)
+}
+
+// BuildLive locks a live snapshot for comparison with locked (Diff(locked,
+// live)): the tools are filtered by locked's --only/--exclude selection,
+// and the result carries that selection, so that tools left out on purpose
+// are not reported as new. Unlike [Build], an Only pattern that matches no
+// live tool is not an error: the tool it approved may have disappeared,
+// which Diff reports as a removal.
+func BuildLive(name string, snap *Snapshot, locked *Server) (*Server, error) {
+	var opts BuildOptions
+	if locked != nil && locked.Selection != nil {
+		opts.Only, opts.Exclude = locked.Selection.Only, locked.Selection.Exclude
+	}
+	return build(name, snap, opts, false)
+}
+
+func build(name string, snap *Snapshot, opts BuildOptions, requireOnlyMatches bool) (*Server, error) {
 	if name == "" {
 		return nil, errors.New("build lock: empty server name")
 	}
@@ -120,7 +138,7 @@ func Build(name string, snap *Snapshot, opts BuildOptions) (*Server, error) {
 		return nil, fmt.Errorf("build lock: %w", err)
 	}
 	for i, used := range onlyUsed {
-		if !used {
+		if !used && requireOnlyMatches {
 			return nil, fmt.Errorf("build lock: --only pattern %q matches no tool", opts.Only[i])
 		}
 	}

@@ -100,3 +100,51 @@ func TestBuildDoesNotAliasSnapshot(t *testing.T) {
 		t.Fatal("lock shares the snapshot's argv")
 	}
 }
+
+func TestBuildLive(t *testing.T) {
+	snap := loadSnapshot(t, "filesystem")
+	locked := mustBuild(t, "fs", snap, BuildOptions{Only: []string{"read_text_file", "write_file"}})
+
+	// The server drops write_file: Build would call --only a typo, BuildLive
+	// locks what is there, and Diff reports the removal.
+	live := loadSnapshot(t, "filesystem")
+	live.Tools = slices.DeleteFunc(live.Tools, func(raw json.RawMessage) bool { return strings.Contains(string(raw), `"write_file"`) })
+	if _, err := Build("fs", live, BuildOptions{Only: locked.Selection.Only}); err == nil {
+		t.Fatal("Build accepted an --only pattern that matches nothing")
+	}
+	got, err := BuildLive("fs", live, locked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Tools) != 1 || got.Tools["read_text_file"] == nil {
+		t.Fatalf("live tools = %v", slices.Sorted(maps.Keys(got.Tools)))
+	}
+	cs := Diff(locked, got)
+	if len(cs) != 1 || cs[0].Name != "write_file" || cs[0].Kind != Removed || cs[0].Severity != SeverityModerate {
+		t.Fatalf("Diff = %+v", cs)
+	}
+	// Tools outside the selection are neither locked nor reported.
+	full, err := BuildLive("fs", loadSnapshot(t, "filesystem"), locked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs := Diff(locked, full); len(cs) != 0 {
+		t.Fatalf("unchanged server with a selection reports %+v", cs)
+	}
+	// Without a selection BuildLive is Build.
+	plain := mustBuild(t, "fs", snap, BuildOptions{})
+	again, err := BuildLive("fs", snap, plain)
+	if err != nil || len(Diff(plain, again)) != 0 {
+		t.Fatalf("BuildLive without selection: %v", err)
+	}
+}
+
+func BenchmarkBuildEverything(b *testing.B) {
+	snap := loadSnapshot(b, "everything")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Build("everything", snap, BuildOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
