@@ -48,6 +48,9 @@ package mcptest
 //	                         arrived since the server started
 //	sleep DURATION           pause (a Go duration: 100ms)
 //	exit CODE                exit at once with CODE (a crash)
+//	orphan DURATION          start a child process that lives for DURATION
+//	                         and keeps the server's stdout open (as a server
+//	                         started through a wrapper may)
 //	hang                     block until killed
 //
 // In JSON, LINE and PARAMS, $id is replaced by the raw id of the request being
@@ -63,6 +66,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"regexp"
 	"strconv"
@@ -269,6 +273,11 @@ func parseStep(line string, n int) (step, error) {
 	case "exit":
 		if _, err := strconv.Atoi(rest); err != nil {
 			return bad("exit CODE")
+		}
+		st.args = []string{rest}
+	case "orphan":
+		if _, err := time.ParseDuration(rest); err != nil {
+			return bad("orphan DURATION")
 		}
 		st.args = []string{rest}
 	case "hang":
@@ -487,6 +496,13 @@ func (sv *server) run(r *rule, m *incoming) {
 			code, _ := strconv.Atoi(st.args[0])
 			sv.exit(code)
 			return
+		case "orphan":
+			d, _ := time.ParseDuration(st.args[0])
+			cmd := exec.Command("sleep", strconv.FormatFloat(d.Seconds(), 'f', -1, 64))
+			cmd.Stdout = os.Stdout // the pipe stays open while it lives
+			if err := cmd.Start(); err != nil {
+				fmt.Fprintf(os.Stderr, "scripted server: orphan: %v\n", err)
+			}
 		case "hang":
 			hang()
 		}
