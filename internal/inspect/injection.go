@@ -1,12 +1,14 @@
 package inspect
 
-import "strings"
-
 // injectionTriggers are cheap substrings that must occur before the phrase
 // patterns run on a result; most results contain none of them.
 var injectionTriggers = []string{"ignore", "disregard", "forget", "override", "bypass", "instruction", "system", "assistant", "human:",
-	" ai", "llm", "model", "agent", "you are now", "<|", "[inst", "<<sys", "ssh", "id_rsa", "credential", "api key", "api_key", "password",
-	"secret", "token", "tell the user", "the user", "silently", "secretly", "implementation detail", "call the", "use the", "invoke"}
+	"you are now", "from now on", "<|", "[inst", "<<sys", "ssh", "id_rsa", "credential", "api key", "api_key", "password", "keep this",
+	"tell the user", "tell them", "inform the user", "mention", "silently", "secretly", "covertly", "implementation detail", "call the", "invoke the",
+	"use the", "note to", "note for", "message to", "message for", "if you are an", "dear ", "reading this", "all emails", "all messages", "all payments",
+	"send ", "forward ", "upload ", "post ", "system prompt"}
+
+var injectionNeedles = newNeedles(true, injectionTriggers...)
 
 // Injection inspects one text of a result (a tools/call content item, a
 // resources/read text, a prompts/get message) for instructions aimed at the
@@ -15,15 +17,7 @@ func Injection(text string) []Finding {
 	if len(text) < 12 {
 		return nil
 	}
-	lower := strings.ToLower(text)
-	hit := false
-	for _, t := range injectionTriggers {
-		if strings.Contains(lower, t) {
-			hit = true
-			break
-		}
-	}
-	if !hit && Check(text).Hidden == "" {
+	if !injectionNeedles.any(text) && Check(text).Hidden == "" {
 		return nil
 	}
 	norm := normaliseText(text)

@@ -21,7 +21,9 @@ type StringFunc func(s, where string, isKey bool)
 var errBadJSON = errors.New("inspect: malformed JSON")
 
 // WalkStrings calls fn for every string (keys and values) in the JSON value
-// raw, in document order.
+// raw, in document order. raw should be valid JSON (callers have parsed the
+// message it comes from); gross structural errors are reported, but it is
+// not a validator.
 func WalkStrings(raw []byte, fn StringFunc) error {
 	_, err := scanJSON(raw, func(s, where string, isKey bool) (string, bool) {
 		fn(s, where, isKey)
@@ -34,6 +36,9 @@ func WalkStrings(raw []byte, fn StringFunc) error {
 // (replacement, true) replaced; everything else, including key order,
 // numbers and whitespace, is copied byte for byte.
 func RewriteStrings(raw []byte, fn func(s, where string) (string, bool)) (json.RawMessage, error) {
+	if !json.Valid(raw) {
+		return nil, errBadJSON
+	}
 	return scanJSON(raw, func(s, where string, isKey bool) (string, bool) {
 		if isKey {
 			return "", false
@@ -51,8 +56,7 @@ type frame struct {
 }
 
 // scanJSON walks raw, calling fn for each string; when fn asks for a
-// replacement, the output is built. It validates structure loosely (nesting
-// and string syntax); callers decode strictly elsewhere.
+// replacement, the output is built. raw must be valid JSON.
 func scanJSON(raw []byte, fn func(s, where string, isKey bool) (string, bool)) (json.RawMessage, error) {
 	var out []byte
 	last := 0

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -159,16 +160,31 @@ func normaliseText(s string) string {
 func matchPhrases(text string, prefix string, lists ...[]phrase) []Finding {
 	var out []Finding
 	seen := map[string]bool{}
-	sentences := splitSentences(text)
+	var starts []int
 	for _, l := range lists {
 		for _, ph := range l {
-			if seen[ph.rule] || !hasAny(text, ph.trig) {
+			if seen[ph.rule] {
 				continue
 			}
-			for _, sn := range sentences {
-				if !hasAny(sn, ph.trig) {
+			hits := trigHits(text, ph.trig)
+			if len(hits) == 0 {
+				continue
+			}
+			if starts == nil {
+				starts = sentenceStarts(text)
+			}
+			last := -1
+			for _, h := range hits {
+				k := sort.SearchInts(starts, h+1) - 1
+				if k == last {
 					continue
 				}
+				last = k
+				end := len(text)
+				if k+1 < len(starts) {
+					end = starts[k+1]
+				}
+				sn := text[starts[k]:end]
 				loc := ph.re.FindStringIndex(sn)
 				if loc == nil || quoted(sn, loc[0], loc[1]) || (negatable[ph.rule] && negated(sn, loc[0])) {
 					continue
@@ -180,6 +196,46 @@ func matchPhrases(text string, prefix string, lists ...[]phrase) []Finding {
 		}
 	}
 	return out
+}
+
+// trigHits returns the sorted offsets in text where a trigger occurs (at
+// most a few per trigger), or nil when none does. A phrase without triggers
+// is tried on every sentence.
+func trigHits(text string, trig []string) []int {
+	if len(trig) == 0 {
+		starts := sentenceStarts(text)
+		return starts
+	}
+	var hits []int
+	for _, t := range trig {
+		for off, n := 0, 0; n < 16; n++ {
+			i := strings.Index(text[off:], t)
+			if i < 0 {
+				break
+			}
+			hits = append(hits, off+i)
+			off += i + len(t)
+		}
+	}
+	if len(hits) > 1 {
+		sort.Ints(hits)
+	}
+	return hits
+}
+
+// sentenceStarts returns where each sentence of text starts (see
+// splitSentences).
+func sentenceStarts(text string) []int {
+	starts := []int{0}
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c == '\n' || ((c == '.' || c == '!' || c == '?' || c == ';') && (i+1 == len(text) || text[i+1] == ' ')) {
+			if i+1 < len(text) {
+				starts = append(starts, i+1)
+			}
+		}
+	}
+	return starts
 }
 
 // negatable rules are the ones a preceding "do not" turns into advice.

@@ -160,6 +160,23 @@ var secretKinds = []secretKind{
 	{"://", "secret.connection-string", "connection string with a password", connString},
 }
 
+var (
+	secretNeedles = func() *needles {
+		ps := make([]string, len(secretKinds))
+		for i, k := range secretKinds {
+			ps[i] = k.prefix
+		}
+		return newNeedles(false, ps...)
+	}()
+	secretByPrefix = func() map[string]*secretKind {
+		m := map[string]*secretKind{}
+		for i := range secretKinds {
+			m[secretKinds[i].prefix] = &secretKinds[i]
+		}
+		return m
+	}()
+)
+
 // awsKeyID matches the 16 base32 characters after AKIA/ASIA/…; AWS's
 // documented examples end in EXAMPLE and are ignored.
 func awsKeyID(s string, i int) int {
@@ -360,30 +377,25 @@ func FindSecrets(s string) []Secret {
 		return nil
 	}
 	var out []Secret
-	for k := range secretKinds {
-		kind := &secretKinds[k]
-		for off := 0; off < len(s); {
-			j := strings.Index(s[off:], kind.prefix)
-			if j < 0 {
-				break
-			}
-			at := off + j
-			off = at + len(kind.prefix)
-			if kind.prefix != "://" && kind.prefix != "hooks.slack.com/services/" && kind.prefix != "-----BEGIN " && !boundary(s, at) {
-				continue
-			}
-			e := kind.match(s, at+len(kind.prefix))
-			if e < 0 {
-				continue
-			}
-			start := at
-			if kind.prefix == "://" {
-				start = strings.LastIndexAny(s[:at], " \t\n\"'`=(") + 1
-			}
-			out = appendSecret(out, Secret{Rule: kind.rule, Start: start, End: e, Reason: kind.what})
-			off = e
+	next := 0 // no match may start before the end of the previous one
+	secretNeedles.each(s, func(at int, prefix string) bool {
+		kind := secretByPrefix[prefix]
+		inner := prefix == "://" || prefix == "hooks.slack.com/services/" || prefix == "-----BEGIN "
+		if at < next || (!inner && !boundary(s, at)) {
+			return true
 		}
-	}
+		e := kind.match(s, at+len(prefix))
+		if e < 0 {
+			return true
+		}
+		start := at
+		if prefix == "://" {
+			start = strings.LastIndexAny(s[:at], " \t\n\"'`=(") + 1
+		}
+		out = appendSecret(out, Secret{Rule: kind.rule, Start: start, End: e, Reason: kind.what})
+		next = e
+		return true
+	})
 	if len(out) > 1 {
 		sortSecrets(out)
 	}
@@ -412,6 +424,9 @@ func sortSecrets(xs []Secret) {
 // ("aws_secret_access_key = …", "SecretAccessKey": "…").
 func awsSecretKeys(s string, have []Secret) []Secret {
 	var out []Secret
+	if !strings.Contains(s, "ecret") && !strings.Contains(s, "ECRET") {
+		return nil
+	}
 	ls := strings.ToLower(s)
 	for off := 0; ; {
 		j := strings.Index(ls[off:], "secret")

@@ -239,9 +239,18 @@ func sensitiveReason(p, home string) string {
 			return "environment file " + base
 		}
 	}
-	for _, s := range sensitiveAbs {
-		if matchSensitive(p, s) {
-			return "system secret " + strings.TrimSuffix(s, "/")
+	if i := strings.IndexByte(p[min(1, len(p)):], '/'); len(p) > 1 {
+		first := p[1:]
+		if i >= 0 {
+			first = p[1 : i+1]
+		}
+		if sensitiveFirst[first] {
+			segs := splitPath(p)
+			for _, sp := range sensitiveAbsP {
+				if sp.match(segs) {
+					return "system secret " + sp.text
+				}
+			}
 		}
 	}
 	homes := []string{home}
@@ -276,16 +285,36 @@ func sensitiveReason(p, home string) string {
 	return ""
 }
 
-// matchSensitive matches p against pattern s, where '*' stands for one path
-// segment and a trailing '/' means the directory and everything below it.
-func matchSensitive(p, s string) bool {
-	dir := strings.HasSuffix(s, "/")
-	s = strings.TrimSuffix(s, "/")
-	ps, ss := splitPath(p), splitPath(s)
-	if len(ps) < len(ss) || (!dir && len(ps) != len(ss)) {
+// sensPattern is a sensitiveAbs entry split into segments, where '*' stands
+// for one path segment and dir means the directory and everything below it.
+type sensPattern struct {
+	segs []string
+	dir  bool
+	text string
+}
+
+var (
+	sensitiveAbsP  []sensPattern
+	sensitiveFirst = map[string]bool{}
+)
+
+func init() {
+	for _, s := range sensitiveAbs {
+		sp := sensPattern{dir: strings.HasSuffix(s, "/"), text: strings.TrimSuffix(s, "/")}
+		sp.segs = splitPath(sp.text)
+		sensitiveAbsP = append(sensitiveAbsP, sp)
+		sensitiveFirst[sp.segs[0]] = true
+	}
+}
+
+func (sp sensPattern) match(ps []string) bool {
+	if len(ps) < len(sp.segs) || (!sp.dir && len(ps) != len(sp.segs)) {
 		return false
 	}
-	for i, seg := range ss {
+	for i, seg := range sp.segs {
+		if seg == ps[i] {
+			continue
+		}
 		if ok, _ := path.Match(seg, ps[i]); !ok {
 			return false
 		}

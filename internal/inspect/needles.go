@@ -1,0 +1,72 @@
+package inspect
+
+// needles finds any of a set of short ASCII needles in one pass over a text,
+// indexing the needles by their first byte. It is what keeps the content
+// detectors cheap on the common case of text that contains none of them.
+type needles struct {
+	first [256][]string
+	fold  bool
+}
+
+// newNeedles indexes ws. With fold, matching ignores ASCII case and ws must
+// be lower case.
+func newNeedles(fold bool, ws ...string) *needles {
+	n := &needles{fold: fold}
+	for _, w := range ws {
+		if w == "" {
+			continue
+		}
+		c := w[0]
+		n.first[c] = append(n.first[c], w)
+		if fold && c >= 'a' && c <= 'z' {
+			n.first[c-32] = append(n.first[c-32], w)
+		}
+	}
+	return n
+}
+
+// any reports whether s contains one of the needles.
+func (n *needles) any(s string) bool {
+	found := false
+	n.each(s, func(int, string) bool { found = true; return false })
+	return found
+}
+
+// each calls fn for every occurrence, in order, until fn returns false.
+func (n *needles) each(s string, fn func(i int, w string) bool) {
+	for i := 0; i < len(s); i++ {
+		cands := n.first[s[i]]
+		if cands == nil {
+			continue
+		}
+		for _, w := range cands {
+			if len(s)-i < len(w) {
+				continue
+			}
+			if n.fold {
+				if !equalFold(s[i:i+len(w)], w) {
+					continue
+				}
+			} else if s[i:i+len(w)] != w {
+				continue
+			}
+			if !fn(i, w) {
+				return
+			}
+		}
+	}
+}
+
+// equalFold compares a with the lower-case b, ignoring ASCII case.
+func equalFold(a, b string) bool {
+	for i := 0; i < len(b); i++ {
+		c := a[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 32
+		}
+		if c != b[i] {
+			return false
+		}
+	}
+	return true
+}
