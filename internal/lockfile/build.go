@@ -142,7 +142,8 @@ func build(name string, snap *Snapshot, opts BuildOptions, requireOnlyMatches bo
 			return nil, fmt.Errorf("build lock: --only pattern %q matches no tool", opts.Only[i])
 		}
 	}
-	if err := s.validate(); err != nil {
+	// The entries were canonicalised and hashed just above.
+	if err := s.validateHeader(); err != nil {
 		return nil, fmt.Errorf("build lock: %w", err)
 	}
 	return s, nil

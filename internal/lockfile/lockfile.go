@@ -272,6 +272,21 @@ func (f *File) Validate() error {
 }
 
 func (s *Server) validate() error {
+	if err := s.validateHeader(); err != nil {
+		return err
+	}
+	for _, spec := range []*itemSpec{toolSpec, promptSpec, resourceSpec, templateSpec} {
+		for key, e := range s.entries(spec.item) {
+			if err := e.validate(spec, key); err != nil {
+				return fmt.Errorf("%s %q: %w", spec.item, key, err)
+			}
+		}
+	}
+	return nil
+}
+
+// validateHeader checks everything but the entries.
+func (s *Server) validateHeader() error {
 	if s.Info.Name == "" {
 		return errors.New("serverInfo.name is empty")
 	}
@@ -309,13 +324,6 @@ func (s *Server) validate() error {
 		}
 		if err := checkPatterns(s.Selection.Exclude); err != nil {
 			return err
-		}
-	}
-	for _, spec := range []*itemSpec{toolSpec, promptSpec, resourceSpec, templateSpec} {
-		for key, e := range s.entries(spec.item) {
-			if err := e.validate(spec, key); err != nil {
-				return fmt.Errorf("%s %q: %w", spec.item, key, err)
-			}
 		}
 	}
 	return nil
