@@ -9,6 +9,7 @@
 package audit
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -133,4 +134,17 @@ func (e *Event) Validate() error {
 		return fmt.Errorf("audit event: arguments are not valid JSON")
 	}
 	return nil
+}
+
+// Marshal returns v (an Event or a record holding one) in the stored JSON
+// form: one line, fields in schema order, no HTML escaping (so "->" stays
+// readable), no trailing newline.
+func Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

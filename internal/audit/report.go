@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -49,9 +48,12 @@ func cell(s string) string {
 
 // WriteJSONLines prints events as JSON Lines, the stored form.
 func WriteJSONLines(w io.Writer, events []Event) error {
-	enc := json.NewEncoder(w)
 	for i := range events {
-		if err := enc.Encode(&events[i]); err != nil {
+		b, err := Marshal(&events[i])
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(append(b, '\n')); err != nil {
 			return err
 		}
 	}

@@ -151,7 +151,7 @@ func decodeEvent(line []byte) (audit.Event, error) {
 	if e.Schema != audit.SchemaVersion {
 		return e, fmt.Errorf("unknown schema version %d", e.Schema)
 	}
-	again, err := json.Marshal(&e)
+	again, err := audit.Marshal(&e)
 	if err != nil {
 		return e, err
 	}
@@ -186,7 +186,7 @@ func (s *Store) Append(_ context.Context, events []audit.Event) error {
 		if err := head.Seal(&sealed[i]); err != nil {
 			return fmt.Errorf("append audit events: %w", err)
 		}
-		b, err := json.Marshal(&sealed[i])
+		b, err := audit.Marshal(&sealed[i])
 		if err != nil {
 			return fmt.Errorf("append audit event %d: %w", sealed[i].Seq, err)
 		}
@@ -229,7 +229,7 @@ func (s *Store) AppendCheckpoint(_ context.Context, c audit.Checkpoint) error {
 	if s.w == nil {
 		return fmt.Errorf("append audit checkpoint: %s is open read-only", s.path)
 	}
-	b, err := json.Marshal(checkpointLine{Checkpoint: &c})
+	b, err := audit.Marshal(checkpointLine{Checkpoint: &c})
 	if err != nil {
 		return fmt.Errorf("append audit checkpoint: %w", err)
 	}
@@ -342,7 +342,7 @@ func (s *Store) Checkpoints(ctx context.Context) ([]audit.Checkpoint, error) {
 		dec.DisallowUnknownFields()
 		err = dec.Decode(&cl)
 		if err == nil && cl.Checkpoint != nil {
-			if again, merr := json.Marshal(cl); merr != nil || !bytes.Equal(again, line) {
+			if again, merr := audit.Marshal(cl); merr != nil || !bytes.Equal(again, line) {
 				err = errors.New("checkpoint line was edited")
 			}
 		}

@@ -233,7 +233,7 @@ func (tamperer) CutTail(t *testing.T, dir string, seq uint64) {
 func (tamperer) Insert(t *testing.T, dir string, after uint64, e audit.Event) {
 	ls := read(t, dir)
 	i := index(t, ls, after)
-	b, _ := json.Marshal(&e)
+	b, _ := audit.Marshal(&e)
 	x := line{append(b, '\n'), e.Seq}
 	ls = append(ls[:i+1], append([]line{x}, ls[i+1:]...)...)
 	write(t, dir, ls)
