@@ -172,7 +172,8 @@ type step struct {
 	line int
 }
 
-// ParseScript parses a script (see the package documentation of scripted.go).
+// ParseScript parses a script written in the language described at the top
+// of scripted.go.
 func ParseScript(text string) (*Script, error) {
 	s := &Script{}
 	for i, raw := range strings.Split(text, "\n") {
