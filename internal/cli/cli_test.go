@@ -23,6 +23,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 	for _, args := range [][]string{
 		{"--bogus"},
 		{"nosuchcommand"},
+		{"nosuchcommand", "--help"},
 		{"proxy"},
 		{"proxy", "extra", "--", "x"},
 		{"proxy", "--mode", "yolo", "--", "x"},

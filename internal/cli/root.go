@@ -26,6 +26,12 @@ type streams struct {
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	s := &streams{in: stdin, out: stdout, err: stderr}
 	root := newRootCmd(s)
+	// cobra answers "ward nosuch --help" with the root's help and exit 0;
+	// an unknown command is a usage error whatever flags follow it.
+	if cmd, rest, err := root.Find(args); err == nil && cmd == root && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		fmt.Fprintf(stderr, "ward: unknown command %q\nRun 'ward --help' for usage.\n", rest[0])
+		return ExitUsage
+	}
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
