@@ -156,3 +156,15 @@ func BenchmarkJCSTransformTool(b *testing.B) {
 		}
 	}
 }
+
+func TestCompareUTF16(t *testing.T) {
+	ordered := []string{"", "a", "aa", "ab", "b", "é", "\u20ac", "\U0001F600", "\U0001F601", "\ue000", "\uffff"}
+	for i := range ordered {
+		for j := range ordered {
+			got := compareUTF16(ordered[i], ordered[j])
+			if (i < j && got >= 0) || (i > j && got <= 0) || (i == j && got != 0) {
+				t.Errorf("compareUTF16(%q, %q) = %d", ordered[i], ordered[j], got)
+			}
+		}
+	}
+}

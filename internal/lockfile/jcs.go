@@ -63,11 +63,17 @@ func (p *strictParser) canonical(dst []byte, depth int) ([]byte, error) {
 			}
 		}
 	case c == '"':
-		s, err := p.str()
+		raw, escaped, err := p.rawStr()
 		if err != nil {
 			return nil, err
 		}
-		return appendCanonicalString(dst, s), nil
+		if !escaped {
+			// Nothing to escape in canonical form either.
+			dst = append(dst, '"')
+			dst = append(dst, raw...)
+			return append(dst, '"'), nil
+		}
+		return appendCanonicalString(dst, decodeJSONString(raw)), nil
 	case c == 't':
 		return append(dst, "true"...), p.literal("true")
 	case c == 'f':
@@ -94,9 +100,8 @@ func (p *strictParser) canonical(dst []byte, depth int) ([]byte, error) {
 }
 
 type canonicalMember struct {
-	key   string
-	units []uint16 // the key in UTF-16 code units: RFC 8785 §3.2.3 sort order
-	val   []byte
+	key string
+	val []byte
 }
 
 func (p *strictParser) canonicalObject(dst []byte, depth int) ([]byte, error) {
@@ -125,7 +130,7 @@ func (p *strictParser) canonicalObject(dst []byte, depth int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		members = append(members, canonicalMember{key: key, units: utf16Units(key), val: val})
+		members = append(members, canonicalMember{key: key, val: val})
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.errf("unterminated object")
@@ -140,7 +145,7 @@ func (p *strictParser) canonicalObject(dst []byte, depth int) ([]byte, error) {
 		p.pos++
 		break
 	}
-	slices.SortFunc(members, func(a, b canonicalMember) int { return slices.Compare(a.units, b.units) })
+	slices.SortFunc(members, func(a, b canonicalMember) int { return compareUTF16(a.key, b.key) })
 	dst = append(dst, '{')
 	for i, m := range members {
 		if i > 0 {
@@ -156,21 +161,29 @@ func (p *strictParser) canonicalObject(dst []byte, depth int) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
-// utf16Units returns s in UTF-16 code units; ASCII takes the fast path.
-func utf16Units(s string) []uint16 {
-	u := make([]uint16, 0, len(s))
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			u = append(u, uint16(c))
-			i++
-			continue
+// compareUTF16 orders strings by their UTF-16 code units, as RFC 8785
+// §3.2.3 requires. It differs from byte (code point) order only when a
+// character above U+FFFF meets one in U+E000–U+FFFF: the former's leading
+// surrogate (D800–DBFF) sorts first.
+func compareUTF16(a, b string) int {
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			return cmpUnits(ra, rb)
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		u = utf16.AppendRune(u, r)
-		i += size
+		a, b = a[na:], b[nb:]
 	}
-	return u
+	return len(a) - len(b)
+}
+
+// cmpUnits compares two different runes by their UTF-16 encodings.
+func cmpUnits(ra, rb rune) int {
+	if ra < 0x10000 && rb < 0x10000 {
+		return int(ra) - int(rb)
+	}
+	var ba, bb [2]uint16
+	return slices.Compare(utf16.AppendRune(ba[:0], ra), utf16.AppendRune(bb[:0], rb))
 }
 
 // appendCanonicalString writes s as RFC 8785 requires (ECMAScript

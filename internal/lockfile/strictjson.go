@@ -95,7 +95,7 @@ func (p *strictParser) value(depth int) error {
 	case c == '[':
 		return p.array(depth)
 	case c == '"':
-		_, err := p.str()
+		_, _, err := p.rawStr()
 		return err
 	case c == 't':
 		return p.literal("true")
@@ -160,37 +160,48 @@ func (p *strictParser) number() error {
 }
 
 // str parses a string starting at the opening quote and returns its decoded
-// value when it contained escapes, or the raw bytes otherwise.
+// value.
 func (p *strictParser) str() (string, error) {
+	raw, escaped, err := p.rawStr()
+	if err != nil {
+		return "", err
+	}
+	if !escaped {
+		return string(raw), nil
+	}
+	return decodeJSONString(raw), nil
+}
+
+// rawStr parses a string starting at the opening quote and returns the bytes
+// between the quotes and whether they hold escapes. Without escapes the raw
+// bytes are the value: JSON forbids raw quotes, backslashes and control
+// characters inside a string.
+func (p *strictParser) rawStr() (raw []byte, escaped bool, err error) {
 	p.pos++ // opening quote
 	start := p.pos
-	escaped := false
 	for {
 		if p.pos >= len(p.data) {
-			return "", p.errf("unterminated string")
+			return nil, false, p.errf("unterminated string")
 		}
 		c := p.data[p.pos]
 		switch {
 		case c == '"':
 			raw := p.data[start:p.pos]
 			p.pos++
-			if !escaped {
-				return string(raw), nil
-			}
-			return decodeJSONString(raw), nil
+			return raw, escaped, nil
 		case c < 0x20:
-			return "", p.errf("control character in string")
+			return nil, false, p.errf("control character in string")
 		case c == '\\':
 			escaped = true
 			if err := p.escape(); err != nil {
-				return "", err
+				return nil, false, err
 			}
 		case c < utf8.RuneSelf:
 			p.pos++
 		default:
 			r, size := utf8.DecodeRune(p.data[p.pos:])
 			if r == utf8.RuneError && size <= 1 {
-				return "", p.errf("invalid UTF-8")
+				return nil, false, p.errf("invalid UTF-8")
 			}
 			p.pos += size
 		}
@@ -250,7 +261,7 @@ func (p *strictParser) hex4() (rune, error) {
 func (p *strictParser) object(depth int) error {
 	top := p.collect && depth == 0
 	p.pos++ // {
-	seen := map[string]struct{}{}
+	var seen keySet
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
@@ -265,10 +276,9 @@ func (p *strictParser) object(depth int) error {
 		if err != nil {
 			return err
 		}
-		if _, dup := seen[key]; dup {
+		if !seen.add(key) {
 			return p.errf("duplicate key %q", key)
 		}
-		seen[key] = struct{}{}
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
 			return p.errf("expected ':'")
@@ -362,4 +372,35 @@ func decodeJSONString(raw []byte) string {
 		}
 	}
 	return string(out)
+}
+
+// keySet detects duplicate keys: a slice while small, a map beyond.
+type keySet struct {
+	list []string
+	m    map[string]struct{}
+}
+
+// add records k and reports whether it was new.
+func (s *keySet) add(k string) bool {
+	if s.m != nil {
+		if _, dup := s.m[k]; dup {
+			return false
+		}
+		s.m[k] = struct{}{}
+		return true
+	}
+	for _, x := range s.list {
+		if x == k {
+			return false
+		}
+	}
+	s.list = append(s.list, k)
+	if len(s.list) > 16 {
+		s.m = make(map[string]struct{}, 2*len(s.list))
+		for _, x := range s.list {
+			s.m[x] = struct{}{}
+		}
+		s.list = nil
+	}
+	return true
 }
