@@ -5,6 +5,7 @@ package inspect
 // detectors cheap on the common case of text that contains none of them.
 type needles struct {
 	first [256][]string
+	pair  [256][256]bool // first two bytes of some needle
 	fold  bool
 }
 
@@ -21,6 +22,17 @@ func newNeedles(fold bool, ws ...string) *needles {
 		if fold && c >= 'a' && c <= 'z' {
 			n.first[c-32] = append(n.first[c-32], w)
 		}
+		if len(w) == 1 {
+			for b := range 256 {
+				n.pair[c][b] = true
+			}
+			continue
+		}
+		for _, a := range cases(c, fold) {
+			for _, b := range cases(w[1], fold) {
+				n.pair[a][b] = true
+			}
+		}
 	}
 	return n
 }
@@ -34,11 +46,11 @@ func (n *needles) any(s string) bool {
 
 // each calls fn for every occurrence, in order, until fn returns false.
 func (n *needles) each(s string, fn func(i int, w string) bool) {
-	for i := 0; i < len(s); i++ {
-		cands := n.first[s[i]]
-		if cands == nil {
+	for i := 0; i+1 < len(s); i++ {
+		if !n.pair[s[i]][s[i+1]] {
 			continue
 		}
+		cands := n.first[s[i]]
 		for _, w := range cands {
 			if len(s)-i < len(w) {
 				continue
@@ -55,6 +67,14 @@ func (n *needles) each(s string, fn func(i int, w string) bool) {
 			}
 		}
 	}
+}
+
+// cases returns c and, with fold, its ASCII upper-case form.
+func cases(c byte, fold bool) []byte {
+	if fold && c >= 'a' && c <= 'z' {
+		return []byte{c, c - 32}
+	}
+	return []byte{c}
 }
 
 // equalFold compares a with the lower-case b, ignoring ASCII case.

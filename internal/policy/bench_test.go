@@ -44,6 +44,29 @@ func BenchmarkEvaluateCall1KiB(b *testing.B) {
 	}
 }
 
+// BenchmarkEvaluateCallParts splits the 1 KiB call by what its arguments
+// exercise.
+func BenchmarkEvaluateCallParts(b *testing.B) {
+	e := testEngine(b, nil)
+	prose := strings.Repeat("Fix the build, then update the changelog. ", 22)
+	for name, args := range map[string]map[string]any{
+		"path+prose": {"path": "src/components/Button.tsx", "content": prose},
+		"url":        {"url": "https://docs.example.com/guide"},
+		"command":    {"command": "go test ./... && npm run lint"},
+	} {
+		raw, _ := json.Marshal(args)
+		in := &Input{Server: "fs", Method: "tools/call", Name: "write_file", Arguments: raw}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			start := cpuTime()
+			defer reportCPU(b, start)
+			for b.Loop() {
+				e.EvaluateCall(context.Background(), in)
+			}
+		})
+	}
+}
+
 // BenchmarkInspectResult4KiB inspects a 4 KiB tools/call result of prose.
 func BenchmarkInspectResult4KiB(b *testing.B) {
 	e := testEngine(b, nil)

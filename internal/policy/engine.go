@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -319,7 +320,7 @@ func (e *Engine) EvaluateCall(ctx context.Context, in *Input) (d Decision) {
 	c.write = isWriteTool(in.Name)
 	var args any
 	if len(in.Arguments) > 0 && string(in.Arguments) != "null" {
-		dec := json.NewDecoder(strings.NewReader(string(in.Arguments)))
+		dec := json.NewDecoder(bytes.NewReader(in.Arguments))
 		dec.UseNumber()
 		if err := dec.Decode(&args); err != nil {
 			c.add("engine.bad-arguments", "arguments are not valid JSON: "+err.Error(), "/arguments")
@@ -398,11 +399,10 @@ func (c *callCtx) value(key, v, where string) {
 	k := normKey(key)
 	set := c.set
 	if set.packs[PackFilesystem] {
-		lv := strings.ToLower(v)
 		switch {
 		case isPathKey(key, k) && v != "":
 			c.guard("filesystem", func() { c.checkPath(v, where, true) })
-		case strings.HasPrefix(lv, "file:"):
+		case len(v) >= 5 && strings.EqualFold(v[:5], "file:"):
 			c.guard("filesystem", func() { c.checkPath(v, where, true) })
 		case looksLikePath(v):
 			c.guard("filesystem", func() { c.checkPath(v, where, false) })

@@ -329,7 +329,7 @@ func looksLikePath(v string) bool {
 	if len(v) < 2 || len(v) > 4096 || strings.ContainsAny(v, "\n\r") {
 		return false
 	}
-	lv := strings.ToLower(v)
+	lv := strings.ToLower(v[:min(len(v), 8)])
 	switch {
 	case strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//"):
 		return !strings.Contains(v, " ") || strings.Count(v, "/") > 1

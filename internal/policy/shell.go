@@ -4,9 +4,14 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 )
+
+// shellParsers reuses parsers: building one allocates more than parsing a
+// short command.
+var shellParsers = sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }}
 
 // maxShellDepth bounds nested sh -c / eval parsing.
 const maxShellDepth = 4
@@ -41,7 +46,9 @@ func (s *shellScan) run(src string) {
 		s.add("cmd.dynamic-exec", "shell command nests sh -c / eval more than 4 levels deep")
 		return
 	}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	p := shellParsers.Get().(*syntax.Parser)
+	f, err := p.Parse(strings.NewReader(src), "")
+	shellParsers.Put(p)
 	if err != nil {
 		s.add("cmd.unparseable", "shell command does not parse: "+err.Error())
 		return
