@@ -216,7 +216,7 @@ func Parse(data []byte) (*File, error) {
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("lockfile larger than %d bytes", MaxFileSize)
 	}
-	if err := checkStrict(data); err != nil {
+	if err := checkStrictDepth(data, fileDepth); err != nil {
 		return nil, fmt.Errorf("parse lockfile: %w", err)
 	}
 	switch DetectFormat(data) {

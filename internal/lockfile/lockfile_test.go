@@ -201,3 +201,27 @@ func TestLoadMissing(t *testing.T) {
 		t.Fatalf("Load(missing) = %v", err)
 	}
 }
+
+// Whatever Build accepts, the lockfile holding it parses back: the file's
+// own nesting does not eat into the definition's.
+func TestDeepDefinitionRoundTrips(t *testing.T) {
+	deep := func(levels int) string {
+		return `{"name":"deep","inputSchema":` + strings.Repeat(`{"items":`, levels) + `{}` + strings.Repeat(`}`, levels) + `}`
+	}
+	s, err := Build("s", &Snapshot{ServerInfo: ServerInfo{Name: "s"}, Tools: []json.RawMessage{json.RawMessage(deep(maxDepth - 2))}}, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFile()
+	f.Servers["s"] = s
+	data, err := Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(data); err != nil {
+		t.Fatalf("a lock Build made does not parse: %v", err)
+	}
+	if _, err := Build("s", &Snapshot{ServerInfo: ServerInfo{Name: "s"}, Tools: []json.RawMessage{json.RawMessage(deep(maxDepth + 1))}}, BuildOptions{}); err == nil {
+		t.Fatal("Build accepted a definition nested too deep")
+	}
+}

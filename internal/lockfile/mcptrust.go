@@ -211,7 +211,7 @@ type mcptrustResource struct {
 // hashes and no definition (see [Entry]); the server is named after the
 // package in server_command and marked ImportedFrom "mcptrust v2"/"v3".
 func ImportMCPTrust(data []byte) (*File, error) {
-	if err := checkStrict(data); err != nil {
+	if err := checkStrictDepth(data, fileDepth); err != nil {
 		return nil, fmt.Errorf("import mcptrust lockfile: %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))

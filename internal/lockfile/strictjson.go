@@ -47,7 +47,17 @@ func strictObject(data []byte) ([]member, error) {
 // silently (keeping the last duplicate, replacing bad text with U+FFFD),
 // which would let two different documents share a canonical form.
 func checkStrict(data []byte) error {
-	p := strictParser{data: data}
+	return checkStrictDepth(data, maxDepth)
+}
+
+// fileDepth is the nesting a whole lockfile may have: a definition sits five
+// levels down (servers, server, tools, entry, definition), so a lock of any
+// item Build accepts parses back.
+const fileDepth = maxDepth + 8
+
+// checkStrictDepth is checkStrict with another nesting limit.
+func checkStrictDepth(data []byte, limit int) error {
+	p := strictParser{data: data, limit: limit}
 	p.skipSpace()
 	if err := p.value(0); err != nil {
 		return err
@@ -61,6 +71,7 @@ func checkStrict(data []byte) error {
 
 type strictParser struct {
 	data    []byte
+	limit   int // maximum nesting; 0 means maxDepth
 	pos     int
 	collect bool // record the members of the outermost object
 	members []member
@@ -82,8 +93,8 @@ func (p *strictParser) skipSpace() {
 }
 
 func (p *strictParser) value(depth int) error {
-	if depth > maxDepth {
-		return p.errf("nesting deeper than %d", maxDepth)
+	if limit := p.depthLimit(); depth > limit {
+		return p.errf("nesting deeper than %d", limit)
 	}
 	p.skipSpace()
 	if p.pos >= len(p.data) {
@@ -108,6 +119,13 @@ func (p *strictParser) value(depth int) error {
 	default:
 		return p.errf("unexpected character %q", c)
 	}
+}
+
+func (p *strictParser) depthLimit() int {
+	if p.limit > 0 {
+		return p.limit
+	}
+	return maxDepth
 }
 
 func (p *strictParser) literal(lit string) error {
