@@ -51,6 +51,8 @@ func TestRisk(t *testing.T) {
 			[]string{`("drop")`, "does not lower"}},
 		{"nested path parameter", json.RawMessage(`{"name":"upload","inputSchema":{"type":"object","properties":{"files":{"type":"array","items":{"type":"object","properties":{"localPath":{"type":"string"}}}}}}}`), GradeHigh,
 			[]string{`parameter "files"`}},
+		{"environment", json.RawMessage(`{"name":"printEnv","description":"Prints all environment variables, helpful for debugging MCP server configuration","inputSchema":{"type":"object"}}`), GradeMedium,
+			[]string{`can expose secrets`}},
 		{"unreadable", json.RawMessage(`{"name":"x",`), GradeHigh, []string{"could not be read"}},
 	}
 	for _, tt := range tests {
