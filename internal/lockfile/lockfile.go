@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 )
 
@@ -232,6 +233,9 @@ func Parse(data []byte) (*File, error) {
 	_ = json.Unmarshal(data, &probe)
 	if string(probe.Version) != fmt.Sprint(FormatVersion) {
 		return nil, fmt.Errorf("parse lockfile: %w %s (this ward reads version %d)", ErrUnsupportedVersion, probe.Version, FormatVersion)
+	}
+	if err := checkExactKeys(decodeAny(data), reflect.TypeFor[File](), ""); err != nil {
+		return nil, fmt.Errorf("parse lockfile: %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

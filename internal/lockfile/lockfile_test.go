@@ -158,6 +158,20 @@ func TestParseStrict(t *testing.T) {
 			obj(m, "servers", "everything", "source")["url"] = "https://example.com/mcp"
 		}), "only one", nil},
 		{"duplicate key", []byte(`{"lockfileVersion":1,"lockfileVersion":1,"servers":{}}`), "duplicate key", nil},
+		{"key in other case", mutate(t, func(m map[string]any) {
+			s := obj(m, "servers", "everything")
+			s["Tools"] = s["tools"]
+			delete(s, "tools")
+		}), `unknown field "Tools"`, nil},
+		{"keys differing in case", mutate(t, func(m map[string]any) {
+			s := obj(m, "servers", "everything")
+			s["Tools"] = map[string]any{}
+		}), `unknown field "Tools"`, nil},
+		{"entry key in other case", mutate(t, func(m map[string]any) {
+			e := obj(m, "servers", "everything", "tools", "echo")
+			e["Hash"] = e["hash"]
+			delete(e, "hash")
+		}), `unknown field "Hash"`, nil},
 		{"not a lockfile", []byte(`{"hello":"world"}`), "not a ward or MCPTrust lockfile", nil},
 		{"array", []byte(`[]`), "not a ward", nil},
 		{"trailing garbage", append(mutate(t, func(map[string]any) {}), []byte("{}")...), "trailing data", nil},

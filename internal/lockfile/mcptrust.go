@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"reflect"
 	"strings"
 )
 
@@ -212,6 +213,9 @@ type mcptrustResource struct {
 // package in server_command and marked ImportedFrom "mcptrust v2"/"v3".
 func ImportMCPTrust(data []byte) (*File, error) {
 	if err := checkStrictDepth(data, fileDepth); err != nil {
+		return nil, fmt.Errorf("import mcptrust lockfile: %w", err)
+	}
+	if err := checkExactKeys(decodeAny(data), reflect.TypeFor[mcptrustFile](), ""); err != nil {
 		return nil, fmt.Errorf("import mcptrust lockfile: %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -148,6 +148,7 @@ func TestImportMCPTrustRejects(t *testing.T) {
 		{"pins nothing", `{"version":"3.0","server_command":"x","tools":{"a":{"risk_level":"LOW"}}}`, "pins nothing"},
 		{"bad risk", `{"version":"3.0","server_command":"x","tools":{"a":{"description_hash":"sha256:` + strings.Repeat("a", 64) + `","risk_level":"EXTREME"}}}`, "risk level"},
 		{"no tools", `{"version":"3.0","server_command":"x"}`, "missing \"tools\""},
+		{"key in other case", `{"Version":"3.0","server_command":"x","tools":{}}`, `unknown field "Version"`},
 		{"duplicate key", `{"version":"3.0","version":"2.0","tools":{}}`, "duplicate key"},
 	}
 	for _, tt := range tests {
