@@ -179,7 +179,7 @@ type cachedItem struct {
 }
 
 type hashCache struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[cacheKey]cachedItem
 }
 
@@ -187,9 +187,9 @@ type hashCache struct {
 // same bytes were seen before.
 func itemHash(spec *itemSpec, raw []byte) (key, hash string, err error) {
 	ck := cacheKey{spec.item, sha256.Sum256(raw)}
-	itemCache.mu.Lock()
+	itemCache.mu.RLock()
 	c, ok := itemCache.m[ck]
-	itemCache.mu.Unlock()
+	itemCache.mu.RUnlock()
 	if ok {
 		return c.key, c.hash, nil
 	}

@@ -2,6 +2,7 @@ package lockfile
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -147,5 +148,34 @@ func TestStatusJSON(t *testing.T) {
 	b, err := json.Marshal(Verdict{Status: Changed}.Status)
 	if err != nil || string(b) != `"changed"` {
 		t.Fatalf("status JSON %s %v", b, err)
+	}
+}
+
+// CheckTool is called from every session's goroutine at once.
+func TestCheckToolConcurrent(t *testing.T) {
+	snap := loadSnapshot(t, "everything")
+	s := mustBuild(t, "everything", snap, BuildOptions{})
+	done := make(chan error)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for i := 0; i < 200; i++ {
+				for _, raw := range snap.Tools {
+					if v := s.CheckTool(raw); v.Status != Locked {
+						done <- fmt.Errorf("%+v", v)
+						return
+					}
+				}
+				if ok, why := s.MatchResource("test://static/resource/7"); !ok {
+					done <- fmt.Errorf("%s", why)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
