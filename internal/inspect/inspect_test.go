@@ -8,14 +8,14 @@ import (
 
 func TestFindSecrets(t *testing.T) {
 	pos := map[string]string{
-		"key AKIAQ3EGRTW5YHJ7KL2M here":                                     "secret.aws-access-key",
+		"key AKIAQ3EGRTW5YHJ7KL2M here":                                    "secret.aws-access-key",
 		"aws_secret_access_key = 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": "secret.aws-secret-key",
-		"ghp_Zx9Qw2Er4Ty6Ui8Op0As1Df3Gh5Jk7Lz9Xc2V":                         "secret.github-token",
-		"glpat-Ab3De5Gh7Jk9Mn2Pq4St":                                        "secret.gitlab-token",
-		"xoxb-293847561029-5820194736251-Ab3De5Gh7Jk9Mn2Pq4St6Vw8":          "secret.slack-token",
-		"sk_live_Ab3De5Gh7Jk9Mn2Pq4St6Vw8Yz":                                "secret.stripe-key",
-		"postgres://app:Zq8pL2mN4vR7@db.example.com/app":                    "secret.connection-string",
-		"AIzaSyAb3De5Gh7Jk9Mn2Pq4St6Vw8Yz1Cf3Hj5":                           "secret.google-api-key",
+		"ghp_Zx9Qw2Er4Ty6Ui8Op0As1Df3Gh5Jk7Lz9Xc2V":                        "secret.github-token",
+		"glpat-Ab3De5Gh7Jk9Mn2Pq4St":                                       "secret.gitlab-token",
+		"xoxb-293847561029-5820194736251-Ab3De5Gh7Jk9Mn2Pq4St6Vw8":         "secret.slack-token",
+		"sk_live_Ab3De5Gh7Jk9Mn2Pq4St6Vw8Yz":                               "secret.stripe-key",
+		"postgres://app:Zq8pL2mN4vR7@db.example.com/app":                   "secret.connection-string",
+		"AIzaSyAb3De5Gh7Jk9Mn2Pq4St6Vw8Yz1Cf3Hj5":                          "secret.google-api-key",
 	}
 	for s, rule := range pos {
 		got := FindSecrets(s)

@@ -219,6 +219,10 @@ var sensitiveBase = map[string]bool{
 	"claude_desktop_config.json": true, "mcp_config.json": true, ".htpasswd": true, "wp-config.php": false,
 }
 
+// codeExts are extensions of source files named after .env (.env.d.ts,
+// .env.mjs): code that reads the environment, not the environment.
+var codeExts = map[string]bool{".ts": true, ".tsx": true, ".js": true, ".jsx": true, ".mjs": true, ".cjs": true, ".py": true, ".go": true, ".rs": true, ".rb": true, ".java": true, ".kt": true, ".swift": true, ".md": true, ".html": true, ".css": true}
+
 // envExamples are .env variants that are templates, not secrets.
 var envExamples = map[string]bool{"example": true, "sample": true, "template": true, "dist": true, "defaults": true, "schema": true, "tmpl": true}
 
@@ -235,7 +239,7 @@ func sensitiveReason(p, home string) string {
 		return "shell history " + base
 	}
 	if base == ".env" || strings.HasPrefix(base, ".env.") {
-		if !envExamples[strings.TrimPrefix(base, ".env.")] {
+		if ext := path.Ext(base); !envExamples[strings.TrimPrefix(base, ".env.")] && !codeExts[ext] {
 			return "environment file " + base
 		}
 	}

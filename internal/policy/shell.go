@@ -25,6 +25,7 @@ type shellScan struct {
 	fetched  bool // a downloader wrote a file earlier in the script
 	mkfifo   bool
 	names    map[*syntax.CallExpr]string // evaluated command names
+	tainted  map[string]bool             // variables holding command output
 	findings int
 }
 
@@ -171,6 +172,12 @@ func (s *shellScan) assign(a *syntax.Assign) {
 	w := s.word(a.Value)
 	if w.dynamic {
 		delete(s.vars, a.Name.Value)
+		if len(w.subst) > 0 {
+			if s.tainted == nil {
+				s.tainted = map[string]bool{}
+			}
+			s.tainted[a.Name.Value] = true
+		}
 		return
 	}
 	s.vars[a.Name.Value] = w.val
@@ -394,6 +401,18 @@ func (s *shellScan) call(ce *syntax.CallExpr, st *syntax.Stmt, pipe []*syntax.Ca
 	s.sensitiveArgs(name, args)
 	s.urlArgs(name, args)
 
+	if inner := embeddedCommand(name, argv); len(inner) > 0 && s.depth < maxShellDepth {
+		sub := &shellScan{c: s.c, where: s.where, vars: s.vars, depth: s.depth + 1}
+		sub.run(shellJoin(inner))
+	}
+	if downloaders[name] {
+		for _, a := range args {
+			if strings.Contains(a.val, "://") && (len(a.subst) > 0 || s.taintedRef(a.val)) {
+				s.add("cmd.upload", name+" sends command output in a URL: "+clip(a.val))
+				break
+			}
+		}
+	}
 	switch {
 	case name == "eval" || name == "source" || name == ".":
 		s.evalLike(name, args)
@@ -415,6 +434,9 @@ func (s *shellScan) call(ce *syntax.CallExpr, st *syntax.Stmt, pipe []*syntax.Ca
 	if downloaders[name] {
 		s.downloader(name, args)
 	}
+	if name == "ztcp" || (name == "zmodload" && anyHas(argv, "zsh/net/tcp", "zsh/net/socket")) {
+		s.add("cmd.reverse-shell", "zsh opens a raw TCP connection ("+name+")")
+	}
 	if name == "mkfifo" {
 		s.mkfifo = true
 	}
@@ -433,6 +455,43 @@ func (s *shellScan) call(ce *syntax.CallExpr, st *syntax.Stmt, pipe []*syntax.Ca
 	if name == "wget" && anyPrefix(argv, "--post-file", "--body-file") {
 		s.add("cmd.upload", "wget uploads a local file")
 	}
+}
+
+// embeddedCommand returns the command find -exec/-execdir/-ok or xargs runs.
+func embeddedCommand(name string, argv []string) []string {
+	switch name {
+	case "find":
+		for i, a := range argv {
+			if a == "-exec" || a == "-execdir" || a == "-ok" || a == "-okdir" {
+				rest := argv[i+1:]
+				for j, r := range rest {
+					if r == ";" || r == "+" || r == `\;` {
+						rest = rest[:j]
+						break
+					}
+				}
+				return rest
+			}
+		}
+	case "xargs":
+		for i, a := range argv {
+			if !strings.HasPrefix(a, "-") {
+				return argv[i:]
+			}
+		}
+	}
+	return nil
+}
+
+// taintedRef reports whether v uses a variable assigned from a command
+// substitution earlier in the script.
+func (s *shellScan) taintedRef(v string) bool {
+	for name := range s.tainted {
+		if strings.Contains(v, "${"+name+"}") {
+			return true
+		}
+	}
+	return false
 }
 
 func isNumberish(v string) bool {

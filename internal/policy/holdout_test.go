@@ -1,0 +1,72 @@
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+)
+
+// holdoutCase is one line of testdata/corpus/holdout.jsonl: cases written
+// after the detectors were finished and run once without tuning them, so
+// that their rates say something the main corpus (written alongside the
+// detectors) cannot. Misses here are reported, not fixed by editing cases.
+type holdoutCase struct {
+	ID       string          `json:"id"`
+	Kind     string          `json:"kind"` // call or definition
+	Category string          `json:"category"`
+	Expect   string          `json:"expect"`
+	Tool     string          `json:"tool"`
+	Payload  json.RawMessage `json:"payload"`
+	Note     string          `json:"note"`
+}
+
+// holdoutFloor is the result after the fixes that followed the first run
+// (docs/detection.md gives both); the test fails if a change makes it worse.
+var holdoutFloor = struct{ missed, falsePos int }{missed: 1, falsePos: 0}
+
+func TestCorpusHoldout(t *testing.T) {
+	e := testEngine(t, nil)
+	cases := readJSONL[holdoutCase](t, "holdout.jsonl")
+	detect, fp := map[string]*rate{}, map[string]*rate{}
+	missed, falsePos := 0, 0
+	for _, c := range cases {
+		var denied bool
+		var rule string
+		if c.Kind == "definition" {
+			d := e.InspectDefinitions(context.Background(), "x", KindTool, []json.RawMessage{c.Payload})[0]
+			denied, rule = d.Action == Deny, d.RuleID
+		} else {
+			d := e.EvaluateCall(context.Background(), &Input{Server: "x", Method: "tools/call", Name: c.Tool, Arguments: c.Payload})
+			denied, rule = d.Action == Deny, d.RuleID
+		}
+		key := c.Kind + "/" + c.Category
+		bucket := fp
+		if c.Expect == "deny" {
+			bucket = detect
+		}
+		if bucket[key] == nil {
+			bucket[key] = &rate{}
+		}
+		bucket[key].total++
+		if denied {
+			bucket[key].hit++
+		}
+		switch {
+		case c.Expect == "deny" && !denied:
+			missed++
+			t.Logf("held-out miss %s: %s", c.ID, c.Payload)
+		case c.Expect == "allow" && denied:
+			falsePos++
+			t.Logf("held-out false positive %s (%s): %s", c.ID, rule, c.Payload)
+		}
+	}
+	for k, r := range detect {
+		t.Logf("held-out %-22s detection %s", k, r)
+	}
+	for k, r := range fp {
+		t.Logf("held-out %-22s false positives %s", k, r)
+	}
+	if missed > holdoutFloor.missed || falsePos > holdoutFloor.falsePos {
+		t.Errorf("held-out: %d missed (floor %d), %d false positives (floor %d)", missed, holdoutFloor.missed, falsePos, holdoutFloor.falsePos)
+	}
+}
