@@ -312,11 +312,7 @@ func (p *Pin) sessionCheck(ctx context.Context, ex *relay.Exchange) (relay.Verdi
 		p.seen[l.field] = verdicts
 		p.mu.Unlock()
 	}
-	var bo lockfile.BuildOptions
-	if sel := p.lock.Selection; sel != nil {
-		bo.Only, bo.Exclude = sel.Only, sel.Exclude
-	}
-	live, err := lockfile.Build("live", snap, bo)
+	live, err := lockfile.BuildLive("live", snap, p.lock)
 	if err != nil {
 		if p.FailOn != 0 {
 			p.refuse(fmt.Sprintf("ward: session refused: the server's definitions cannot be read: %v", err))

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/ward-mcp/ward/internal/lockfile"
-	"github.com/ward-mcp/ward/internal/mcp"
 )
 
 // LockOptions configures Lock.
@@ -99,31 +98,11 @@ func Check(ctx context.Context, argv []string, opts *CheckOptions) (*CheckOutcom
 	if err != nil {
 		return nil, err
 	}
-	live, err := BuildLive(name, res.Snapshot, locked)
+	live, err := lockfile.BuildLive(name, res.Snapshot, locked)
 	if err != nil {
 		return nil, fmt.Errorf("lock the live server for comparison: %w", err)
 	}
 	return &CheckOutcome{Name: name, Changes: lockfile.Diff(locked, live), Result: res}, nil
-}
-
-// BuildLive locks a live snapshot for comparison with locked: only the
-// tools inside locked's --only/--exclude selection are kept, so that tools
-// left out on purpose are not reported as new, while a selected tool that
-// disappeared is reported as removed (not refused as a typo, as lock does).
-func BuildLive(name string, snap *lockfile.Snapshot, locked *lockfile.Server) (*lockfile.Server, error) {
-	cp := *snap
-	cp.Tools = nil
-	for _, t := range snap.Tools {
-		if locked.Selected(mcp.ItemName("tools", t)) {
-			cp.Tools = append(cp.Tools, t)
-		}
-	}
-	live, err := lockfile.Build(name, &cp, lockfile.BuildOptions{})
-	if err != nil {
-		return nil, err
-	}
-	live.Selection = locked.Selection
-	return live, nil
 }
 
 // PickServer chooses the server of a lockfile: the one named name if given;
