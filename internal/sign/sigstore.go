@@ -175,9 +175,18 @@ func LoadSigstoreBundle(path string) (*bundle.Bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load sigstore bundle: %w", err)
 	}
+	bd, err := ParseSigstoreBundle(b)
+	if err != nil {
+		return nil, fmt.Errorf("load sigstore bundle %s: %w", path, err)
+	}
+	return bd, nil
+}
+
+// ParseSigstoreBundle decodes a Sigstore bundle from JSON.
+func ParseSigstoreBundle(b []byte) (*bundle.Bundle, error) {
 	var bd bundle.Bundle
 	if err := bd.UnmarshalJSON(b); err != nil {
-		return nil, fmt.Errorf("load sigstore bundle %s: %w", path, err)
+		return nil, fmt.Errorf("parse sigstore bundle: %w", err)
 	}
 	return &bd, nil
 }
