@@ -6,7 +6,8 @@ var injectionTriggers = []string{"ignore", "disregard", "forget", "override", "b
 	"you are now", "from now on", "<|", "[inst", "<<sys", "ssh", "id_rsa", "credential", "api key", "api_key", "password", "keep this",
 	"tell the user", "tell them", "inform the user", "mention", "silently", "secretly", "covertly", "implementation detail", "call the", "invoke the",
 	"use the", "note to", "note for", "message to", "message for", "if you are an", "dear ", "reading this", "all emails", "all messages", "all payments",
-	"send ", "forward ", "upload ", "post ", "system prompt"}
+	"send ", "forward ", "upload ", "post ", "system prompt", "mcp.json", ".cursor", ".aws", ".env", ".npmrc", ".netrc", "before using",
+	"you must", "the above", "private key"}
 
 var injectionNeedles = newNeedles(true, injectionTriggers...)
 
