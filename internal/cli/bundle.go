@@ -32,6 +32,9 @@ func (f *bundleFlags) options() (*bundle.Options, error) {
 		o.PublicKey = pub
 	}
 	if f.id != (sign.Identity{}) {
+		if err := f.id.Validate(); err != nil {
+			return nil, usageErr(err)
+		}
 		tm, err := sign.LoadTrustedRoot(f.trustedRoot)
 		if err != nil {
 			return nil, internalErr(err)

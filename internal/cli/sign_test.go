@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ward-mcp/ward/internal/sign"
+	"github.com/ward-mcp/ward/internal/sign/signtest"
 )
 
 func TestKeygenSignVerifyBundle(t *testing.T) {
@@ -69,5 +72,43 @@ func TestKeygenSignVerifyBundle(t *testing.T) {
 		if code, _, _ := wardRun(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+func TestKeylessVerifyAndBundle(t *testing.T) {
+	dir := t.TempDir()
+	lock := filepath.Join(dir, "mcp-lock.json")
+	os.WriteFile(lock, []byte(`{"version":1,"servers":{}}`), 0o644)
+	canon, err := sign.Canonical([]byte(`{"version":1,"servers":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const who, iss = "https://github.com/acme/tools/.github/workflows/lock.yml@refs/heads/main", "https://token.actions.githubusercontent.com"
+	bj, trj := signtest.Sign(t, who, iss, canon, false)
+	bundlePath, root := lock+".sigstore.json", filepath.Join(dir, "trusted_root.json")
+	os.WriteFile(bundlePath, bj, 0o644)
+	os.WriteFile(root, trj, 0o644)
+	id := []string{"--certificate-identity-regexp", `^https://github\.com/acme/tools/`, "--certificate-oidc-issuer", iss,
+		"--trusted-root", root, "--insecure-ignore-sct"}
+	args := append([]string{"verify", "--bundle", bundlePath}, append(id, lock)...)
+	if code, out, errs := wardRun(t, args...); code != 0 || !strings.Contains(out, who) {
+		t.Fatalf("keyless verify: %d %s %s", code, out, errs)
+	}
+	wrong := append([]string{"verify", "--bundle", bundlePath, "--certificate-identity", "someone@example.com",
+		"--certificate-oidc-issuer", iss, "--trusted-root", root, "--insecure-ignore-sct"}, lock)
+	if code, _, errs := wardRun(t, wrong...); code != 1 || !strings.Contains(errs, "someone@example.com") {
+		t.Fatalf("keyless verify, wrong identity: %d %s", code, errs)
+	}
+	if code, _, _ := wardRun(t, "verify", "--bundle", bundlePath, "--certificate-oidc-issuer", iss, "--trusted-root", root, lock); code != 2 {
+		t.Fatalf("keyless verify without identity: exit %d", code)
+	}
+	zip := filepath.Join(dir, "b.zip")
+	exp := append([]string{"bundle", "export", "-o", zip, "--lock", lock, "--signature", bundlePath}, id...)
+	if code, _, errs := wardRun(t, exp...); code != 0 {
+		t.Fatalf("bundle export with a sigstore bundle: %s", errs)
+	}
+	ver := append(append([]string{"bundle", "verify"}, id...), zip)
+	if code, out, errs := wardRun(t, ver...); code != 0 || !strings.Contains(out, "keylessly") {
+		t.Fatalf("bundle verify keyless: %d %s %s", code, out, errs)
 	}
 }

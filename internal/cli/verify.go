@@ -47,6 +47,11 @@ from the public-good Sigstore TUF repository, or read from --trusted-root offlin
 			if (f.key == "") == (f.bundle == "") {
 				return usageErrf("give exactly one of --key and --bundle")
 			}
+			if f.bundle != "" {
+				if err := f.id.Validate(); err != nil {
+					return usageErr(err)
+				}
+			}
 			res, err := sign.VerifyFile(args[0], opts)
 			if err != nil {
 				if errors.Is(err, sign.ErrInvalid) {

@@ -142,7 +142,8 @@ type Identity struct {
 	Issuer, IssuerRegexp   string
 }
 
-func (id *Identity) validate() error {
+// Validate reports whether id names exactly one subject and one issuer matcher.
+func (id *Identity) Validate() error {
 	if (id.Subject == "") == (id.SubjectRegexp == "") {
 		return errors.New("keyless verification needs exactly one of --certificate-identity and --certificate-identity-regexp")
 	}
@@ -208,7 +209,7 @@ func sigstoreVerifierOptions(disableSCT bool) []verify.VerifierOption {
 // a Rekor entry, an observer timestamp and, unless disableSCTUnsafe, a
 // certificate transparency timestamp. Failures wrap ErrInvalid.
 func VerifySigstore(entity verify.SignedEntity, canon []byte, tm root.TrustedMaterial, id Identity, disableSCTUnsafe bool) (*verify.VerificationResult, error) {
-	if err := id.validate(); err != nil {
+	if err := id.Validate(); err != nil {
 		return nil, err
 	}
 	certID, err := verify.NewShortCertificateIdentity(id.Issuer, id.IssuerRegexp, id.Subject, id.SubjectRegexp)

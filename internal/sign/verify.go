@@ -111,7 +111,7 @@ func verifyKeyed(path string, b []byte, o *VerifyOptions) (*Result, error) {
 }
 
 func verifyKeyless(path string, b []byte, o *VerifyOptions) (*Result, error) {
-	if err := o.Identity.validate(); err != nil {
+	if err := o.Identity.Validate(); err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	canon, err := Canonical(b)
