@@ -117,7 +117,7 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 	prev := link{seq: 0, hash: GenesisHash}
 	var alt *link   // a record with the same seq as prev, when one of them was inserted
 	var gaps []*gap // holes in the sequence that a later record may fill
-	seen := map[uint64]int64{}
+	seen := newRecent(recentWindow)
 	cpMismatch := map[uint64]int{} // seq → index in rep.Problems
 	var pos int64
 	for e, err := range s.Query(ctx, Filter{}) {
@@ -141,7 +141,7 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 			rep.Problems = append(rep.Problems, Problem{Kind: Modified, Seq: e.Seq, Position: pos,
 				Detail: fmt.Sprintf("record seq %d at position %d does not match its hash: its content was changed", e.Seq, pos)})
 		}
-		if p, dup := seen[e.Seq]; dup && e.Seq != prev.seq+1 && !isGapSeq(gaps, e.Seq) {
+		if p, dup := seen.get(e.Seq); dup && e.Seq != prev.seq+1 && !isGapSeq(gaps, e.Seq) {
 			c := cur
 			alt = &c
 			if i, ok := cpMismatch[e.Seq]; ok && !cur.damaged && matchesCheckpoint(bySeq[e.Seq], e.Hash) {
@@ -156,7 +156,7 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 				Detail: fmt.Sprintf("seq %d is stored twice (positions %d and %d): a record was inserted", e.Seq, p, pos)})
 			continue
 		}
-		seen[e.Seq] = pos
+		seen.put(e.Seq, pos)
 		switch {
 		case e.Seq == prev.seq+1:
 			if e.PrevHash != prev.hash && !prev.damaged && !cur.damaged {
@@ -251,4 +251,36 @@ func seqRange(s []uint64) string {
 		return fmt.Sprintf("record seq %d is", s[0])
 	}
 	return fmt.Sprintf("%d records (seq %d..%d) are", len(s), s[0], s[len(s)-1])
+}
+
+// recentWindow is how many records back Verify remembers positions, to name
+// both copies of a duplicated seq. Older duplicates are still reported, as
+// records that belong nowhere; memory stays bounded for any store size.
+const recentWindow = 4096
+
+// recent maps the seqs of the last n records to their positions.
+type recent struct {
+	ring []uint64
+	pos  map[uint64]int64
+	next int
+}
+
+func newRecent(n int) *recent {
+	return &recent{ring: make([]uint64, 0, n), pos: make(map[uint64]int64, n)}
+}
+
+func (r *recent) get(seq uint64) (int64, bool) {
+	p, ok := r.pos[seq]
+	return p, ok
+}
+
+func (r *recent) put(seq uint64, pos int64) {
+	if len(r.ring) < cap(r.ring) {
+		r.ring = append(r.ring, seq)
+	} else {
+		delete(r.pos, r.ring[r.next])
+		r.ring[r.next] = seq
+		r.next = (r.next + 1) % len(r.ring)
+	}
+	r.pos[seq] = pos
 }

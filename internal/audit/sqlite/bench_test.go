@@ -62,3 +62,27 @@ func BenchmarkSeal(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerify measures ward audit verify over a store of 100,000 events.
+func BenchmarkVerify(b *testing.B) {
+	s, err := Open(filepath.Join(b.TempDir(), "audit.db"), &Options{Sync: SyncNormal})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	evs := audittest.Sample(1000)
+	for range 100 {
+		batch := append([]audit.Event(nil), evs...)
+		if err := s.Append(context.Background(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rep, err := audit.Verify(context.Background(), s, nil)
+		if err != nil || !rep.OK() || rep.Records != 100000 {
+			b.Fatalf("%+v %v", rep, err)
+		}
+	}
+	b.ReportMetric(float64(100000*b.N)/b.Elapsed().Seconds(), "records/s")
+}
