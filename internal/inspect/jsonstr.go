@@ -48,16 +48,39 @@ func RewriteStrings(raw []byte, fn func(s, where string) (string, bool)) (json.R
 }
 
 type frame struct {
-	obj     bool
-	index   int
-	key     string
-	wantKey bool
-	where   string
+	obj      bool
+	index    int
+	key      string
+	wantKey  bool
+	where    string
+	outerKey string // for arrays: the object key the array is the value of
+}
+
+// ValueFunc is called for every string value in a JSON document: key is the
+// nearest enclosing object key (for array elements, the key of the array),
+// inArray whether the string is an array element.
+type ValueFunc func(s, key, where string, inArray bool)
+
+// WalkValues calls fn for every string value of the JSON object raw with
+// its nearest key. It is the argument walker of the policy engine: one pass,
+// no decoding into maps. raw should be valid JSON (see WalkStrings).
+func WalkValues(raw []byte, fn ValueFunc) error {
+	_, err := scanJSONKeys(raw, func(s, where string, isKey bool, key string, inArray bool) (string, bool) {
+		if !isKey {
+			fn(s, key, where, inArray)
+		}
+		return "", false
+	})
+	return err
 }
 
 // scanJSON walks raw, calling fn for each string; when fn asks for a
 // replacement, the output is built. raw must be valid JSON.
 func scanJSON(raw []byte, fn func(s, where string, isKey bool) (string, bool)) (json.RawMessage, error) {
+	return scanJSONKeys(raw, func(s, where string, isKey bool, _ string, _ bool) (string, bool) { return fn(s, where, isKey) })
+}
+
+func scanJSONKeys(raw []byte, fn func(s, where string, isKey bool, key string, inArray bool) (string, bool)) (json.RawMessage, error) {
 	var out []byte
 	last := 0
 	var stack []frame
@@ -77,7 +100,15 @@ func scanJSON(raw []byte, fn func(s, where string, isKey bool) (string, bool)) (
 			if len(stack) > 10000 {
 				return nil, errBadJSON
 			}
-			stack = append(stack, frame{obj: raw[i] == '{', wantKey: raw[i] == '{', where: cur()})
+			outer := ""
+			if len(stack) > 0 {
+				if p := &stack[len(stack)-1]; p.obj {
+					outer = p.key
+				} else {
+					outer = p.outerKey
+				}
+			}
+			stack = append(stack, frame{obj: raw[i] == '{', wantKey: raw[i] == '{', where: cur(), outerKey: outer})
 		case '}', ']':
 			if len(stack) == 0 {
 				return nil, errBadJSON
@@ -118,11 +149,20 @@ func scanJSON(raw []byte, fn func(s, where string, isKey bool) (string, bool)) (
 				s = string(lit[1 : len(lit)-1])
 			}
 			isKey := len(stack) > 0 && stack[len(stack)-1].obj && stack[len(stack)-1].wantKey
+			key, inArray := "", false
+			if len(stack) > 0 {
+				f := &stack[len(stack)-1]
+				if f.obj {
+					key = f.key
+				} else {
+					key, inArray = f.outerKey, true
+				}
+			}
 			if isKey {
 				f := &stack[len(stack)-1]
 				f.key, f.wantKey = s, false
-				fn(s, f.where+"/"+s, true)
-			} else if rep, ok := fn(s, cur(), false); ok {
+				fn(s, f.where+"/"+s, true, s, false)
+			} else if rep, ok := fn(s, cur(), false, key, inArray); ok {
 				enc, _ := json.Marshal(rep)
 				if out == nil {
 					out = make([]byte, 0, len(raw))

@@ -318,15 +318,14 @@ func (e *Engine) EvaluateCall(ctx context.Context, in *Input) (d Decision) {
 		}
 	}()
 	c.write = isWriteTool(in.Name)
-	var args any
-	if len(in.Arguments) > 0 && string(in.Arguments) != "null" {
-		dec := json.NewDecoder(bytes.NewReader(in.Arguments))
-		dec.UseNumber()
-		if err := dec.Decode(&args); err != nil {
-			c.add("engine.bad-arguments", "arguments are not valid JSON: "+err.Error(), "/arguments")
+	raw := bytes.TrimSpace(in.Arguments)
+	hasArgs := len(raw) > 0 && string(raw) != "null"
+	if hasArgs {
+		if !json.Valid(raw) {
+			c.add("engine.bad-arguments", "arguments are not valid JSON", "/arguments")
 			return decide(c.findings)
 		}
-		if _, ok := args.(map[string]any); !ok {
+		if raw[0] != '{' {
 			c.add("engine.bad-arguments", "arguments are not a JSON object", "/arguments")
 			return decide(c.findings)
 		}
@@ -334,50 +333,53 @@ func (e *Engine) EvaluateCall(ctx context.Context, in *Input) (d Decision) {
 	if in.Method == "resources/read" && in.Name != "" {
 		c.guard("resource-uri", func() { c.value("uri", in.Name, "/params/uri") })
 	}
-	if args != nil {
-		c.guard("arguments", func() { c.walk(args, "", "/arguments") })
+	if hasArgs {
+		c.guard("arguments", func() { c.walkRaw(raw) })
 	}
 	if len(c.set.cel) > 0 {
-		c.guard("cel", func() { c.evalCEL(args) })
+		c.guard("cel", func() {
+			var args any
+			if hasArgs {
+				dec := json.NewDecoder(bytes.NewReader(raw))
+				dec.UseNumber()
+				if err := dec.Decode(&args); err != nil {
+					panic(err) // cannot happen: raw is valid JSON
+				}
+			}
+			c.evalCEL(args)
+		})
 	}
 	return decide(c.findings)
 }
 
-// walk visits every value of the arguments; key is the nearest object key.
-func (c *callCtx) walk(v any, key, where string) {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			c.walk(x, k, where+"/"+escapePointer(k))
-		}
-	case []any:
-		if isCommandKey(key) && len(v) > 0 && c.set.packs[PackCommand] {
-			if argv, ok := stringSlice(v); ok {
-				c.guard("command", func() { c.scanShell(shellJoin(argv), where, 0) })
+// walkRaw visits every string of the arguments in one pass over the raw
+// JSON. String arrays under command keys are also analysed as one argv.
+func (c *callCtx) walkRaw(raw []byte) {
+	type argv struct {
+		where string
+		words []string
+	}
+	var argvs []argv
+	err := inspect.WalkValues(raw, func(s, key, where string, inArray bool) {
+		c.value(key, s, "/arguments"+where)
+		if inArray && isCommandKey(key) {
+			arr := "/arguments" + where[:strings.LastIndexByte(where, '/')]
+			if n := len(argvs); n > 0 && argvs[n-1].where == arr {
+				argvs[n-1].words = append(argvs[n-1].words, s)
+			} else {
+				argvs = append(argvs, argv{arr, []string{s}})
 			}
 		}
-		for i, x := range v {
-			c.walk(x, key, fmt.Sprintf("%s/%d", where, i))
-		}
-	case string:
-		c.value(key, v, where)
+	})
+	if err != nil {
+		c.add("engine.bad-arguments", "arguments cannot be read: "+err.Error(), "/arguments")
+		return
 	}
-}
-
-func escapePointer(k string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
-}
-
-func stringSlice(v []any) ([]string, bool) {
-	out := make([]string, len(v))
-	for i, x := range v {
-		s, ok := x.(string)
-		if !ok {
-			return nil, false
+	if c.set.packs[PackCommand] {
+		for _, a := range argvs {
+			c.guard("command", func() { c.scanShell(shellJoin(a.words), a.where, 0) })
 		}
-		out[i] = s
 	}
-	return out, true
 }
 
 // shellJoin quotes argv as one shell command line.
