@@ -190,3 +190,25 @@ func TestFlushHonoursContext(t *testing.T) {
 	close(release)
 	w.Close()
 }
+
+// nopStore accepts everything and keeps nothing.
+type nopStore struct{ memStore }
+
+func (nopStore) Append(context.Context, []audit.Event) error { return nil }
+
+// BenchmarkWriterWrite measures what the relay pays per decision: one
+// Write, a queue push. The store behind it does nothing, so that only the
+// push is measured.
+func BenchmarkWriterWrite(b *testing.B) {
+	w := audit.NewWriter(&nopStore{}, &audit.WriterOptions{QueueSize: 1 << 16})
+	e := audittest.Sample(1)[0]
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for w.Write(e) != nil {
+			w.Flush(context.Background())
+		}
+	}
+	b.StopTimer()
+	w.Close()
+}
