@@ -29,7 +29,9 @@ type WriterOptions struct {
 	// (default 1000). A checkpoint is also written at Close.
 	CheckpointEvery uint64
 	// OnCommit, if set, is called from the writer goroutine with each batch
-	// once the store has made it durable: this is the acknowledgement.
+	// once the store has made it durable: this is the acknowledgement. The
+	// slice is reused after OnCommit returns; copy what must be kept. A slow
+	// OnCommit delays the next group commit.
 	OnCommit func(committed []Event)
 	// OnError, if set, is called from the writer goroutine when the store
 	// fails to append a batch or a checkpoint.
