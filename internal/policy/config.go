@@ -83,7 +83,8 @@ type NetworkConfig struct {
 	ResolveDNS bool `json:"resolve_dns,omitempty"`
 }
 
-// PacksConfig turns rule packs on or off; nil means on.
+// PacksConfig turns rule packs on or off; nil means on. Each field is the
+// pack of the same name (see Rules).
 type PacksConfig struct {
 	Filesystem *bool `json:"filesystem,omitempty"`
 	Network    *bool `json:"network,omitempty"`
@@ -175,6 +176,7 @@ type ConfigError struct {
 	Msg string
 }
 
+// Error formats the problem as "file:line: key: message".
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	if e.File != "" {
@@ -194,6 +196,7 @@ func (e *ConfigError) Error() string {
 // ConfigErrors is every problem found in a policy file.
 type ConfigErrors []*ConfigError
 
+// Error lists every problem, one per line.
 func (es ConfigErrors) Error() string {
 	msgs := make([]string, len(es))
 	for i, e := range es {
