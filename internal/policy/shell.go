@@ -434,6 +434,9 @@ func (s *shellScan) call(ce *syntax.CallExpr, st *syntax.Stmt, pipe []*syntax.Ca
 	if downloaders[name] {
 		s.downloader(name, args)
 	}
+	if name == "ssh" && anyPrefix(argv, "-R") {
+		s.add("cmd.reverse-shell", "ssh -R exposes this machine to a remote host")
+	}
 	if name == "ztcp" || (name == "zmodload" && anyHas(argv, "zsh/net/tcp", "zsh/net/socket")) {
 		s.add("cmd.reverse-shell", "zsh opens a raw TCP connection ("+name+")")
 	}
@@ -554,6 +557,8 @@ func (s *shellScan) redirect(r *syntax.Redirect, st *syntax.Stmt) {
 			s.add("cmd.destructive", "writes to raw disk "+v)
 		} else if p := cleanShellPath(v, s.c.set); p != "" && (systemDirs[path.Dir(p)] && path.Dir(p) != "/" && path.Dir(p) != "/home" || strings.HasPrefix(p, "/etc/") || strings.HasPrefix(p, "/boot/")) && p != "/dev/null" && !strings.HasPrefix(p, "/dev/std") && !strings.HasPrefix(p, "/proc/self/fd") {
 			s.add("cmd.destructive", "overwrites system file "+p)
+		} else if p := cleanShellPath(v, s.c.set); p != "" && (s.c.sensitive(p) != "" || startupFiles[path.Base(p)]) {
+			s.add("cmd.sensitive-file", "writes to "+p+", which runs or authorises code later (persistence)")
 		}
 	case syntax.RdrIn:
 		if p := cleanShellPath(v, s.c.set); p != "" {
@@ -563,6 +568,9 @@ func (s *shellScan) redirect(r *syntax.Redirect, st *syntax.Stmt) {
 		}
 	}
 }
+
+// startupFiles run at every login or shell start: writing to them is persistence.
+var startupFiles = set(".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv", ".bash_login", ".bash_logout", ".config/fish/config.fish", "authorized_keys", "crontab", ".xinitrc", ".xprofile")
 
 func isRawDisk(v string) bool {
 	for _, d := range []string{"/dev/sd", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/nvme", "/dev/disk", "/dev/mmcblk", "/dev/mapper/", "/dev/rdisk"} {
@@ -791,6 +799,10 @@ func (s *shellScan) otherInterp(name string, args []word, pipe []*syntax.CallExp
 	if s.substExec(name, args) {
 		return
 	}
+	if name == "pwsh" || name == "powershell" {
+		s.powershell(args)
+		return
+	}
 	script := false
 	for i := 0; i < len(args); i++ {
 		a := args[i].val
@@ -835,6 +847,35 @@ func (s *shellScan) otherInterp(name string, args []word, pipe []*syntax.CallExp
 	}
 	if !script && len(pipe) > 0 {
 		s.pipeInto(name, pipe)
+	}
+}
+
+// powershell finds -Command / -EncodedCommand anywhere among PowerShell's
+// options (which take values, so the first positional is not the script).
+func (s *shellScan) powershell(args []word) {
+	for i, a := range args {
+		la := strings.ToLower(a.val)
+		if !strings.HasPrefix(la, "-") {
+			continue
+		}
+		switch {
+		case len(la) >= 2 && strings.HasPrefix("-encodedcommand", la) && len(la) > 2 || la == "-e" || la == "-ec":
+			s.add("cmd.dynamic-exec", "powershell runs an encoded command")
+			return
+		case len(la) >= 2 && strings.HasPrefix("-command", la):
+			if i+1 >= len(args) {
+				return
+			}
+			code := strings.ToLower(strings.Join(argsVals(args[i+1:]), " "))
+			netw, exe := containsAny(code, interpNetwork), containsAny(code, interpExec)
+			switch {
+			case netw != "" && exe != "":
+				s.add("cmd.download-exec", "powershell downloads and runs code ("+netw+", "+exe+")")
+			case netw != "":
+				s.add("cmd.interpreter-network", "powershell command opens a network connection ("+netw+")")
+			}
+			return
+		}
 	}
 }
 
