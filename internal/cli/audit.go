@@ -26,7 +26,7 @@ func (f *auditFlags) open() (audit.Store, error) {
 	if f.db != "" && f.jsonl != "" {
 		return nil, usageErrf("give --db or --jsonl, not both")
 	}
-	c := backend.Config{Kind: backend.SQLite, Path: f.db}
+	c := backend.Config{Kind: backend.SQLite, Path: f.db, ReadOnly: true}
 	if f.jsonl != "" {
 		c = backend.Config{Kind: backend.JSONL, Path: f.jsonl, ReadOnly: true}
 	}

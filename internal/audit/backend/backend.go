@@ -27,7 +27,8 @@ type Config struct {
 	// Sync is SQLite's synchronous level ("FULL", default, or "NORMAL"), or
 	// for JSONL "FULL" to fsync every batch.
 	Sync string
-	// ReadOnly opens a JSONL file without taking the writer's lock.
+	// ReadOnly opens an existing store for reading only (a JSONL file
+	// without taking the writer's lock).
 	ReadOnly bool
 	// Stdout is where a Stdout store writes.
 	Stdout io.Writer
@@ -44,7 +45,7 @@ func Open(c Config) (audit.Store, error) {
 				return nil, err
 			}
 		}
-		return sqlite.Open(p, &sqlite.Options{Sync: sqlite.Sync(c.Sync)})
+		return sqlite.Open(p, &sqlite.Options{Sync: sqlite.Sync(c.Sync), ReadOnly: c.ReadOnly})
 	case JSONL:
 		if c.Path == "" {
 			return nil, fmt.Errorf("audit store jsonl: a path is required")

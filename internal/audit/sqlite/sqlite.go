@@ -40,6 +40,8 @@ const (
 type Options struct {
 	// Sync is the synchronous level; "" means SyncFull.
 	Sync Sync
+	// ReadOnly opens an existing database for reading only (ward audit).
+	ReadOnly bool
 }
 
 // DefaultPath returns the default database path: $XDG_STATE_HOME/ward/audit.db,
@@ -104,10 +106,11 @@ const selectEvents = `SELECT id, seq, schema, time_ns, session, server, host, cl
 
 // Store is an audit.Store in a SQLite database.
 type Store struct {
-	db     *sql.DB
-	path   string
-	mu     sync.Mutex // serialises appends within this process
-	closed bool
+	db       *sql.DB
+	path     string
+	mu       sync.Mutex // serialises appends within this process
+	closed   bool
+	readOnly bool
 }
 
 var _ audit.Store = (*Store)(nil)
@@ -126,26 +129,35 @@ func Open(path string, opts *Options) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("open audit database: unknown sync level %q", o.Sync)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("open audit database: %w", err)
+	if o.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open audit database: %w", err)
+		}
+	} else {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("open audit database: %w", err)
+		}
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("open audit database: %w", err)
+		}
+		f.Close()
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open audit database: %w", err)
-	}
-	f.Close()
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous("+string(o.Sync)+")")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Set("_txlock", "immediate")
+	if o.ReadOnly {
+		q.Set("mode", "ro")
+	}
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open audit database %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, readOnly: o.ReadOnly}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open audit database %s: %w", path, err)
@@ -160,6 +172,15 @@ func (s *Store) init() error {
 	}
 	if v > schemaVersion {
 		return fmt.Errorf("database schema version %d is newer than this ward (%d)", v, schemaVersion)
+	}
+	if s.readOnly {
+		if v != schemaVersion {
+			return fmt.Errorf("not a ward audit database (schema version %d)", v)
+		}
+		return nil
+	}
+	if v == schemaVersion {
+		return nil
 	}
 	if _, err := s.db.Exec(schema); err != nil {
 		return err
@@ -183,6 +204,9 @@ func (s *Store) Append(ctx context.Context, events []audit.Event) (err error) {
 	defer s.mu.Unlock()
 	if s.closed {
 		return audit.ErrClosed
+	}
+	if s.readOnly {
+		return fmt.Errorf("append audit events: %s is open read-only", s.path)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

@@ -177,3 +177,31 @@ func TestTwoProcessesShareADatabase(t *testing.T) {
 		t.Fatalf("shared database: %+v %v", rep, err)
 	}
 }
+
+func TestReadOnly(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "audit.db")
+	if _, err := Open(p, &Options{ReadOnly: true}); err == nil {
+		t.Fatal("read-only open created a database")
+	}
+	w, err := Open(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.Append(context.Background(), audittest.Sample(3)); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(p, 0o400)
+	defer os.Chmod(p, 0o600)
+	r, err := Open(p, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if n := len(audittest.Collect(t, r, audit.Filter{})); n != 3 {
+		t.Fatalf("reader sees %d events", n)
+	}
+	if err := r.Append(context.Background(), audittest.Sample(1)); err == nil {
+		t.Fatal("read-only store appended")
+	}
+}
