@@ -91,8 +91,48 @@ func NewStream(w io.Writer) *Store {
 	return &Store{w: w, head: audit.EmptyHead()}
 }
 
-// recover finds the chain head and cuts an incomplete last line.
+// recover finds the chain head and cuts an incomplete last line. It reads
+// the file from its end, so that opening a large log is quick; only when no
+// event is found in the last tailWindow bytes does it read the whole file.
 func (s *Store) recover() error {
+	fi, err := s.f.Stat()
+	if err != nil {
+		return err
+	}
+	size := fi.Size()
+	start := max(0, size-tailWindow)
+	buf := make([]byte, size-start)
+	if _, err := s.f.ReadAt(buf, start); err != nil && err != io.EOF {
+		return err
+	}
+	// Everything after the last newline was never acknowledged.
+	end := int64(bytes.LastIndexByte(buf, '\n') + 1)
+	complete := start + end
+	if end == 0 && start > 0 {
+		return s.recoverFull()
+	}
+	found := false
+	lines := bytes.Split(buf[:end], []byte("\n"))
+	for i := len(lines) - 1; i >= 0 && !found; i-- {
+		if i == 0 && start > 0 {
+			break // possibly the cut-off end of a longer line
+		}
+		if e, ok := parseEvent(lines[i]); ok {
+			s.head = audit.Head{Seq: e.Seq, Hash: e.Hash}
+			found = true
+		}
+	}
+	if !found && start > 0 {
+		return s.recoverFull()
+	}
+	return s.cutAt(complete)
+}
+
+// tailWindow is how much of a log's end recover reads first.
+const tailWindow = 1 << 20
+
+// recoverFull scans the whole file for the last event.
+func (s *Store) recoverFull() error {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
@@ -113,6 +153,11 @@ func (s *Store) recover() error {
 			return err
 		}
 	}
+	return s.cutAt(off)
+}
+
+// cutAt truncates the file to off and positions writes there.
+func (s *Store) cutAt(off int64) error {
 	if err := s.f.Truncate(off); err != nil {
 		return err
 	}

@@ -240,3 +240,36 @@ func (tamperer) Insert(t *testing.T, dir string, after uint64, e audit.Event) {
 }
 
 var _ = fmt.Sprint
+
+// TestReopenLargeLog reopens a log larger than the window recover reads from
+// the end, with checkpoints last, and checks the chain continues.
+func TestReopenLargeLog(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir)
+	key := audittest.Key()
+	var last audit.Event
+	for range 30 {
+		evs := audittest.Sample(100)
+		for i := range evs {
+			evs[i].Reasons = []string{strings.Repeat("r", 300)}
+		}
+		if err := s.Append(context.Background(), evs); err != nil {
+			t.Fatal(err)
+		}
+		last = evs[len(evs)-1]
+	}
+	s.AppendCheckpoint(context.Background(), audit.SignCheckpoint(key, last.Seq, last.Hash, last.Time))
+	s.Close()
+	if fi, _ := os.Stat(file(dir)); fi.Size() <= tailWindow {
+		t.Fatalf("log of %d bytes is not larger than the %d-byte window", fi.Size(), tailWindow)
+	}
+	s = open(t, dir)
+	defer s.Close()
+	next := audittest.Sample(1)
+	if err := s.Append(context.Background(), next); err != nil {
+		t.Fatal(err)
+	}
+	if next[0].Seq != 3001 || next[0].PrevHash != last.Hash {
+		t.Fatalf("after reopen: seq %d prev %s, want 3001 after %s", next[0].Seq, next[0].PrevHash, last.Hash)
+	}
+}
