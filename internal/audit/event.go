@@ -41,14 +41,37 @@ const (
 // Decision is what ward did with a message.
 type Decision string
 
-// Decisions. WouldDeny is recorded in audit-only mode, where a message that
-// enforcement would have refused is let through.
+// Decisions. The would- forms are recorded in audit-only and filter-only
+// modes, where what enforcement would have refused or hidden is let through.
 const (
-	Allow     Decision = "allow"
-	Deny      Decision = "deny"
-	Redact    Decision = "redact"
+	// Allow: the message passed.
+	Allow Decision = "allow"
+	// Deny: a request was refused with a JSON-RPC error naming the rule.
+	Deny Decision = "deny"
+	// Redact: the message passed with parts masked.
+	Redact Decision = "redact"
+	// WouldDeny: Deny, not enforced.
 	WouldDeny Decision = "would-deny"
+	// Hide: an item was removed from a list response.
+	Hide Decision = "hide"
+	// WouldHide: Hide, not enforced.
+	WouldHide Decision = "would-hide"
+	// Drop: a message was discarded (a response nobody asked for, a duplicate).
+	Drop Decision = "drop"
+	// Errored: the relay answered with an error of its own (bad input, server gone).
+	Errored Decision = "error"
+	// TimedOut: a request got no answer in time and the relay answered it.
+	TimedOut Decision = "timeout"
 )
+
+// Valid reports whether d is one of the decisions above.
+func (d Decision) Valid() bool {
+	switch d {
+	case Allow, Deny, Redact, WouldDeny, Hide, WouldHide, Drop, Errored, TimedOut:
+		return true
+	}
+	return false
+}
 
 // Mode is the enforcement mode ward ran in when it decided.
 type Mode string
@@ -125,9 +148,7 @@ func (e *Event) Validate() error {
 	if e.Schema != 0 && e.Schema != SchemaVersion {
 		return fmt.Errorf("audit event: unknown schema version %d", e.Schema)
 	}
-	switch e.Decision {
-	case Allow, Deny, Redact, WouldDeny:
-	default:
+	if !e.Decision.Valid() {
 		return fmt.Errorf("audit event: unknown decision %q", e.Decision)
 	}
 	if len(e.Arguments) > 0 && !json.Valid(e.Arguments) {

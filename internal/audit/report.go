@@ -68,6 +68,8 @@ func WriteStats(w io.Writer, st *Stats) error {
 	fmt.Fprintf(tw, "denied\t%d\n", st.Denied)
 	fmt.Fprintf(tw, "redacted\t%d\n", st.Redacted)
 	fmt.Fprintf(tw, "would-deny\t%d\n", st.WouldDeny)
+	fmt.Fprintf(tw, "hidden\t%d\n", st.Hidden)
+	fmt.Fprintf(tw, "other\t%d\n", st.Other)
 	fmt.Fprintf(tw, "deny rate\t%.1f%%\n", st.DenyRate*100)
 	tw.Flush()
 	section := func(title string, cs []Count) {

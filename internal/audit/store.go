@@ -105,11 +105,14 @@ type ServerStats struct {
 type Stats struct {
 	// Total is the number of events.
 	Total int `json:"total"`
-	// Allowed, Denied, Redacted and WouldDeny count each decision.
+	// Allowed, Denied, Redacted and WouldDeny count those decisions.
 	Allowed   int `json:"allowed"`
 	Denied    int `json:"denied"`
 	Redacted  int `json:"redacted"`
 	WouldDeny int `json:"would_deny"`
+	// Hidden counts hide and would-hide; Other counts drop, error and timeout.
+	Hidden int `json:"hidden"`
+	Other  int `json:"other"`
 	// DenyRate is (Denied+WouldDeny)/Total, 0 for no events.
 	DenyRate float64 `json:"deny_rate"`
 	// TopRules are the rule ids that decided most often, most first.
@@ -152,6 +155,10 @@ func ComputeStats(seq iter.Seq2[Event, error]) (*Stats, error) {
 			st.Redacted++
 		case WouldDeny:
 			st.WouldDeny++
+		case Hide, WouldHide:
+			st.Hidden++
+		default:
+			st.Other++
 		}
 		for _, r := range e.RuleIDs {
 			rules[r]++

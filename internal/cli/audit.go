@@ -59,10 +59,8 @@ func (f *auditFlags) filter() (audit.Filter, error) {
 	if err != nil {
 		return audit.Filter{}, usageErrf("--until: %v", err)
 	}
-	switch d := audit.Decision(f.decision); d {
-	case "", audit.Allow, audit.Deny, audit.Redact, audit.WouldDeny:
-	default:
-		return audit.Filter{}, usageErrf("--decision: want allow, deny, redact or would-deny, not %q", f.decision)
+	if d := audit.Decision(f.decision); d != "" && !d.Valid() {
+		return audit.Filter{}, usageErrf("--decision: want allow, deny, redact, would-deny, hide, would-hide, drop, error or timeout, not %q", f.decision)
 	}
 	if f.limit < 0 {
 		return audit.Filter{}, usageErrf("--limit must not be negative")
@@ -89,7 +87,7 @@ with --db, or a JSON Lines log with --jsonl. See docs/audit.md.`,
 		fl := c.Flags()
 		fl.StringVar(&f.server, "server", "", "only events about this server")
 		fl.StringVar(&f.tool, "tool", "", "only events about this tool, prompt or resource")
-		fl.StringVar(&f.decision, "decision", "", "only this decision: allow, deny, redact, would-deny")
+		fl.StringVar(&f.decision, "decision", "", "only this decision: allow, deny, redact, would-deny, hide, would-hide, drop, error, timeout")
 		fl.StringVar(&f.rule, "rule", "", "only events decided by this rule id")
 		fl.StringVar(&f.session, "session", "", "only events of this session")
 		fl.StringVar(&f.since, "since", "", "only events at or after this time (RFC 3339, date, or duration ago like 24h)")

@@ -239,12 +239,14 @@ func Run(t *testing.T, open Opener) {
 		evs := Sample(12)
 		evs[0].Decision = audit.WouldDeny
 		evs[1].Decision = audit.Redact
+		evs[3].Decision = audit.Hide
+		evs[4].Decision = audit.TimedOut
 		mustAppend(t, s, evs)
 		st, err := s.Stats(ctx, audit.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Total != 12 || st.Denied != 3 || st.WouldDeny != 1 || st.Redacted != 1 || st.Allowed != 7 {
+		if st.Total != 12 || st.Denied != 3 || st.WouldDeny != 1 || st.Redacted != 1 || st.Allowed != 5 || st.Hidden != 1 || st.Other != 1 {
 			t.Fatalf("stats = %+v", st)
 		}
 		if st.DenyRate != 4.0/12 {
