@@ -212,3 +212,25 @@ func BenchmarkWriterWrite(b *testing.B) {
 	b.StopTimer()
 	w.Close()
 }
+
+func TestWriterRefusesMalformedEventAlone(t *testing.T) {
+	m := &memStore{head: audit.EmptyHead()}
+	w := audit.NewWriter(m, nil)
+	evs := audittest.Sample(3)
+	evs[1].Decision = "maybe"
+	var refused int
+	for _, e := range evs {
+		if w.Write(e) != nil {
+			refused++
+		}
+	}
+	if err := w.Flush(context.Background()); err != nil {
+		t.Fatalf("flush: %v", err)
+	}
+	if refused != 1 || !w.Healthy() || len(m.evs) != 2 || w.Stats().Invalid != 1 || w.Stats().Failed != 0 {
+		t.Fatalf("refused=%d healthy=%v stored=%d stats=%+v", refused, w.Healthy(), len(m.evs), w.Stats())
+	}
+	if err := w.Close(); err != nil {
+		t.Fatalf("close after a refused event: %v", err)
+	}
+}

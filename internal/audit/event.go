@@ -143,13 +143,16 @@ type Event struct {
 }
 
 // Validate reports whether e can be appended: a known schema and decision,
-// and arguments that are JSON.
+// a time JSON can carry, and arguments that are JSON.
 func (e *Event) Validate() error {
 	if e.Schema != 0 && e.Schema != SchemaVersion {
 		return fmt.Errorf("audit event: unknown schema version %d", e.Schema)
 	}
 	if !e.Decision.Valid() {
 		return fmt.Errorf("audit event: unknown decision %q", e.Decision)
+	}
+	if y := e.Time.Year(); !e.Time.IsZero() && (y < 0 || y > 9999) {
+		return fmt.Errorf("audit event: time %v outside years 0-9999", e.Time)
 	}
 	if len(e.Arguments) > 0 && !json.Valid(e.Arguments) {
 		return fmt.Errorf("audit event: arguments are not valid JSON")

@@ -49,6 +49,8 @@ type WriterStats struct {
 	Dropped uint64 `json:"dropped"`
 	// Failed is the number of events the store failed to write.
 	Failed uint64 `json:"failed"`
+	// Invalid is the number of malformed events Write refused.
+	Invalid uint64 `json:"invalid"`
 	// Checkpoints is the number of checkpoints written.
 	Checkpoints uint64 `json:"checkpoints"`
 	// Queued is the number of events waiting now.
@@ -79,6 +81,7 @@ type Writer struct {
 	written     atomic.Uint64
 	dropped     atomic.Uint64
 	failed      atomic.Uint64
+	invalid     atomic.Uint64
 	checkpoints atomic.Uint64
 	unhealthy   atomic.Bool
 
@@ -118,10 +121,16 @@ func NewWriter(s Store, opts *WriterOptions) *Writer {
 }
 
 // Write queues e and returns at once. It returns ErrQueueFull if the queue is
-// full and ErrClosed after Close; the event is then not recorded, and the
-// counters say so. A queued event can still fail in the store: callers that
+// full, ErrClosed after Close and the validation error for a malformed
+// event; the event is then not recorded, and the counters say so. A queued event can still fail in the store: callers that
 // must not let an unrecorded call through check Healthy first.
 func (w *Writer) Write(e Event) error {
+	if err := e.Validate(); err != nil {
+		// Refused here, so that one malformed event cannot fail a whole
+		// group commit and mark the store unavailable.
+		w.invalid.Add(1)
+		return err
+	}
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	if w.closed {
@@ -153,6 +162,7 @@ func (w *Writer) Stats() WriterStats {
 		Written:     w.written.Load(),
 		Dropped:     w.dropped.Load(),
 		Failed:      w.failed.Load(),
+		Invalid:     w.invalid.Load(),
 		Checkpoints: w.checkpoints.Load(),
 		Queued:      len(w.queue),
 	}
