@@ -139,6 +139,9 @@ func FuzzRewriteStrings(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		out, err := RewriteStrings([]byte(in), func(s, _ string) (string, bool) { return Sanitize(s) + "!", true })
+		if (err == nil) != json.Valid([]byte(in)) {
+			t.Fatalf("scanner and encoding/json disagree on %q: %v", in, err)
+		}
 		if err != nil {
 			return
 		}
@@ -148,5 +151,28 @@ func FuzzRewriteStrings(f *testing.F) {
 		_, _, _ = Definition([]byte(in))
 		_ = Injection(in)
 		_ = FindSecrets(in)
+	})
+}
+
+// FuzzUnquote holds the string decoder to encoding/json's behaviour.
+func FuzzUnquote(f *testing.F) {
+	for _, s := range []string{`a\u00e9`, `\ud83d\ude00`, `\ud800x`, `\udc00\ud800`, "\xff\xfe", `\\u0041`, `\"\/\b`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		lit := []byte(`"` + body + `"`)
+		sc := &scanner{raw: lit}
+		got, end, err := sc.str(0)
+		var want string
+		jerr := json.Unmarshal(lit, &want)
+		if (err == nil && end == len(lit)) != (jerr == nil) {
+			if err == nil && end != len(lit) {
+				return // body contains an unescaped quote: not one literal
+			}
+			t.Fatalf("str(%q): err %v, encoding/json %v", lit, err, jerr)
+		}
+		if err == nil && end == len(lit) && got != want {
+			t.Fatalf("str(%q) = %q, encoding/json %q", lit, got, want)
+		}
 	})
 }

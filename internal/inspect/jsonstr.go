@@ -9,6 +9,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -21,9 +22,9 @@ type StringFunc func(s, where string, isKey bool)
 var errBadJSON = errors.New("inspect: malformed JSON")
 
 // WalkStrings calls fn for every string (keys and values) in the JSON value
-// raw, in document order. raw should be valid JSON (callers have parsed the
-// message it comes from); gross structural errors are reported, but it is
-// not a validator.
+// raw, in document order. It reads raw strictly and in one pass: input that
+// is not exactly one JSON value is an error (fn may have been called for the
+// part before it).
 func WalkStrings(raw []byte, fn StringFunc) error {
 	_, err := scanJSON(raw, func(s, where string, isKey bool) (string, bool) {
 		fn(s, where, isKey)
@@ -36,24 +37,12 @@ func WalkStrings(raw []byte, fn StringFunc) error {
 // (replacement, true) replaced; everything else, including key order,
 // numbers and whitespace, is copied byte for byte.
 func RewriteStrings(raw []byte, fn func(s, where string) (string, bool)) (json.RawMessage, error) {
-	if !json.Valid(raw) {
-		return nil, errBadJSON
-	}
 	return scanJSON(raw, func(s, where string, isKey bool) (string, bool) {
 		if isKey {
 			return "", false
 		}
 		return fn(s, where)
 	})
-}
-
-type frame struct {
-	obj      bool
-	index    int
-	key      string
-	wantKey  bool
-	where    string
-	outerKey string // for arrays: the object key the array is the value of
 }
 
 // ValueFunc is called for every string value in a JSON document: key is the
@@ -63,7 +52,7 @@ type ValueFunc func(s, key, where string, inArray bool)
 
 // WalkValues calls fn for every string value of the JSON object raw with
 // its nearest key. It is the argument walker of the policy engine: one pass,
-// no decoding into maps. raw should be valid JSON (see WalkStrings).
+// no decoding into maps, strict like WalkStrings.
 func WalkValues(raw []byte, fn ValueFunc) error {
 	_, err := scanJSONKeys(raw, func(s, where string, isKey bool, key string, inArray bool) (string, bool) {
 		if !isKey {
@@ -81,104 +70,311 @@ func scanJSON(raw []byte, fn func(s, where string, isKey bool) (string, bool)) (
 }
 
 func scanJSONKeys(raw []byte, fn func(s, where string, isKey bool, key string, inArray bool) (string, bool)) (json.RawMessage, error) {
-	var out []byte
-	last := 0
-	var stack []frame
-	cur := func() string {
-		if len(stack) == 0 {
-			return ""
-		}
-		f := &stack[len(stack)-1]
-		if f.obj {
-			return f.where + "/" + strings.ReplaceAll(strings.ReplaceAll(f.key, "~", "~0"), "/", "~1")
-		}
-		return f.where + "/" + strconv.Itoa(f.index)
+	sc := &scanner{raw: raw, fn: fn}
+	i, err := sc.value(sc.space(0), "", "", false)
+	if err != nil {
+		return nil, err
 	}
-	for i := 0; i < len(raw); i++ {
-		switch raw[i] {
-		case '{', '[':
-			if len(stack) > 10000 {
-				return nil, errBadJSON
-			}
-			outer := ""
-			if len(stack) > 0 {
-				if p := &stack[len(stack)-1]; p.obj {
-					outer = p.key
-				} else {
-					outer = p.outerKey
-				}
-			}
-			stack = append(stack, frame{obj: raw[i] == '{', wantKey: raw[i] == '{', where: cur(), outerKey: outer})
-		case '}', ']':
-			if len(stack) == 0 {
-				return nil, errBadJSON
-			}
-			stack = stack[:len(stack)-1]
-		case ',':
-			if len(stack) > 0 {
-				f := &stack[len(stack)-1]
-				if f.obj {
-					f.wantKey = true
-				} else {
-					f.index++
-				}
-			}
-		case '"':
-			j := i + 1
-			esc := false
-			for ; j < len(raw); j++ {
-				if raw[j] == '\\' {
-					esc = true
-					j++
-					continue
-				}
-				if raw[j] == '"' {
-					break
-				}
-			}
-			if j >= len(raw) {
-				return nil, errBadJSON
-			}
-			lit := raw[i : j+1]
-			var s string
-			if esc || !utf8.Valid(lit) {
-				if err := json.Unmarshal(lit, &s); err != nil {
-					return nil, errBadJSON
-				}
-			} else {
-				s = string(lit[1 : len(lit)-1])
-			}
-			isKey := len(stack) > 0 && stack[len(stack)-1].obj && stack[len(stack)-1].wantKey
-			key, inArray := "", false
-			if len(stack) > 0 {
-				f := &stack[len(stack)-1]
-				if f.obj {
-					key = f.key
-				} else {
-					key, inArray = f.outerKey, true
-				}
-			}
-			if isKey {
-				f := &stack[len(stack)-1]
-				f.key, f.wantKey = s, false
-				fn(s, f.where+"/"+s, true, s, false)
-			} else if rep, ok := fn(s, cur(), false, key, inArray); ok {
-				enc, _ := json.Marshal(rep)
-				if out == nil {
-					out = make([]byte, 0, len(raw))
-				}
-				out = append(out, raw[last:i]...)
-				out = append(out, enc...)
-				last = j + 1
-			}
-			i = j
-		}
-	}
-	if len(stack) != 0 {
+	if sc.space(i) != len(raw) {
 		return nil, errBadJSON
 	}
-	if out == nil {
+	if sc.out == nil {
 		return json.RawMessage(raw), nil
 	}
-	return append(out, raw[last:]...), nil
+	return append(sc.out, raw[sc.last:]...), nil
+}
+
+// maxDepth bounds nesting, as encoding/json does.
+const maxDepth = 10000
+
+// scanner is a strict, single-pass JSON reader that calls fn for every
+// string and can replace string values in place. It accepts exactly what
+// encoding/json's Valid accepts (a fuzz test holds it to that).
+type scanner struct {
+	raw   []byte
+	fn    func(s, where string, isKey bool, key string, inArray bool) (string, bool)
+	out   []byte
+	last  int
+	depth int
+}
+
+func (sc *scanner) space(i int) int {
+	for i < len(sc.raw) {
+		switch sc.raw[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func escapeKey(k string) string {
+	if strings.IndexByte(k, '~') < 0 && strings.IndexByte(k, '/') < 0 {
+		return k
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+}
+
+// value reads the value at i (no leading space) and returns the index after it.
+func (sc *scanner) value(i int, where, key string, inArray bool) (int, error) {
+	raw := sc.raw
+	if i >= len(raw) {
+		return 0, errBadJSON
+	}
+	switch c := raw[i]; {
+	case c == '{':
+		if sc.depth++; sc.depth > maxDepth {
+			return 0, errBadJSON
+		}
+		defer func() { sc.depth-- }()
+		i = sc.space(i + 1)
+		if i < len(raw) && raw[i] == '}' {
+			return i + 1, nil
+		}
+		for {
+			if i >= len(raw) || raw[i] != '"' {
+				return 0, errBadJSON
+			}
+			k, end, err := sc.str(i)
+			if err != nil {
+				return 0, err
+			}
+			sub := where + "/" + escapeKey(k)
+			sc.fn(k, sub, true, k, false)
+			i = sc.space(end)
+			if i >= len(raw) || raw[i] != ':' {
+				return 0, errBadJSON
+			}
+			if i, err = sc.value(sc.space(i+1), sub, k, false); err != nil {
+				return 0, err
+			}
+			i = sc.space(i)
+			if i >= len(raw) {
+				return 0, errBadJSON
+			}
+			if raw[i] == '}' {
+				return i + 1, nil
+			}
+			if raw[i] != ',' {
+				return 0, errBadJSON
+			}
+			i = sc.space(i + 1)
+		}
+	case c == '[':
+		if sc.depth++; sc.depth > maxDepth {
+			return 0, errBadJSON
+		}
+		defer func() { sc.depth-- }()
+		i = sc.space(i + 1)
+		if i < len(raw) && raw[i] == ']' {
+			return i + 1, nil
+		}
+		for n := 0; ; n++ {
+			var err error
+			if i, err = sc.value(i, where+"/"+strconv.Itoa(n), key, true); err != nil {
+				return 0, err
+			}
+			i = sc.space(i)
+			if i >= len(raw) {
+				return 0, errBadJSON
+			}
+			if raw[i] == ']' {
+				return i + 1, nil
+			}
+			if raw[i] != ',' {
+				return 0, errBadJSON
+			}
+			i = sc.space(i + 1)
+		}
+	case c == '"':
+		s, end, err := sc.str(i)
+		if err != nil {
+			return 0, err
+		}
+		if rep, ok := sc.fn(s, where, false, key, inArray); ok {
+			enc, _ := json.Marshal(rep)
+			if sc.out == nil {
+				sc.out = make([]byte, 0, len(raw)+len(enc))
+			}
+			sc.out = append(sc.out, raw[sc.last:i]...)
+			sc.out = append(sc.out, enc...)
+			sc.last = end
+		}
+		return end, nil
+	case c == 't':
+		return sc.literal(i, "true")
+	case c == 'f':
+		return sc.literal(i, "false")
+	case c == 'n':
+		return sc.literal(i, "null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return sc.number(i)
+	}
+	return 0, errBadJSON
+}
+
+func (sc *scanner) literal(i int, lit string) (int, error) {
+	if len(sc.raw)-i < len(lit) || string(sc.raw[i:i+len(lit)]) != lit {
+		return 0, errBadJSON
+	}
+	return i + len(lit), nil
+}
+
+// number reads -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (sc *scanner) number(i int) (int, error) {
+	raw := sc.raw
+	digits := func(i int) int {
+		for i < len(raw) && raw[i] >= '0' && raw[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	if raw[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(raw) && raw[i] == '0':
+		i++
+	case i < len(raw) && raw[i] >= '1' && raw[i] <= '9':
+		i = digits(i)
+	default:
+		return 0, errBadJSON
+	}
+	if i < len(raw) && raw[i] == '.' {
+		j := digits(i + 1)
+		if j == i+1 {
+			return 0, errBadJSON
+		}
+		i = j
+	}
+	if i < len(raw) && (raw[i] == 'e' || raw[i] == 'E') {
+		i++
+		if i < len(raw) && (raw[i] == '+' || raw[i] == '-') {
+			i++
+		}
+		j := digits(i)
+		if j == i {
+			return 0, errBadJSON
+		}
+		i = j
+	}
+	return i, nil
+}
+
+// str reads the string literal at i and returns its value and the index
+// after the closing quote.
+func (sc *scanner) str(i int) (string, int, error) {
+	raw := sc.raw
+	esc := false
+	j := i + 1
+	for ; j < len(raw); j++ {
+		c := raw[j]
+		if c == '"' {
+			break
+		}
+		if c < 0x20 {
+			return "", 0, errBadJSON
+		}
+		if c == '\\' {
+			esc = true
+			j++
+			if j >= len(raw) {
+				return "", 0, errBadJSON
+			}
+			switch raw[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if j+4 >= len(raw) || !isHex(raw[j+1]) || !isHex(raw[j+2]) || !isHex(raw[j+3]) || !isHex(raw[j+4]) {
+					return "", 0, errBadJSON
+				}
+				j += 4
+			default:
+				return "", 0, errBadJSON
+			}
+		}
+	}
+	if j >= len(raw) {
+		return "", 0, errBadJSON
+	}
+	lit := raw[i : j+1]
+	if !esc && utf8.Valid(lit) {
+		return string(lit[1 : len(lit)-1]), j + 1, nil
+	}
+	return unquote(lit[1 : len(lit)-1]), j + 1, nil
+}
+
+// unquote decodes the body of a JSON string already checked by str, the way
+// encoding/json does: escapes decoded, lone surrogates and invalid UTF-8
+// replaced by U+FFFD.
+func unquote(b []byte) string {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c == '\\' {
+			i++
+			switch b[i] {
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r := hex4(b[i+1 : i+5])
+				i += 4
+				if utf16.IsSurrogate(r) {
+					if i+6 < len(b) && b[i+1] == '\\' && b[i+2] == 'u' {
+						if r2 := hex4(b[i+3 : i+7]); utf16.DecodeRune(r, r2) != utf8.RuneError {
+							r = utf16.DecodeRune(r, r2)
+							i += 6
+						} else {
+							r = utf8.RuneError
+						}
+					} else {
+						r = utf8.RuneError
+					}
+				}
+				out = utf8.AppendRune(out, r)
+			default: // " \ /
+				out = append(out, b[i])
+			}
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	return string(out)
+}
+
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c-'a') + 10
+		default:
+			r |= rune(c-'A') + 10
+		}
+	}
+	return r
 }

@@ -5,7 +5,7 @@ package inspect
 // detectors cheap on the common case of text that contains none of them.
 type needles struct {
 	first [256][]string
-	pair  [256][256]bool // first two bytes of some needle
+	pair  [65536 / 64]uint64 // bit set of the first two bytes of some needle
 	fold  bool
 }
 
@@ -24,13 +24,13 @@ func newNeedles(fold bool, ws ...string) *needles {
 		}
 		if len(w) == 1 {
 			for b := range 256 {
-				n.pair[c][b] = true
+				n.setPair(c, byte(b))
 			}
 			continue
 		}
 		for _, a := range cases(c, fold) {
 			for _, b := range cases(w[1], fold) {
-				n.pair[a][b] = true
+				n.setPair(a, b)
 			}
 		}
 	}
@@ -47,7 +47,7 @@ func (n *needles) any(s string) bool {
 // each calls fn for every occurrence, in order, until fn returns false.
 func (n *needles) each(s string, fn func(i int, w string) bool) {
 	for i := 0; i+1 < len(s); i++ {
-		if !n.pair[s[i]][s[i+1]] {
+		if k := uint(s[i])<<8 | uint(s[i+1]); n.pair[k>>6]&(1<<(k&63)) == 0 {
 			continue
 		}
 		cands := n.first[s[i]]
@@ -67,6 +67,11 @@ func (n *needles) each(s string, fn func(i int, w string) bool) {
 			}
 		}
 	}
+}
+
+func (n *needles) setPair(a, b byte) {
+	k := uint(a)<<8 | uint(b)
+	n.pair[k>>6] |= 1 << (k & 63)
 }
 
 // cases returns c and, with fold, its ASCII upper-case form.

@@ -26,6 +26,14 @@ func control(r rune) bool {
 	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7F && r <= 0x9F)
 }
 
+// special marks the bytes that may start an invisible or control character.
+var special = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= 0x80 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F
+	}
+	return t
+}()
+
 // Hygiene counts what Sanitize would remove from a string.
 type Hygiene struct {
 	// Invisible is the number of invisible characters.
@@ -44,7 +52,7 @@ func Check(s string) Hygiene {
 	var h Hygiene
 	fast := true
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 0x80 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F {
+		if special[s[i]] {
 			fast = false
 			break
 		}

@@ -321,10 +321,6 @@ func (e *Engine) EvaluateCall(ctx context.Context, in *Input) (d Decision) {
 	raw := bytes.TrimSpace(in.Arguments)
 	hasArgs := len(raw) > 0 && string(raw) != "null"
 	if hasArgs {
-		if !json.Valid(raw) {
-			c.add("engine.bad-arguments", "arguments are not valid JSON", "/arguments")
-			return decide(c.findings)
-		}
 		if raw[0] != '{' {
 			c.add("engine.bad-arguments", "arguments are not a JSON object", "/arguments")
 			return decide(c.findings)
@@ -336,7 +332,7 @@ func (e *Engine) EvaluateCall(ctx context.Context, in *Input) (d Decision) {
 	if hasArgs {
 		c.guard("arguments", func() { c.walkRaw(raw) })
 	}
-	if len(c.set.cel) > 0 {
+	if len(c.set.cel) > 0 && !c.badArguments() {
 		c.guard("cel", func() {
 			var args any
 			if hasArgs {
@@ -350,6 +346,16 @@ func (e *Engine) EvaluateCall(ctx context.Context, in *Input) (d Decision) {
 		})
 	}
 	return decide(c.findings)
+}
+
+// badArguments reports whether the arguments failed to parse.
+func (c *callCtx) badArguments() bool {
+	for _, f := range c.findings {
+		if f.RuleID == "engine.bad-arguments" {
+			return true
+		}
+	}
+	return false
 }
 
 // walkRaw visits every string of the arguments in one pass over the raw
@@ -372,7 +378,7 @@ func (c *callCtx) walkRaw(raw []byte) {
 		}
 	})
 	if err != nil {
-		c.add("engine.bad-arguments", "arguments cannot be read: "+err.Error(), "/arguments")
+		c.add("engine.bad-arguments", "arguments are not valid JSON", "/arguments")
 		return
 	}
 	if c.set.packs[PackCommand] {
