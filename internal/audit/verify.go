@@ -164,8 +164,8 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 					// The record kept as prev was the inserted one; the chain runs through alt.
 					alt = nil
 				} else {
-					rep.Problems = append(rep.Problems, Problem{Kind: Inserted, Seq: prev.seq, Position: prev.pos,
-						Detail: fmt.Sprintf("record seq %d at position %d does not link to record seq %d: a record was replaced or inserted before it", e.Seq, pos, prev.seq)})
+					rep.Problems = append(rep.Problems, Problem{Kind: Modified, Seq: prev.seq, Position: prev.pos,
+						Detail: fmt.Sprintf("record seq %d at position %d was replaced: the next record links to a different hash", prev.seq, prev.pos)})
 				}
 			}
 			prev, alt = cur, nil

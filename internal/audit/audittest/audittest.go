@@ -500,6 +500,20 @@ func RunTamper(t *testing.T, open Opener, tm Tamperer) {
 		tm.Insert(t, dir, 9, x)
 		check(t, dir, audit.Problem{Kind: audit.Inserted, Seq: 10})
 	})
+	t.Run("Replace", func(t *testing.T) {
+		// Record 5 replaced by a forged one with a correct hash of its own:
+		// record 6 no longer links to it.
+		dir, evs := setup(t)
+		x := evs[4]
+		x.Name, x.Hash = "replaced", ""
+		h := audit.Head{Seq: 4, Hash: evs[3].Hash}
+		if err := h.Seal(&x); err != nil {
+			t.Fatal(err)
+		}
+		tm.Delete(t, dir, 5)
+		tm.Insert(t, dir, 4, x)
+		check(t, dir, audit.Problem{Kind: audit.Modified, Seq: 5})
+	})
 	t.Run("RewrittenChain", func(t *testing.T) {
 		// Everything after record 5 rewritten with valid hashes: only the
 		// signed checkpoint shows it.
