@@ -327,7 +327,7 @@ func (e *Engine) EvaluateCall(ctx context.Context, in *Input) (d Decision) {
 		}
 	}
 	if in.Method == "resources/read" && in.Name != "" {
-		c.guard("resource-uri", func() { c.value("uri", in.Name, "/params/uri") })
+		c.guard("resource-uri", func() { c.resourceURI(in.Name) })
 	}
 	if hasArgs {
 		c.guard("arguments", func() { c.walkRaw(raw) })
@@ -624,6 +624,36 @@ func (c *callCtx) checkPath(raw, where string, strict bool) {
 	}
 	if r.readOnly && c.write {
 		c.add("fs.read-only", fmt.Sprintf("tool %q writes to %s in read-only root %s", c.in.Name, real, r.lexical), where)
+	}
+}
+
+// resourceURI checks the URI of resources/read. Servers name their
+// resources with schemes of their own (memo://, test://), so the scheme
+// allow-list does not apply; file: URIs go through the filesystem jail and
+// any URI that names a host through the address rules.
+func (c *callCtx) resourceURI(uri string) {
+	const where = "/params/uri"
+	if len(uri) >= 5 && strings.EqualFold(uri[:5], "file:") {
+		if c.set.packs[PackFilesystem] {
+			c.checkPath(uri, where, true)
+		} else if c.set.packs[PackNetwork] && !c.set.schemes["file"] {
+			c.add("net.scheme", fmt.Sprintf("resource %q uses scheme \"file\", which the policy does not allow", clip(uri)), where)
+		}
+		return
+	}
+	if !c.set.packs[PackNetwork] {
+		return
+	}
+	t, err := parseTarget(uri, false)
+	if err != nil {
+		c.add("net.malformed-url", fmt.Sprintf("resource URI %q: %v", clip(uri), err), where)
+		return
+	}
+	if t.Host == "" {
+		return
+	}
+	if rule, why := c.targetRule(t); rule != "" {
+		c.add(rule, fmt.Sprintf("resource URI %q: %s", clip(uri), why), where)
 	}
 }
 

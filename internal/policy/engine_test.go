@@ -252,7 +252,8 @@ func TestConcurrentUse(t *testing.T) {
 
 func TestResourceURI(t *testing.T) {
 	e := testEngine(t, nil)
-	for uri, want := range map[string]Action{"file:///etc/shadow": Deny, "file:///home/dev/project/README.md": Allow, "http://169.254.169.254/": Deny, "https://example.com/x": Allow} {
+	for uri, want := range map[string]Action{"file:///etc/shadow": Deny, "file:///home/dev/project/README.md": Allow, "http://169.254.169.254/": Deny,
+		"https://example.com/x": Allow, "test://static/resource/1": Allow, "memo://insights": Allow, "gopher://127.0.0.1:6379/_x": Deny} {
 		d := e.EvaluateCall(context.Background(), &Input{Server: "fs", Method: "resources/read", Name: uri})
 		if d.Action != want {
 			t.Errorf("%s: %+v", uri, d)

@@ -76,4 +76,7 @@ servers: {}
 #  github:
 #    packs:
 #      filesystem: false      # its "path" arguments are paths in a repository
+#  playwright:
+#    network:
+#      allow_loopback_unsafe: true   # let the browser open your local dev server
 `
