@@ -53,6 +53,14 @@ func TestPanickingRuleDenies(t *testing.T) {
 	}
 }
 
+func TestHugeCommandDenied(t *testing.T) {
+	e := testEngine(t, nil)
+	args, _ := json.Marshal(map[string]string{"command": "echo " + strings.Repeat("a", 300<<10)})
+	if d := call(t, e, "sh", "run", string(args)); d.RuleID != "cmd.unparseable" {
+		t.Fatalf("decision = %+v", d)
+	}
+}
+
 func TestBadArgumentsDeny(t *testing.T) {
 	e := testEngine(t, nil)
 	for _, args := range []string{`{"path":`, `[1,2]`, `"x"`} {

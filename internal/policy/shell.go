@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"path"
 	"strconv"
 	"strings"
@@ -12,6 +13,9 @@ import (
 // shellParsers reuses parsers: building one allocates more than parsing a
 // short command.
 var shellParsers = sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }}
+
+// maxShellSize bounds the commands ward parses; longer ones are refused.
+const maxShellSize = 256 << 10
 
 // maxShellDepth bounds nested sh -c / eval parsing.
 const maxShellDepth = 4
@@ -43,6 +47,10 @@ func (c *callCtx) scanShell(src, where string, depth int) {
 }
 
 func (s *shellScan) run(src string) {
+	if len(src) > maxShellSize {
+		s.add("cmd.unparseable", fmt.Sprintf("shell command of %d bytes is longer than the %d ward analyses", len(src), maxShellSize))
+		return
+	}
 	if s.depth > maxShellDepth {
 		s.add("cmd.dynamic-exec", "shell command nests sh -c / eval more than 4 levels deep")
 		return
