@@ -25,8 +25,20 @@ type holdoutCase struct {
 var holdoutFloor = struct{ missed, falsePos int }{missed: 1, falsePos: 0}
 
 func TestCorpusHoldout(t *testing.T) {
+	runHoldout(t, "holdout.jsonl", holdoutFloor.missed, holdoutFloor.falsePos)
+}
+
+// holdout2Floor is the result of the second held-out round's only run:
+// no detector was changed because of it (docs/detection.md).
+var holdout2Floor = struct{ missed, falsePos int }{missed: 8, falsePos: 0}
+
+func TestCorpusHoldout2(t *testing.T) {
+	runHoldout(t, "holdout2.jsonl", holdout2Floor.missed, holdout2Floor.falsePos)
+}
+
+func runHoldout(t *testing.T, file string, floorMissed, floorFP int) {
 	e := testEngine(t, nil)
-	cases := readJSONL[holdoutCase](t, "holdout.jsonl")
+	cases := readJSONL[holdoutCase](t, file)
 	detect, fp := map[string]*rate{}, map[string]*rate{}
 	missed, falsePos := 0, 0
 	for _, c := range cases {
@@ -66,7 +78,8 @@ func TestCorpusHoldout(t *testing.T) {
 	for k, r := range fp {
 		t.Logf("held-out %-22s false positives %s", k, r)
 	}
-	if missed > holdoutFloor.missed || falsePos > holdoutFloor.falsePos {
-		t.Errorf("held-out: %d missed (floor %d), %d false positives (floor %d)", missed, holdoutFloor.missed, falsePos, holdoutFloor.falsePos)
+	t.Logf("held-out %s: %d missed, %d false positives", file, missed, falsePos)
+	if missed > floorMissed || falsePos > floorFP {
+		t.Errorf("held-out %s: %d missed (floor %d), %d false positives (floor %d)", file, missed, floorMissed, falsePos, floorFP)
 	}
 }
