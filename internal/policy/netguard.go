@@ -302,7 +302,7 @@ var loopbackDomains = []string{"localtest.me", "lvh.me", "vcap.me", "lacolhost.c
 var wildcardIPDomains = []string{"nip.io", "sslip.io", "xip.io", "traefik.me", "nip.direct", "backname.io", "localdomain.pw", "ip.1e100.host"}
 
 // internalSuffixes are name suffixes that only resolve inside a network.
-var internalSuffixes = []string{".internal", ".local", ".localdomain", ".home.arpa", ".intranet", ".lan", ".corp", ".svc", ".cluster.local"}
+var internalSuffixes = []string{".internal", ".local", ".localdomain", ".home.arpa", ".intranet", ".lan", ".corp", ".svc", ".cluster.local", ".consul", ".private", ".intra"}
 
 // classifyHost returns the rule that denies the host name h and why, or "".
 func classifyHost(h string) (addrClass, string) {

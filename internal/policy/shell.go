@@ -28,6 +28,7 @@ type shellScan struct {
 	depth    int
 	fetched  bool // a downloader wrote a file earlier in the script
 	mkfifo   bool
+	quiet    bool                        // a guess at embedded code: parse failures are not findings
 	names    map[*syntax.CallExpr]string // evaluated command names
 	tainted  map[string]bool             // variables holding command output
 	findings int
@@ -59,7 +60,9 @@ func (s *shellScan) run(src string) {
 	f, err := p.Parse(strings.NewReader(src), "")
 	shellParsers.Put(p)
 	if err != nil {
-		s.add("cmd.unparseable", "shell command does not parse: "+err.Error())
+		if !s.quiet {
+			s.add("cmd.unparseable", "shell command does not parse: "+err.Error())
+		}
 		return
 	}
 	s.stmts(f.Stmts)
@@ -788,7 +791,7 @@ var interpNetwork = []string{"socket", "urllib", "requests.", "http.client", "ht
 	"lwp::", "io::socket", "net::http", "fsockopen", "curl_exec", "file_get_contents('http", `file_get_contents("http`,
 	"tcpclient", "net.webclient", "downloadstring", "invoke-webrequest", "webrequest", "open-uri", "uri.open", "telnetlib", "ftplib", "smtplib", "paramiko", "websocket", "deno.connect", "bun.connect"}
 
-var interpExec = []string{"subprocess", "os.system", "os.popen", "pty.spawn", "child_process", "execsync", "spawnsync", "exec(", "system(", "popen", "dup2", "/bin/sh", "/bin/bash", "shell_exec", "passthru", "proc_open", "runtime.getruntime", "start-process", "iex", "invoke-expression"}
+var interpExec = []string{"exec \"", "exec '", "system \"", "system '", "spawn", "`", "subprocess", "os.system", "os.popen", "pty.spawn", "child_process", "execsync", "spawnsync", "exec(", "system(", "popen", "dup2", "/bin/sh", "/bin/bash", "shell_exec", "passthru", "proc_open", "runtime.getruntime", "start-process", "iex", "invoke-expression"}
 
 var interpDecode = []string{"b64decode", "base64.decode", "atob(", "buffer.from(", "frombase64string", "decode_base64", "base64_decode", "unpack(", "codecs.decode", "zlib.decompress", "marshal.loads", "pickle.loads"}
 
@@ -829,6 +832,9 @@ func (s *shellScan) otherInterp(name string, args []word, pipe []*syntax.CallExp
 				return
 			}
 			netw, exe, dec := containsAny(code, interpNetwork), containsAny(code, interpExec), containsAny(code, interpDecode)
+			if exe != "" {
+				s.quotedCommands(args[i+1].val)
+			}
 			switch {
 			case netw != "" && exe != "":
 				s.add("cmd.reverse-shell", name+" one-liner connects out ("+netw+") and runs commands ("+exe+")")
@@ -884,6 +890,33 @@ func (s *shellScan) powershell(args []word) {
 			}
 			return
 		}
+	}
+}
+
+// quotedCommands runs the shell scanner over the string literals of an
+// interpreter one-liner that executes commands: ruby -e 'exec "curl …|sh"'.
+func (s *shellScan) quotedCommands(code string) {
+	if s.depth >= maxShellDepth {
+		return
+	}
+	n := 0
+	for i := 0; i < len(code) && n < 10; i++ {
+		q := code[i]
+		if q != '"' && q != '\'' && q != '`' {
+			continue
+		}
+		j := strings.IndexByte(code[i+1:], q)
+		if j < 0 {
+			break
+		}
+		lit := code[i+1 : i+1+j]
+		i += j + 1
+		if len(lit) < 4 || !strings.Contains(lit, " ") {
+			continue
+		}
+		n++
+		sub := &shellScan{c: s.c, where: s.where, vars: map[string]string{}, depth: s.depth + 1, quiet: true}
+		sub.run(lit)
 	}
 }
 
@@ -1014,6 +1047,10 @@ func (s *shellScan) destructive(name string, argv []string, args []word) {
 		}
 		if strings.HasSuffix(p, "/*") && (systemDirs[path.Dir(p)] || path.Dir(p) == s.c.set.home) {
 			s.add("cmd.destructive", name+" "+v+" destroys everything in "+path.Dir(p))
+			return
+		}
+		if name == "rm" && s.c.sensitive(p) != "" {
+			s.add("cmd.destructive", "rm destroys "+s.c.sensitive(p))
 			return
 		}
 		if systemDirs[p] || p == s.c.set.home || (strings.HasPrefix(p, "/home/") && strings.Count(p, "/") == 2) || (strings.HasPrefix(p, "/Users/") && strings.Count(p, "/") == 2) {
