@@ -114,8 +114,8 @@ func LoadPrivateKey(path string) (ed25519.PrivateKey, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("load private key %s: not a regular file", path)
 	}
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return nil, fmt.Errorf("load private key %s (mode %04o; run chmod 600): %w", path, perm, ErrKeyPermissions)
+	if err := checkKeyMode(fi); err != nil {
+		return nil, fmt.Errorf("load private key %s: %w", path, err)
 	}
 	b, err := readAllCapped(f, path, maxKeyFile)
 	if err != nil {
