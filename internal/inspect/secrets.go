@@ -399,7 +399,7 @@ func FindSecrets(s string) []Secret {
 	if len(out) > 1 {
 		sortSecrets(out)
 	}
-	out = append(out, awsSecretKeys(s, out)...)
+	out = append(out, awsSecretKeys(s)...)
 	return out
 }
 
@@ -422,7 +422,7 @@ func sortSecrets(xs []Secret) {
 
 // awsSecretKeys finds 40-character AWS secret keys named as such nearby
 // ("aws_secret_access_key = …", "SecretAccessKey": "…").
-func awsSecretKeys(s string, have []Secret) []Secret {
+func awsSecretKeys(s string) []Secret {
 	var out []Secret
 	if !strings.Contains(s, "ecret") && !strings.Contains(s, "ECRET") {
 		return nil
@@ -450,9 +450,6 @@ func awsSecretKeys(s string, have []Secret) []Secret {
 			}
 			k = e
 		}
-	}
-	for _, h := range have {
-		_ = h
 	}
 	return out
 }

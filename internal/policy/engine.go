@@ -10,7 +10,6 @@ import (
 	"os"
 	"path"
 	"regexp"
-	"runtime/debug"
 	"strings"
 
 	"github.com/ward-mcp/ward/internal/inspect"
@@ -111,13 +110,13 @@ func NewWithOptions(cfg *Config, opts *Options) (*Engine, error) {
 		return nil, fmt.Errorf("policy: %w", err)
 	}
 	e := &Engine{servers: map[string]*settings{}}
-	e.global, err = buildSettings(&cfg.Settings, nil, &o, cels[""])
+	e.global, err = buildSettings(&cfg.Settings, &o, cels[""])
 	if err != nil {
 		return nil, err
 	}
 	for name, s := range cfg.Servers {
 		merged := mergeSettings(&cfg.Settings, s)
-		if e.servers[name], err = buildSettings(merged, s, &o, append(append([]*celPolicy(nil), cels[""]...), cels[name]...)); err != nil {
+		if e.servers[name], err = buildSettings(merged, &o, append(append([]*celPolicy(nil), cels[""]...), cels[name]...)); err != nil {
 			return nil, fmt.Errorf("policy: server %s: %w", name, err)
 		}
 	}
@@ -164,7 +163,8 @@ func mergeSettings(g, s *Settings) *Settings {
 	return &m
 }
 
-func buildSettings(s, _ *Settings, o *Options, cels []*celPolicy) (*settings, error) {
+// buildSettings compiles one effective set of settings.
+func buildSettings(s *Settings, o *Options, cels []*celPolicy) (*settings, error) {
 	st := &settings{home: o.Home, fs: o.FS, lookup: o.LookupIP, overrides: s.Rules, cel: cels,
 		packs: map[string]bool{PackFilesystem: true, PackNetwork: true, PackCommand: true, PackSecrets: true, PackPoisoning: true, PackInjection: true, "engine": true, "custom": true, "cel": true}}
 	if fs := s.Filesystem; fs != nil {
@@ -302,7 +302,6 @@ func (c *callCtx) guard(name string, fn func()) {
 		if r := recover(); r != nil {
 			c.findings = append(c.findings, Finding{RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Action: Deny,
 				Reason: fmt.Sprintf("rule %s panicked: %v", name, r)})
-			_ = debug.Stack
 		}
 	}()
 	fn()

@@ -212,11 +212,11 @@ var sensitiveAbs = []string{
 // sensitiveBase are file names that are sensitive wherever they are.
 var sensitiveBase = map[string]bool{
 	"id_rsa": true, "id_dsa": true, "id_ecdsa": true, "id_ed25519": true, "id_ecdsa_sk": true, "id_ed25519_sk": true,
-	".netrc": true, ".pgpass": true, ".git-credentials": true, "credentials.json": false,
+	".netrc": true, ".pgpass": true, ".git-credentials": true,
 	".bash_history": true, ".zsh_history": true, ".sh_history": true, ".history": true, ".python_history": true,
 	".node_repl_history": true, ".psql_history": true, ".mysql_history": true, ".sqlite_history": true,
 	".lesshst": true, ".viminfo": true, "authorized_keys": true, "known_hosts": true,
-	"claude_desktop_config.json": true, "mcp_config.json": true, ".htpasswd": true, "wp-config.php": false,
+	"claude_desktop_config.json": true, "mcp_config.json": true, ".htpasswd": true,
 }
 
 // codeExts are extensions of source files named after .env (.env.d.ts,

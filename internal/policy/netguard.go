@@ -236,9 +236,6 @@ func unwrapAddr(a netip.Addr) netip.Addr {
 	return a
 }
 
-// addrClass names where an address points, as the rule id that denies it, or "".
-type addrClass = string
-
 var (
 	metadataAddrs = map[netip.Addr]bool{
 		netip.MustParseAddr("169.254.169.254"): true, netip.MustParseAddr("169.254.170.2"): true,
@@ -272,7 +269,7 @@ func inAny(a netip.Addr, ps []netip.Prefix) bool {
 }
 
 // classifyAddr returns the rule that denies a, or "" for a public address.
-func classifyAddr(a netip.Addr) addrClass {
+func classifyAddr(a netip.Addr) string {
 	a = unwrapAddr(a)
 	switch {
 	case metadataAddrs[a]:
@@ -291,7 +288,7 @@ func classifyAddr(a netip.Addr) addrClass {
 var metadataHosts = map[string]bool{
 	"metadata.google.internal": true, "metadata": true, "metadata.goog": true, "instance-data": true,
 	"instance-data.ec2.internal": true, "metadata.azure.internal": true, "metadata.tencentyun.com": true,
-	"metadata.platformequinix.com": true, "metadata.oraclecloud.com": false,
+	"metadata.platformequinix.com": true,
 }
 
 // loopbackDomains are public names that resolve every subdomain to 127.0.0.1.
@@ -305,7 +302,7 @@ var wildcardIPDomains = []string{"nip.io", "sslip.io", "xip.io", "traefik.me", "
 var internalSuffixes = []string{".internal", ".local", ".localdomain", ".home.arpa", ".intranet", ".lan", ".corp", ".svc", ".cluster.local", ".consul", ".private", ".intra"}
 
 // classifyHost returns the rule that denies the host name h and why, or "".
-func classifyHost(h string) (addrClass, string) {
+func classifyHost(h string) (string, string) {
 	switch {
 	case metadataHosts[h]:
 		return "net.ssrf.metadata", "cloud metadata host " + h

@@ -156,6 +156,8 @@ func flattenPipe(b *syntax.BinaryCmd) []*syntax.Stmt {
 	return append(out, b.Y)
 }
 
+// callsItself reports whether a function body calls the function (the
+// shape of a fork bomb: :(){ :|:& };:).
 func callsItself(name string, body *syntax.Stmt) bool {
 	found := false
 	syntax.Walk(body, func(n syntax.Node) bool {
@@ -163,9 +165,6 @@ func callsItself(name string, body *syntax.Stmt) bool {
 			if lit := ce.Args[0].Lit(); lit == name {
 				found = true
 			}
-		}
-		if bc, ok := n.(*syntax.BinaryCmd); ok && shellPipeOps[bc.Op] {
-			_ = bc
 		}
 		return !found
 	})
