@@ -407,7 +407,9 @@ func (c *callCtx) value(key, v, where string) {
 	set := c.set
 	if set.packs[PackFilesystem] {
 		switch {
-		case isPathKey(key, k) && v != "":
+		case isPathKey(key, k) && v != "" && len(v) <= maxPathLen && !strings.Contains(v, "\n"):
+			// Longer or multi-line values under a path-like key are data
+			// (an uploaded file's content), not paths.
 			c.guard("filesystem", func() { c.checkPath(v, where, true) })
 		case len(v) >= 5 && strings.EqualFold(v[:5], "file:"):
 			c.guard("filesystem", func() { c.checkPath(v, where, true) })

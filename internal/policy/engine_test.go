@@ -53,6 +53,14 @@ func TestPanickingRuleDenies(t *testing.T) {
 	}
 }
 
+func TestFileContentIsNotAPath(t *testing.T) {
+	e := testEngine(t, nil)
+	args, _ := json.Marshal(map[string]string{"file": strings.Repeat("QUJD/", 1000), "filename": "report.pdf"})
+	if d := call(t, e, "up", "upload", string(args)); d.Action != Allow {
+		t.Fatalf("decision = %+v", d)
+	}
+}
+
 func TestHugeCommandDenied(t *testing.T) {
 	e := testEngine(t, nil)
 	args, _ := json.Marshal(map[string]string{"command": "echo " + strings.Repeat("a", 300<<10)})

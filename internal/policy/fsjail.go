@@ -29,6 +29,9 @@ func (OSFS) Lstat(name string) (fs.FileInfo, error) { return os.Lstat(name) }
 // Readlink calls os.Readlink.
 func (OSFS) Readlink(name string) (string, error) { return os.Readlink(name) }
 
+// maxPathLen is PATH_MAX: no longer string is a path.
+const maxPathLen = 4096
+
 // maxSymlinkHops bounds symlink resolution, like the kernel's ELOOP limit.
 const maxSymlinkHops = 40
 
@@ -58,7 +61,7 @@ var lookAlikes = strings.NewReplacer("\u2215", "/", "\u2044", "/", "\u29f8", "/"
 func canonicalisePath(raw, base, home string) (canonPath, error) {
 	var c canonPath
 	p := raw
-	if len(p) > 4096 {
+	if len(p) > maxPathLen {
 		return c, errors.New("path longer than 4096 bytes")
 	}
 	for i := 0; i < 4 && strings.Contains(p, "%"); i++ {
