@@ -249,10 +249,10 @@ func (r *Relay) readLoop(ctx context.Context, dir Direction) error {
 			var tl *jsonrpc.TooLargeError
 			if errors.As(err, &tl) {
 				r.tooLarge(dir, tl)
-				r.flushIfIdle(src)
+				r.flushIfIdle(dir)
 				continue
 			}
-			r.flushAll()
+			_ = r.dst(dir).Flush()
 			return err
 		}
 		if jsonrpc.IsBatch(raw) {
@@ -262,21 +262,23 @@ func (r *Relay) readLoop(ctx context.Context, dir Direction) error {
 		} else {
 			r.route(ctx, l, dir, m, nil)
 		}
-		r.flushIfIdle(src)
+		r.flushIfIdle(dir)
 	}
 }
 
-// flushIfIdle sends what was written once the input has no more buffered
-// messages: a burst costs one write per side, not one per message.
-func (r *Relay) flushIfIdle(src transport.Conn) {
-	if src.Buffered() == 0 {
-		r.flushAll()
+// flushIfIdle sends what the loop of dir forwarded once its input has no
+// more buffered messages: a burst costs one write, not one per message.
+//
+// It flushes only the side the loop forwards to. Flushing the side it reads
+// from as well would tie the two loops together: while the other loop is
+// blocked writing to a peer that is itself blocked writing to us, this loop
+// would wait for that write and stop reading the peer, and nothing would
+// move again. What a loop sends back to its own source (ward's replies) is
+// flushed as it is written.
+func (r *Relay) flushIfIdle(dir Direction) {
+	if r.src(dir).Buffered() == 0 {
+		_ = r.dst(dir).Flush()
 	}
-}
-
-func (r *Relay) flushAll() {
-	_ = r.server.Flush()
-	_ = r.host.Flush()
 }
 
 // src returns the side that sends messages travelling in dir, dst the side
@@ -332,7 +334,7 @@ func (r *Relay) reply(dir Direction, b *batch, msg []byte) {
 		r.batchAdd(b, msg, false)
 		return
 	}
-	_ = r.src(dir).Write(msg)
+	_ = writeFlush(r.src(dir), msg)
 }
 
 // inspect runs the chain and applies the mode. It returns the effective
@@ -700,7 +702,7 @@ func (r *Relay) tooLarge(dir Direction, tl *jsonrpc.TooLargeError) {
 	if dir == ToHost && id == nil {
 		return // nothing the server could match the error with
 	}
-	_ = r.src(dir).Write(jsonrpc.AppendError(nil, id, jsonrpc.CodeTooLarge, reason, nil))
+	_ = writeFlush(r.src(dir), jsonrpc.AppendError(nil, id, jsonrpc.CodeTooLarge, reason, nil))
 }
 
 // hostGone ends the session from the host's side: server requests still
