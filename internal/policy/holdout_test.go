@@ -12,7 +12,7 @@ import (
 // detectors) cannot. Misses here are reported, not fixed by editing cases.
 type holdoutCase struct {
 	ID       string          `json:"id"`
-	Kind     string          `json:"kind"` // call or definition
+	Kind     string          `json:"kind"` // call, definition or result
 	Category string          `json:"category"`
 	Expect   string          `json:"expect"`
 	Tool     string          `json:"tool"`
@@ -36,6 +36,13 @@ func TestCorpusHoldout2(t *testing.T) {
 	runHoldout(t, "holdout2.jsonl", holdout2Floor.missed, holdout2Floor.falsePos)
 }
 
+// holdout3Floor is the third held-out round (definitions and results).
+var holdout3Floor = struct{ missed, falsePos int }{missed: 11, falsePos: 1}
+
+func TestCorpusHoldout3(t *testing.T) {
+	runHoldout(t, "holdout3.jsonl", holdout3Floor.missed, holdout3Floor.falsePos)
+}
+
 func runHoldout(t *testing.T, file string, floorMissed, floorFP int) {
 	e := testEngine(t, nil)
 	cases := readJSONL[holdoutCase](t, file)
@@ -44,10 +51,14 @@ func runHoldout(t *testing.T, file string, floorMissed, floorFP int) {
 	for _, c := range cases {
 		var denied bool
 		var rule string
-		if c.Kind == "definition" {
+		switch c.Kind {
+		case "definition":
 			d := e.InspectDefinitions(context.Background(), "x", KindTool, []json.RawMessage{c.Payload})[0]
 			denied, rule = d.Action == Deny, d.RuleID
-		} else {
+		case "result":
+			d := e.InspectResult(context.Background(), &Input{Server: "x", Method: "tools/call", Direction: ToHost, Result: c.Payload})
+			denied, rule = d.Action == Deny, d.RuleID
+		default:
 			d := e.EvaluateCall(context.Background(), &Input{Server: "x", Method: "tools/call", Name: c.Tool, Arguments: c.Payload})
 			denied, rule = d.Action == Deny, d.RuleID
 		}
