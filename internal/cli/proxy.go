@@ -11,6 +11,7 @@ import (
 	"github.com/ward-mcp/ward/internal/enforce"
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"github.com/ward-mcp/ward/internal/lockfile"
+	"github.com/ward-mcp/ward/internal/policy"
 	"github.com/ward-mcp/ward/internal/proxy"
 	"github.com/ward-mcp/ward/internal/relay"
 	"github.com/ward-mcp/ward/internal/scan"
@@ -33,6 +34,7 @@ type proxyFlags struct {
 	lockPath   string
 	lockName   string
 	failOn     string
+	policyPath string
 }
 
 func newProxyCmd(s *streams) *cobra.Command {
@@ -51,6 +53,11 @@ Cursor or VS Code:
   "command": "ward",
   "args": ["proxy", "--deny-tools", "exec*,shell*", "--",
            "npx", "-y", "@modelcontextprotocol/server-filesystem", "/home/me/src"]
+
+--policy adds ward's detectors and your rules (see ward policy init): paths
+outside the allowed roots, SSRF targets, command injection, secrets in
+arguments are refused; results are inspected for instructions aimed at the
+model, invisible characters and secrets; poisoned tool definitions are hidden.
 
 Name lists take glob patterns (* matches anything, ? one character),
 comma-separated or repeated. A name matched by a deny list is denied; when an
@@ -92,6 +99,7 @@ the server cannot start or exits during the session.`,
 	fl.StringVar(&f.lockPath, "lock", "", "enforce this lockfile: hide and refuse whatever it does not pin")
 	fl.StringVar(&f.lockName, "name", "", "the server's name in the lockfile (needed when it holds several)")
 	fl.StringVar(&f.failOn, "fail-on", "", "with --lock: refuse the whole session when the server drifted by a change at least critical, moderate or info (default: hide and log only)")
+	fl.StringVar(&f.policyPath, "policy", "", "apply this policy file: argument rules (paths, URLs, commands, secrets), CEL policies, poisoning and injection detection (see ward policy init)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "decision log format: text or json")
 	fl.StringVar(&f.logFile, "log-file", "", "append the decision log to this file instead of stderr")
 	fl.IntVar(&f.maxMessage, "max-message-bytes", jsonrpc.DefaultMaxMessageBytes, "largest message accepted from either side")
@@ -141,15 +149,25 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 			return usageErrf("--fail-on: %v", err)
 		}
 	}
-	if f.lockName != "" && f.lockPath == "" {
-		return usageErrf("--name needs --lock")
+	if f.lockName != "" && f.lockPath == "" && f.policyPath == "" {
+		return usageErrf("--name needs --lock or --policy")
+	}
+	cfg.ServerName = f.lockName
+	if f.policyPath != "" {
+		pcfg, err := policy.LoadFile(f.policyPath)
+		if err != nil {
+			return usageErr(err)
+		}
+		if cfg.Policy, err = policy.New(pcfg); err != nil {
+			return usageErr(err)
+		}
 	}
 	if f.lockPath != "" {
 		file, err := lockfile.Load(f.lockPath)
 		if err != nil {
 			return internalErr(err)
 		}
-		if _, cfg.Lock, err = scan.PickServer(file, f.lockName, ""); err != nil {
+		if cfg.ServerName, cfg.Lock, err = scan.PickServer(file, f.lockName, ""); err != nil {
 			return usageErr(err)
 		}
 	}

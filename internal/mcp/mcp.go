@@ -45,24 +45,36 @@ func ItemName(field string, item []byte) string {
 // byte. It returns nil when nothing was removed, and ok=false when result
 // has no such array (the caller decides whether that is an error).
 func FilterList(result []byte, field string, keep func(item []byte) bool) (filtered []byte, ok bool) {
+	return EditList(result, field, func(item []byte) ([]byte, bool) { return nil, keep(item) })
+}
+
+// EditList is FilterList that may also replace items: edit returns keep=false
+// to remove an item, or a non-nil replacement to forward instead of it. It
+// returns nil when nothing changed.
+func EditList(result []byte, field string, edit func(item []byte) (replacement []byte, keep bool)) (edited []byte, ok bool) {
 	start, end, found := jsonrpc.MemberSpan(result, field)
 	if !found || result[start] != '[' {
 		return nil, false
 	}
 	arr := result[start:end]
 	var kept [][]byte
-	removed := false
+	changed := false
 	if !jsonrpc.Elements(arr, func(item []byte) bool {
-		if keep(item) {
+		repl, keep := edit(item)
+		switch {
+		case !keep:
+			changed = true
+		case repl != nil:
+			kept = append(kept, repl)
+			changed = true
+		default:
 			kept = append(kept, item)
-		} else {
-			removed = true
 		}
 		return true
 	}) {
 		return nil, false
 	}
-	if !removed {
+	if !changed {
 		return nil, true
 	}
 	out := make([]byte, 0, len(result))

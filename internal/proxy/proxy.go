@@ -14,6 +14,7 @@ import (
 
 	"github.com/ward-mcp/ward/internal/enforce"
 	"github.com/ward-mcp/ward/internal/lockfile"
+	"github.com/ward-mcp/ward/internal/policy"
 	"github.com/ward-mcp/ward/internal/relay"
 	"github.com/ward-mcp/ward/internal/transport"
 )
@@ -32,6 +33,10 @@ type Config struct {
 	Lock   *lockfile.Server
 	FailOn lockfile.Severity
 	Names  enforce.NameLists
+	// Policy, when set, applies argument rules, CEL policies and content
+	// inspection; ServerName selects its per-server sections.
+	Policy     *policy.Engine
+	ServerName string
 	// Middleware run after the name lists, in order.
 	Middleware []relay.Middleware
 
@@ -55,13 +60,17 @@ type Config struct {
 var ErrServerFailed = errors.New("server failed")
 
 // chain returns the inspection chain of cfg in its fixed order (DESIGN §2):
-// lockfile pinning, then the name lists, then cfg.Middleware.
+// lockfile pinning, the name lists, the policy (argument rules, CEL,
+// content), then cfg.Middleware.
 func (cfg *Config) chain() relay.Handler {
 	var mws []relay.Middleware
 	if cfg.Lock != nil {
 		mws = append(mws, enforce.NewPin(cfg.Lock, cfg.FailOn).Middleware())
 	}
 	mws = append(mws, cfg.Names.Middleware())
+	if cfg.Policy != nil {
+		mws = append(mws, enforce.NewPolicy(cfg.Policy, cfg.ServerName).Middleware())
+	}
 	mws = append(mws, cfg.Middleware...)
 	return relay.Chain(mws...)
 }

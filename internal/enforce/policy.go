@@ -1,0 +1,189 @@
+package enforce
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/ward-mcp/ward/internal/jsonrpc"
+	"github.com/ward-mcp/ward/internal/mcp"
+	"github.com/ward-mcp/ward/internal/policy"
+	"github.com/ward-mcp/ward/internal/relay"
+)
+
+// Policy applies a policy engine to a session: the arguments of every call
+// before it is forwarded (paths, URLs, commands, secrets, CEL), the results
+// coming back (instructions aimed at the model, invisible characters,
+// secrets), and the definitions and instructions the server publishes
+// (metadata poisoning).
+type Policy struct {
+	eng    *policy.Engine
+	server string
+}
+
+// NewPolicy returns the policy middleware state for sessions of the server
+// named server (the name the policy file's per-server sections use).
+func NewPolicy(eng *policy.Engine, server string) *Policy {
+	return &Policy{eng: eng, server: server}
+}
+
+// Middleware returns the relay middleware.
+func (p *Policy) Middleware() relay.Middleware {
+	return func(next relay.Handler) relay.Handler {
+		return func(ctx context.Context, ex *relay.Exchange) relay.Verdict {
+			if v, done := p.handle(ctx, ex); done {
+				return v
+			}
+			return next(ctx, ex)
+		}
+	}
+}
+
+func (p *Policy) input(ex *relay.Exchange, dir policy.Direction) *policy.Input {
+	in := &policy.Input{Server: p.server, Method: ex.Method, Direction: dir, Name: ex.Name()}
+	if s := ex.Session; s != nil {
+		in.Session = policy.Session{ID: s.ID, ClientName: s.ClientName, ClientVersion: s.ClientVersion}
+	}
+	return in
+}
+
+func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict, bool) {
+	switch {
+	case ex.Dir == relay.ToServer && ex.IsRequest():
+		switch ex.Method {
+		case "tools/call", "prompts/get", "resources/read", "resources/subscribe":
+		default:
+			return relay.Allowed, false
+		}
+		in := p.input(ex, policy.ToServer)
+		in.Arguments = jsonrpc.Member(ex.Params(), "arguments")
+		d := p.eng.EvaluateCall(ctx, in)
+		p.warnings(ex, d)
+		switch d.Action {
+		case policy.Deny:
+			return denial(d), true
+		case policy.Redact:
+			// Outbound content is never rewritten: a call is sent as the
+			// host made it or not at all.
+			return denial(d), true
+		}
+	case ex.Dir == relay.ToHost && ex.Msg.Kind == jsonrpc.KindResponse:
+		switch ex.Method {
+		case "tools/call", "prompts/get", "resources/read":
+			in := p.input(ex, policy.ToHost)
+			in.Result = ex.Result()
+			d := p.eng.InspectResult(ctx, in)
+			p.warnings(ex, d)
+			switch d.Action {
+			case policy.Deny:
+				return denial(d), true
+			case policy.Redact:
+				if len(d.Rewritten) == 0 {
+					return denial(d), true
+				}
+				ex.SetResult(d.Rewritten)
+				ex.Note(relay.Finding{Decision: "redact", Kind: relay.ItemKind(ex.Method), Name: ex.Name(), Rule: d.RuleID, Reason: reason(d)})
+			}
+		case "initialize":
+			p.instructions(ctx, ex)
+		default:
+			if field := mcp.ListField(ex.Method); field != "" && field != "resources" {
+				p.definitions(ctx, ex, field)
+			}
+		}
+	}
+	return relay.Allowed, false
+}
+
+// definitions hides poisoned items of a list page and strips invisible
+// characters where the policy says so.
+func (p *Policy) definitions(ctx context.Context, ex *relay.Exchange, field string) {
+	var items []json.RawMessage
+	jsonrpc.Elements(jsonrpc.Member(ex.Result(), field), func(item []byte) bool {
+		items = append(items, item)
+		return true
+	})
+	if len(items) == 0 {
+		return
+	}
+	kind := relay.ItemKind(ex.Method)
+	decisions := p.eng.InspectDefinitions(ctx, p.server, kind, items)
+	i := 0
+	edited, _ := mcp.EditList(ex.Result(), field, func(item []byte) ([]byte, bool) {
+		d := decisions[i]
+		i++
+		name := d.Name
+		if name == "" {
+			name = mcp.ItemName(field, item)
+		}
+		switch d.Action {
+		case policy.Deny:
+			ex.Note(relay.Finding{Decision: "hide", Kind: kind, Name: name, Rule: d.RuleID, Reason: reason(d.Decision)})
+			return nil, false
+		case policy.Redact:
+			ex.Note(relay.Finding{Decision: "redact", Kind: kind, Name: name, Rule: d.RuleID, Reason: reason(d.Decision)})
+			return d.Rewritten, true
+		}
+		for _, f := range d.Findings {
+			ex.Note(relay.Finding{Decision: "warn", Kind: kind, Name: name, Rule: f.RuleID, Reason: f.Reason})
+		}
+		return nil, true
+	})
+	if edited != nil {
+		ex.SetResult(edited)
+	}
+}
+
+// instructions inspects the server's instructions in its initialize result.
+func (p *Policy) instructions(ctx context.Context, ex *relay.Exchange) {
+	res := ex.Result()
+	start, end, ok := jsonrpc.MemberSpan(res, "instructions")
+	if !ok {
+		return
+	}
+	text, isString := jsonrpc.String(res[start:end])
+	if !isString || text == "" {
+		return
+	}
+	d := p.eng.InspectInstructions(ctx, p.server, text)
+	var repl []byte
+	switch d.Action {
+	case policy.Deny:
+		repl = []byte(`""`)
+		ex.Note(relay.Finding{Decision: "hide", Kind: "instructions", Rule: d.RuleID, Reason: reason(d)})
+	case policy.Redact:
+		repl = d.Rewritten
+		ex.Note(relay.Finding{Decision: "redact", Kind: "instructions", Rule: d.RuleID, Reason: reason(d)})
+	default:
+		p.warnings(ex, d)
+		return
+	}
+	out := make([]byte, 0, len(res))
+	out = append(append(append(out, res[:start]...), repl...), res[end:]...)
+	ex.SetResult(out)
+}
+
+// warnings notes the findings of rules set to warn.
+func (p *Policy) warnings(ex *relay.Exchange, d policy.Decision) {
+	for _, f := range d.Findings {
+		if f.Action == policy.Allow {
+			ex.Note(relay.Finding{Decision: "warn", Kind: relay.ItemKind(ex.Method), Name: ex.Name(), Rule: f.RuleID, Reason: f.Reason})
+		}
+	}
+}
+
+func denial(d policy.Decision) relay.Verdict {
+	rule := d.RuleID
+	if rule == "" {
+		rule = "policy"
+	}
+	return relay.Denied(rule, "ward: "+reason(d))
+}
+
+// reason joins the decision's reasons into one sentence-like line.
+func reason(d policy.Decision) string {
+	if len(d.Reasons) == 0 {
+		return "denied by policy rule " + d.RuleID
+	}
+	return d.RuleID + ": " + strings.Join(d.Reasons, "; ")
+}
