@@ -324,6 +324,26 @@ func (r *Relay) reject(dir Direction, err error, b *batch) {
 	}
 	reason := "ward: " + de.Error()
 	r.record(&Event{Dir: dir, Decision: "deny", Rule: rule, Reason: reason})
+	// An invalid answer to a request that travelled the other way settles
+	// that request with an error, so that its sender is not left waiting.
+	if key, ok := parseIDKey(de.ID); ok {
+		r.mu.Lock()
+		p := r.tables[reverse(dir)][key]
+		owned := p != nil && r.take(p)
+		r.mu.Unlock()
+		if owned {
+			r.answerWithError(p, jsonrpc.CodeInternalError,
+				fmt.Sprintf("ward: %s answered %s with an invalid message: %s", r.peerName(p.dir), p.method, de.Error()),
+				"error", rule)
+			return
+		}
+	}
+	if dir == ToHost && de.ID == nil && b == nil {
+		// Not JSON-RPC at all, such as a server logging to its stdout: logged,
+		// not answered. Answering would write to the server's input while
+		// the server may be blocked writing to ours, and stall both.
+		return
+	}
 	r.reply(dir, b, jsonrpc.AppendError(nil, de.ID, de.Code, reason, nil))
 }
 
