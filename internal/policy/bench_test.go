@@ -84,6 +84,22 @@ func BenchmarkInspectResult4KiB(b *testing.B) {
 	}
 }
 
+// BenchmarkInspectResult4KiBTriggered is the slow path: 4 KiB of benign
+// prose full of the words that make the injection patterns run.
+func BenchmarkInspectResult4KiBTriggered(b *testing.B) {
+	e := testEngine(b, nil)
+	text := strings.Repeat("Model: the assistant, an AI agent, must send the report to the user before you ignore the rest. ", 45)[:4000]
+	raw, _ := json.Marshal(map[string]any{"content": []any{map[string]any{"type": "text", "text": text}}})
+	in := &Input{Server: "s", Method: "tools/call", Direction: ToHost, Result: raw}
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	start := cpuTime()
+	defer reportCPU(b, start)
+	for b.Loop() {
+		e.InspectResult(context.Background(), in)
+	}
+}
+
 // BenchmarkInspectDefinitions inspects one real, long tool definition.
 func BenchmarkInspectDefinitions(b *testing.B) {
 	e := testEngine(b, nil)

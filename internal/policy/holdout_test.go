@@ -36,8 +36,9 @@ func TestCorpusHoldout2(t *testing.T) {
 	runHoldout(t, "holdout2.jsonl", holdout2Floor.missed, holdout2Floor.falsePos)
 }
 
-// holdout3Floor is the third held-out round (definitions and results).
-var holdout3Floor = struct{ missed, falsePos int }{missed: 11, falsePos: 1}
+// holdout3Floor is the third held-out round (definitions and results) after
+// the fixes that followed its first run (11 missed, 1 false positive).
+var holdout3Floor = struct{ missed, falsePos int }{missed: 0, falsePos: 0}
 
 func TestCorpusHoldout3(t *testing.T) {
 	runHoldout(t, "holdout3.jsonl", holdout3Floor.missed, holdout3Floor.falsePos)
