@@ -160,11 +160,14 @@ var secretKinds = []secretKind{
 	{"://", "secret.connection-string", "connection string with a password", connString},
 }
 
+// awsSecretWords start the name of an AWS secret key in configs and JSON.
+var awsSecretWords = map[string]bool{"secret": true, "Secret": true, "SECRET": true}
+
 var (
 	secretNeedles = func() *needles {
-		ps := make([]string, len(secretKinds))
-		for i, k := range secretKinds {
-			ps[i] = k.prefix
+		ps := []string{"secret", "Secret", "SECRET"}
+		for _, k := range secretKinds {
+			ps = append(ps, k.prefix)
 		}
 		return newNeedles(false, ps...)
 	}()
@@ -379,6 +382,13 @@ func FindSecrets(s string) []Secret {
 	var out []Secret
 	next := 0 // no match may start before the end of the previous one
 	secretNeedles.each(s, func(at int, prefix string) bool {
+		if awsSecretWords[prefix] {
+			if start, end := awsSecretAt(s, at); start >= 0 && start >= next {
+				out = appendSecret(out, Secret{Rule: "secret.aws-secret-key", Start: start, End: end, Reason: "AWS secret access key"})
+				next = end
+			}
+			return true
+		}
 		kind := secretByPrefix[prefix]
 		inner := prefix == "://" || prefix == "hooks.slack.com/services/" || prefix == "-----BEGIN "
 		if at < next || (!inner && !boundary(s, at)) {
@@ -399,7 +409,6 @@ func FindSecrets(s string) []Secret {
 	if len(out) > 1 {
 		sortSecrets(out)
 	}
-	out = append(out, awsSecretKeys(s)...)
 	return out
 }
 
@@ -420,38 +429,25 @@ func sortSecrets(xs []Secret) {
 	}
 }
 
-// awsSecretKeys finds 40-character AWS secret keys named as such nearby
-// ("aws_secret_access_key = …", "SecretAccessKey": "…").
-func awsSecretKeys(s string) []Secret {
-	var out []Secret
-	if !strings.Contains(s, "ecret") && !strings.Contains(s, "ECRET") {
-		return nil
+// awsSecretAt finds a 40-character AWS secret key named as such at i
+// ("aws_secret_access_key = …", "SecretAccessKey": "…") and returns its
+// bounds, or -1.
+func awsSecretAt(s string, at int) (int, int) {
+	window := strings.ToLower(s[at:min(len(s), at+40)])
+	if !strings.Contains(window, "access") && !strings.Contains(strings.ToLower(s[max(0, at-8):at]), "aws") {
+		return -1, -1
 	}
-	ls := strings.ToLower(s)
-	for off := 0; ; {
-		j := strings.Index(ls[off:], "secret")
-		if j < 0 {
-			break
-		}
-		at := off + j
-		off = at + 6
-		window := ls[at:min(len(ls), at+40)]
-		if !strings.Contains(window, "access") && !strings.Contains(ls[max(0, at-8):at], "aws") {
+	for k := at; k < min(len(s), at+60); k++ {
+		if !(isAlnum(s[k]) || s[k] == '/' || s[k] == '+') {
 			continue
 		}
-		for k := at; k < min(len(s), at+60); k++ {
-			if !(isAlnum(s[k]) || s[k] == '/' || s[k] == '+') {
-				continue
-			}
-			e := run(s, k, func(c byte) bool { return isAlnum(c) || c == '/' || c == '+' })
-			if e-k == 40 && random(s[k:e], 40, 4) {
-				out = appendSecret(out, Secret{Rule: "secret.aws-secret-key", Start: k, End: e, Reason: "AWS secret access key"})
-				break
-			}
-			k = e
+		e := run(s, k, func(c byte) bool { return isAlnum(c) || c == '/' || c == '+' })
+		if e-k == 40 && random(s[k:e], 40, 4) {
+			return k, e
 		}
+		k = e
 	}
-	return out
+	return -1, -1
 }
 
 // RedactSecrets replaces every secret in s with "[REDACTED:<rule>]".
