@@ -2,6 +2,7 @@ package relay_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -68,4 +69,47 @@ func TestServerNoiseDoesNotStall(t *testing.T) {
 	_ = relayHost.Close()
 	_ = relayServer.Close()
 	_ = hostSide.Close()
+}
+
+// TestRunReportsServerExit: when the server's output ends while the host is
+// still connected, Run says so, whatever context it was given (the
+// background context has no Done channel).
+func TestRunReportsServerExit(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ctx  func() (context.Context, context.CancelFunc)
+	}{
+		{"background", func() (context.Context, context.CancelFunc) { return context.Background(), func() {} }},
+		{"cancellable", func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := tc.ctx()
+			defer cancel()
+			hostSide, relayHost := transport.Pipe()
+			relayServer, serverSide := transport.Pipe()
+			r := relay.New(relayHost, relayServer, &relay.Options{SessionID: "exit"})
+			runDone := make(chan error, 1)
+			go func() { runDone <- r.Run(ctx) }()
+			_ = serverSide.Close() // the server exits
+			// The host reads until the relay closes its side.
+			go func() {
+				for {
+					if _, err := hostSide.Read(); err != nil {
+						return
+					}
+				}
+			}()
+			select {
+			case err := <-runDone:
+				if !errors.Is(err, relay.ErrServerExited) {
+					t.Errorf("Run = %v, want ErrServerExited", err)
+				}
+			case <-time.After(waitLimit):
+				t.Fatal("Run did not return")
+			}
+			_ = relayHost.Close()
+			_ = relayServer.Close()
+			_ = hostSide.Close()
+		})
+	}
 }

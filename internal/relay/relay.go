@@ -174,6 +174,7 @@ func (r *Relay) Run(ctx context.Context) error {
 	hostOpen, serverOpen := true, true
 	serverFirst := false
 	closedHost := false // the host's read error is the relay's own doing
+	cancelled := false  // ctx ended the session (ctx.Done is nil for the background context)
 	ctxDone := ctx.Done()
 	for hostOpen || serverOpen {
 		select {
@@ -182,7 +183,7 @@ func (r *Relay) Run(ctx context.Context) error {
 			r.hostGone(hostErr)
 		case serverErr = <-serverDone:
 			serverOpen = false
-			serverFirst = hostOpen && ctxDone != nil
+			serverFirst = hostOpen && !cancelled
 			r.serverGone(serverErr)
 			if hostOpen {
 				// Nothing more can be answered: stop reading the host.
@@ -191,6 +192,7 @@ func (r *Relay) Run(ctx context.Context) error {
 			}
 		case <-ctxDone:
 			ctxDone = nil
+			cancelled = true
 			if hostOpen {
 				r.hostGone(ctx.Err())
 			}
