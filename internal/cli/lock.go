@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -35,6 +36,11 @@ declares those capabilities. Lock as your host connects: mirror its
 capabilities with --capabilities (and --root), or those tools will be missing
 from the lock and refused at run time.
 
+Definitions that carry metadata-poisoning findings (instructions to the model
+hidden in a description, invisible characters, confusable names, schemas that
+ask for secrets) are refused: ward lock exits 1 and lists them. Leave the items
+out with --exclude, or lock them anyway with --allow-poisoned.
+
 --from-mcptrust converts an MCPTrust lockfile (v2 or v3) instead of scanning.`,
 		Example: `  ward lock -- npx -y @modelcontextprotocol/server-filesystem ~/src
   ward lock --name fs --only 'read_*,list_*' -o team-lock.json -- npx -y @modelcontextprotocol/server-filesystem ~/src
@@ -64,8 +70,15 @@ from the lock and refused at run time.
 			}
 			o.Scan = *opts
 			out, err := scan.Lock(cmd.Context(), argv, o)
+			var pe *scan.PoisonedError
+			if errors.As(err, &pe) {
+				return findingsErr(err)
+			}
 			if err != nil {
 				return internalErr(err)
+			}
+			for _, p := range out.Poisoning {
+				fmt.Fprintf(s.err, "ward: warning: locked despite poisoning (--allow-poisoned): %s\n", p)
 			}
 			if asJSON {
 				return writeJSON(s.out, map[string]any{
@@ -90,6 +103,7 @@ from the lock and refused at run time.
 	fl.StringVar(&o.Name, "name", "", "lock name of the server (default: from the server's own name)")
 	fl.StringSliceVar(&o.Build.Only, "only", nil, "lock only these tools (glob patterns)")
 	fl.StringSliceVar(&o.Build.Exclude, "exclude", nil, "leave these tools out (glob patterns)")
+	fl.BoolVar(&o.AllowPoisoned, "allow-poisoned", false, "lock definitions even when they carry metadata-poisoning findings (they are listed)")
 	fl.StringVar(&fromMCPTrust, "from-mcptrust", "", "convert this MCPTrust lockfile instead of scanning")
 	fl.BoolVar(&asJSON, "json", false, "print the outcome as JSON")
 	return cmd

@@ -230,3 +230,21 @@ func textual(b []byte) bool {
 	n := len(b)
 	return printable*100 >= n*97 && letters*100 >= n*50 && spaces >= 2
 }
+
+// AddressesModel is the reason of the findings that a text speaks to the
+// model directly. In a tool description that is a hidden instruction; in a
+// server's instructions it is what instructions are for.
+const AddressesModel = "addresses the model directly"
+
+// ForInstructions keeps the findings that count against a server's
+// instructions: all but those that only say the text addresses the model.
+func ForInstructions(findings []Finding) []Finding {
+	var out []Finding
+	for _, f := range findings {
+		if f.Rule == "poison.hidden-instructions" && strings.HasPrefix(f.Reason, AddressesModel) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/ward-mcp/ward/internal/inspect"
 )
@@ -190,6 +191,21 @@ func (e *Engine) InspectInstructions(ctx context.Context, server, instructions s
 	}()
 	raw, _ := json.Marshal(map[string]string{"instructions": instructions})
 	id := e.inspectDefinition(ctx, e.settingsFor(server), server, 0, raw)
+	// Instructions are written for the model: speaking to it is their
+	// purpose, not a sign of poisoning. Everything else still counts.
+	var kept []Finding
+	for _, f := range id.Findings {
+		if !(f.RuleID == "poison.hidden-instructions" && strings.HasPrefix(f.Reason, inspect.AddressesModel)) {
+			kept = append(kept, f)
+		}
+	}
+	if len(kept) != len(id.Findings) {
+		rewritten := id.Rewritten
+		id.Decision = decide(kept)
+		if id.Action == Redact {
+			id.Rewritten = rewritten
+		}
+	}
 	d = id.Decision
 	if d.Action == Redact {
 		var m map[string]string

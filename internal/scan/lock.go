@@ -22,6 +22,9 @@ type LockOptions struct {
 	Name string
 	// Build chooses the tools to lock.
 	Build lockfile.BuildOptions
+	// AllowPoisoned locks definitions that carry metadata-poisoning
+	// findings; without it Lock refuses them with a *PoisonedError.
+	AllowPoisoned bool
 }
 
 // LockOutcome is what Lock did.
@@ -33,6 +36,9 @@ type LockOutcome struct {
 	// Changes are the differences from Previous.
 	Changes []lockfile.Change
 	Result  *Result
+	// Poisoning lists the poisoning findings of what was locked (only
+	// non-empty with AllowPoisoned).
+	Poisoning []Poisoning
 }
 
 // Lock scans the server started by argv and records it in the lockfile at
@@ -56,6 +62,17 @@ func Lock(ctx context.Context, argv []string, opts *LockOptions) (*LockOutcome, 
 		return nil, err
 	}
 	out := &LockOutcome{Name: name, Server: srv, Previous: file.Servers[name], Result: res}
+	// Only what is locked is judged: a poisoned tool left out with
+	// --exclude does not stop the lock.
+	for _, p := range FindPoisoning(res.Snapshot) {
+		if p.Kind == "tool" && srv.Tools[p.Name] == nil {
+			continue
+		}
+		out.Poisoning = append(out.Poisoning, p)
+	}
+	if len(out.Poisoning) > 0 && !opts.AllowPoisoned {
+		return nil, &PoisonedError{Findings: out.Poisoning}
+	}
 	if out.Previous != nil {
 		out.Changes = lockfile.Diff(out.Previous, srv)
 	}

@@ -19,6 +19,9 @@ type Report struct {
 	Prompts           []ItemReport `json:"prompts"`
 	Resources         []ItemReport `json:"resources"`
 	ResourceTemplates []ItemReport `json:"resourceTemplates"`
+	// Poisoning lists metadata-poisoning findings in any definition or in
+	// the instructions.
+	Poisoning []Poisoning `json:"poisoning"`
 	// StartupMillis is the time from starting the server to its initialize result.
 	StartupMillis int64 `json:"startupMillis"`
 }
@@ -61,6 +64,10 @@ func NewReport(res *Result) *Report {
 		Tools: []ToolReport{}, Prompts: items("prompts", s.Prompts),
 		Resources: items("resources", s.Resources), ResourceTemplates: items("resourceTemplates", s.ResourceTemplates),
 		StartupMillis: res.Startup.Milliseconds(),
+		Poisoning:     FindPoisoning(s),
+	}
+	if r.Poisoning == nil {
+		r.Poisoning = []Poisoning{}
 	}
 	for _, t := range s.Tools {
 		g, reasons := lockfile.Risk(t)
@@ -111,6 +118,12 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(w, "  %-6s  %s\n", t.Risk, printable(t.Name))
 		for _, why := range t.Reasons {
 			fmt.Fprintf(w, "          - %s\n", oneLine(why, 300))
+		}
+	}
+	if len(r.Poisoning) > 0 {
+		fmt.Fprintf(w, "\nPOISONING (%d finding(s): ward proxy --policy hides these items; ward lock refuses them)\n", len(r.Poisoning))
+		for _, p := range r.Poisoning {
+			fmt.Fprintf(w, "  - %s\n", printable(p.String()))
 		}
 	}
 	for _, sec := range []struct {
