@@ -101,6 +101,10 @@ func StartCommand(argv []string, opts *CommandOptions) (*Process, error) {
 	go func() {
 		defer p.wg.Done()
 		p.waitErr = cmd.Wait()
+		// The server is gone; what it started in its process group must not
+		// outlive it (a child holding its stdout would keep the session
+		// open, and nothing would reap it).
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		close(p.done)
 	}()
 	return p, nil
