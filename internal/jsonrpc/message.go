@@ -2,6 +2,7 @@ package jsonrpc
 
 import (
 	"errors"
+	"fmt"
 	"unicode/utf8"
 )
 
@@ -196,6 +197,18 @@ func (m *Message) decode(data []byte) error {
 	}
 	if skipSpace(data, i) != len(data) {
 		return &DecodeError{Code: CodeParseError, Msg: "unexpected data after the JSON object", ID: RecoverID(data)}
+	}
+	// A name twice in one object, at any depth, means one thing to ward
+	// (Member reads the first) and another to most peers (JSON.parse,
+	// Python and encoding/json keep the last): refuse it, as for the
+	// top level.
+	if envErr == "" {
+		if _, name, dup := findDuplicate(data, 0); dup {
+			if len(name) > 64 {
+				name = name[:64] + "…"
+			}
+			envErr = fmt.Sprintf("duplicate member name %q in one object", name)
+		}
 	}
 	// From here the bytes are valid JSON; what remains is the envelope.
 	idOK := m.id.ok() && m.validID()

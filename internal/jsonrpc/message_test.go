@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -641,11 +642,11 @@ func TestString(t *testing.T) {
 	}
 }
 
-// TestDuplicateNameInMessages covers messages that Decode accepts although a
-// nested object repeats a name: JSON.parse, Python's json and encoding/json
-// keep the last value, Member the first, so ward and the server would
-// disagree on which tool is called or which path is read. DuplicateName
-// finds them in the part that holds them.
+// TestDuplicateNameInMessages covers messages whose nested objects repeat a
+// name: JSON.parse, Python's json and encoding/json keep the last value,
+// Member the first, so ward and the server would disagree on which tool is
+// called or which path is read. Decode refuses them as invalid requests
+// naming the member; DuplicateName finds them in any part.
 func TestDuplicateNameInMessages(t *testing.T) {
 	for _, tc := range []struct {
 		in, part, name string
@@ -661,16 +662,19 @@ func TestDuplicateNameInMessages(t *testing.T) {
 		{`{"jsonrpc":"2.0","id":5,"method":"m","params":{"a":{"a":{"a":1},"b":[{"a":1},{"a":2}]},"b":{"a":0}}}`, "params", ""},
 		{`{"jsonrpc":"2.0","id":6,"method":"m","params":{` + manyMembers(40) + `,"K7":0,"k7 ":0,"k\u00e9":0}}`, "params", ""},
 	} {
-		m, err := Decode([]byte(tc.in))
-		if err != nil {
-			t.Fatalf("Decode(%s): %v", tc.in, err)
-		}
-		part := map[string][]byte{"params": m.Params(), "result": m.Result(), "error": m.Error(), "raw": m.Raw}[tc.part]
-		for _, v := range [][]byte{part, m.Raw} {
-			name, found := DuplicateName(v)
-			if found != (tc.name != "") || name != tc.name {
-				t.Errorf("DuplicateName(%s) = %q, %v; want %q", v, name, found, tc.name)
+		_, err := Decode([]byte(tc.in))
+		if tc.name == "" {
+			if err != nil {
+				t.Errorf("Decode(%s): %v, want it accepted (no name repeats in one object)", tc.in, err)
 			}
+			continue
+		}
+		var de *DecodeError
+		if !errors.As(err, &de) || de.Code != CodeInvalidRequest || !strings.Contains(de.Msg, strconv.Quote(tc.name)) {
+			t.Errorf("Decode(%s) = %v, want an invalid request naming %q", tc.in, err, tc.name)
+		}
+		if name, found := DuplicateName([]byte(tc.in)); !found || name != tc.name {
+			t.Errorf("DuplicateName(%s) = %q, %v; want %q", tc.in, name, found, tc.name)
 		}
 	}
 	for _, v := range []string{``, ` `, `1`, ` "x" `, `[]`, `null`} {

@@ -1,7 +1,6 @@
 package relay
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -141,30 +140,6 @@ func nameKey(method string) string {
 	return ""
 }
 
-// AmbiguousName reports whether the params of a request of method hold the
-// member that names its target more than once. Peers disagree on which one
-// counts (ward reads the first, JSON.parse and Go's encoding/json keep the
-// last), so such a request must be refused, not judged by either.
-func AmbiguousName(method string, params []byte) bool {
-	key := nameKey(method)
-	if key == "" {
-		return false
-	}
-	// Fast path: no second occurrence of the quoted key and no escape that
-	// could spell it differently.
-	quoted := `"` + key + `"`
-	if bytes.Count(params, []byte(quoted)) < 2 && bytes.IndexByte(params, '\\') < 0 {
-		return false
-	}
-	n := 0
-	jsonrpc.Members(params, func(name string, _, _ int) bool {
-		if name == key {
-			n++
-		}
-		return n < 2
-	})
-	return n > 1
-}
 
 // ItemKind returns the kind of item a method is about ("tool", "prompt",
 // "resource", "resourceTemplate") or "".

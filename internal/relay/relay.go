@@ -416,14 +416,6 @@ func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.
 	if dir == ToServer && m.Method == "initialize" {
 		r.learnClient(m.Params())
 	}
-	if AmbiguousName(m.Method, m.Params()) {
-		// A protocol check, like the envelope's: in every mode.
-		v := Verdict{Action: Deny, Rule: "protocol.ambiguous-name", Code: jsonrpc.CodeInvalidParams,
-			Reason: fmt.Sprintf("ward: the params of %s name their target more than once", m.Method)}
-		r.recordVerdict(l, ex, "deny", v)
-		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), v.Code, v.Reason, nil))
-		return
-	}
 	v := r.inspect(ctx, l, ex)
 	if v.Action == Deny {
 		r.recordVerdict(l, ex, "deny", v)
