@@ -199,4 +199,3 @@ func asError(err error, target **Error) bool {
 	}
 	return ok && e != nil
 }
-
