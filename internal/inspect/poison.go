@@ -38,11 +38,12 @@ func Definition(raw []byte) (name string, findings []Finding, err error) {
 }
 
 // Instructions inspects the instructions a server sends in its initialize
-// result, with the same detectors as tool descriptions.
+// result, with the same detectors as tool descriptions, except that speaking
+// to the model is their purpose (see ForInstructions).
 func Instructions(text string) []Finding {
 	fs := &findingSet{}
 	inspectText(text, text, "/instructions", "poison.", fs)
-	return fs.list
+	return ForInstructions(fs.list)
 }
 
 type findingSet struct{ list []Finding }

@@ -40,9 +40,6 @@ func FindPoisoning(s *lockfile.Snapshot) []Poisoning {
 	add := func(kind, field string, raw []byte) {
 		name := mcp.ItemName(field, raw)
 		_, fs, err := inspect.Definition(raw)
-		if kind == "instructions" {
-			fs = inspect.ForInstructions(fs)
-		}
 		if err != nil {
 			out = append(out, Poisoning{Kind: kind, Name: name, Rule: "poison.malformed", Reason: "the definition is not valid JSON"})
 			return
@@ -56,9 +53,8 @@ func FindPoisoning(s *lockfile.Snapshot) []Poisoning {
 			out = append(out, Poisoning{Kind: kind, Name: name, Rule: f.Rule, Reason: f.Reason, Where: f.Where})
 		}
 	}
-	if s.Instructions != "" {
-		raw, _ := json.Marshal(map[string]string{"instructions": s.Instructions})
-		add("instructions", "", raw)
+	for _, f := range inspect.Instructions(s.Instructions) {
+		out = append(out, Poisoning{Kind: "instructions", Rule: f.Rule, Reason: f.Reason, Where: f.Where})
 	}
 	for _, l := range []struct {
 		kind, field string
