@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/ward-mcp/ward/internal/audit"
 	"github.com/ward-mcp/ward/internal/enforce"
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"github.com/ward-mcp/ward/internal/lockfile"
@@ -35,6 +36,10 @@ type proxyFlags struct {
 	lockName   string
 	failOn     string
 	policyPath string
+	auditSpec  string
+	auditKey   string
+	auditArgs  string
+	auditReq   bool
 }
 
 func newProxyCmd(s *streams) *cobra.Command {
@@ -68,7 +73,9 @@ Modes:
   filter-only  hide denied items, forward denied calls and log them as would-deny
   audit-only   change nothing, log every denial as would-deny / would-hide
 
-ward's stdout carries the protocol; the decision log goes to stderr unless
+Every decision is also recorded in the tamper-evident audit trail (--audit:
+by default the SQLite database in ~/.local/state/ward; see ward audit). ward's
+stdout carries the protocol; the decision log goes to stderr unless
 --log-file is given. The server's stderr passes through to ward's stderr.
 ward exits 0 when the host ends the session, 2 on a usage error, and 3 when
 the server cannot start or exits during the session.`,
@@ -100,6 +107,10 @@ the server cannot start or exits during the session.`,
 	fl.StringVar(&f.lockName, "name", "", "the server's name in the lockfile (needed when it holds several)")
 	fl.StringVar(&f.failOn, "fail-on", "", "with --lock: refuse the whole session when the server drifted by a change at least critical, moderate or info (default: hide and log only)")
 	fl.StringVar(&f.policyPath, "policy", "", "apply this policy file: argument rules (paths, URLs, commands, secrets), CEL policies, poisoning and injection detection (see ward policy init)")
+	fl.StringVar(&f.auditSpec, "audit", "sqlite", "where to record every decision: sqlite (the database in ~/.local/state/ward), sqlite:PATH, jsonl:PATH or none")
+	fl.StringVar(&f.auditKey, "audit-key", "", "Ed25519 private key (ward keygen) that signs checkpoints of the audit chain")
+	fl.StringVar(&f.auditArgs, "audit-arguments", "redacted", "how much of each call's arguments the audit trail keeps: none, redacted (secrets masked, long values cut) or full")
+	fl.BoolVar(&f.auditReq, "audit-required", false, "refuse calls while the audit trail cannot record them (store failing or queue full)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "decision log format: text or json")
 	fl.StringVar(&f.logFile, "log-file", "", "append the decision log to this file instead of stderr")
 	fl.IntVar(&f.maxMessage, "max-message-bytes", jsonrpc.DefaultMaxMessageBytes, "largest message accepted from either side")
@@ -171,6 +182,17 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 			return usageErr(err)
 		}
 	}
+	if _, _, err := proxy.ParseAuditSpec(f.auditSpec); err != nil {
+		return usageErr(err)
+	}
+	argsMode, err := audit.ParseArgumentsMode(f.auditArgs)
+	if err != nil {
+		return usageErrf("--audit-arguments: %v", err)
+	}
+	if f.auditSpec == "none" && (f.auditReq || f.auditKey != "") {
+		return usageErrf("--audit none contradicts --audit-required and --audit-key")
+	}
+	cfg.Audit = &proxy.AuditConfig{Spec: f.auditSpec, KeyPath: f.auditKey, Arguments: argsMode, Required: f.auditReq}
 	var logw io.Writer = s.err
 	if f.logFile != "" {
 		lf, err := os.OpenFile(f.logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
@@ -191,7 +213,7 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 	cfg.RequestTimeout = f.timeout
 	cfg.ShutdownGrace = f.grace
 	cfg.Sink = log
-	cfg.In, cfg.Out, cfg.ServerStderr = s.in, s.out, s.err
+	cfg.In, cfg.Out, cfg.ServerStderr, cfg.Warnings = s.in, s.out, s.err, s.err
 	err = proxy.Run(cmd.Context(), cfg)
 	if errors.Is(err, proxy.ErrServerFailed) {
 		return internalErr(err)

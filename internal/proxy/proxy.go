@@ -47,6 +47,11 @@ type Config struct {
 
 	// Sink receives every decision.
 	Sink relay.Sink
+	// Audit says where decisions are recorded (nil: nowhere).
+	Audit *AuditConfig
+	// Warnings receives problems that do not stop the session (an audit
+	// trail that lost events); ward's stderr if nil.
+	Warnings io.Writer
 
 	// Host's streams: stdin and stdout of ward.
 	In  io.Reader
@@ -60,10 +65,10 @@ type Config struct {
 var ErrServerFailed = errors.New("server failed")
 
 // chain returns the inspection chain of cfg in its fixed order (DESIGN §2):
-// lockfile pinning, the name lists, the policy (argument rules, CEL,
-// content), then cfg.Middleware.
-func (cfg *Config) chain() relay.Handler {
-	var mws []relay.Middleware
+// first (the audit gate, with --audit-required), lockfile pinning, the name
+// lists, the policy (argument rules, CEL, content), then cfg.Middleware.
+func (cfg *Config) chain(first []relay.Middleware) relay.Handler {
+	mws := append([]relay.Middleware(nil), first...)
 	if cfg.Lock != nil {
 		mws = append(mws, enforce.NewPin(cfg.Lock, cfg.FailOn).Middleware())
 	}
@@ -78,9 +83,37 @@ func (cfg *Config) chain() relay.Handler {
 // Run proxies one session. It returns nil when the host ended the session,
 // and an error wrapping ErrServerFailed when the server could not start or
 // exited first.
-func Run(ctx context.Context, cfg *Config) error {
+func Run(ctx context.Context, cfg *Config) (err error) {
 	if err := cfg.Names.Validate(); err != nil {
 		return err
+	}
+	sink := cfg.Sink
+	var gate []relay.Middleware
+	if cfg.Audit != nil {
+		trail, err := openAudit(cfg.Audit)
+		if err != nil {
+			return err
+		}
+		if trail != nil {
+			defer func() {
+				if cerr := trail.close(); cerr != nil {
+					w := cfg.Warnings
+					if w == nil {
+						w = os.Stderr
+					}
+					fmt.Fprintf(w, "ward: warning: %v\n", cerr)
+				}
+			}()
+			auditSink := enforce.NewAudit(trail.writer, cfg.ServerName, cfg.Audit.Arguments)
+			if sink != nil {
+				sink = enforce.Sinks{sink, auditSink}
+			} else {
+				sink = auditSink
+			}
+			if cfg.Audit.Required {
+				gate = append(gate, enforce.RequireAudit(trail.writer, auditQueue))
+			}
+		}
 	}
 	proc, err := transport.StartCommand(cfg.Command, &transport.CommandOptions{
 		Env:             cfg.Env,
@@ -93,11 +126,11 @@ func Run(ctx context.Context, cfg *Config) error {
 	}
 	host := transport.NewStdio(cfg.In, cfg.Out, cfg.MaxMessageBytes)
 	r := relay.New(host, proc, &relay.Options{
-		Handler:        cfg.chain(),
+		Handler:        cfg.chain(gate),
 		Mode:           cfg.Mode,
 		MaxPending:     cfg.MaxPending,
 		RequestTimeout: cfg.RequestTimeout,
-		Sink:           cfg.Sink,
+		Sink:           sink,
 	})
 	runErr := r.Run(ctx)
 	// The relay has closed the server's stdin (or the server is gone); wait

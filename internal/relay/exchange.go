@@ -140,7 +140,6 @@ func nameKey(method string) string {
 	return ""
 }
 
-
 // ItemKind returns the kind of item a method is about ("tool", "prompt",
 // "resource", "resourceTemplate") or "".
 func ItemKind(method string) string {
@@ -193,10 +192,13 @@ func (ex *Exchange) Findings() []Finding { return ex.findings }
 type Event struct {
 	Time    time.Time
 	Session string
-	Dir     Direction
-	Method  string
-	Kind    string // "tool", "prompt", "resource", …
-	Name    string
+	// Client is the host's clientInfo (name and version), and Server the
+	// server's serverInfo name, once the handshake made them known.
+	ClientName, ClientVersion, ServerName string
+	Dir                                   Direction
+	Method                                string
+	Kind                                  string // "tool", "prompt", "resource", …
+	Name                                  string
 	// Decision is one of: allow, deny, would-deny, hide, would-hide, drop,
 	// error, timeout.
 	Decision string
@@ -206,6 +208,10 @@ type Event struct {
 	// Latency is the time from forwarding a request to its answer, for
 	// decisions about responses.
 	Latency time.Duration
+	// Params is the raw params of the request decided on (nil for other
+	// decisions). It aliases the message: a Sink that keeps any of it must
+	// copy it during Record.
+	Params []byte
 }
 
 // Sink receives the relay's decisions. Record is called from the relay's

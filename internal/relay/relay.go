@@ -392,6 +392,9 @@ func (r *Relay) recordVerdict(l *loop, ex *Exchange, decision string, v Verdict)
 	e := l.event()
 	e.Dir, e.Method, e.Kind, e.Name = ex.Dir, ex.Method, ItemKind(ex.Method), ex.Name()
 	e.Decision, e.Rule, e.Reason = decision, v.Rule, v.Reason
+	if ex.Msg.Kind == jsonrpc.KindRequest {
+		e.Params = ex.Params()
+	}
 	if !ex.started.IsZero() {
 		e.Latency = r.now().Sub(ex.started)
 	}
@@ -406,6 +409,9 @@ func (r *Relay) record(e *Event) {
 		e.Time = r.now()
 	}
 	e.Session = r.sessionID
+	if sess := r.sess.Load(); sess != nil {
+		e.ClientName, e.ClientVersion, e.ServerName = sess.ClientName, sess.ClientVersion, sess.ServerName
+	}
 	e.Mode = r.mode
 	r.sink.Record(e)
 }

@@ -1,0 +1,133 @@
+package proxy
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ward-mcp/ward/internal/audit"
+	"github.com/ward-mcp/ward/internal/audit/jsonl"
+	"github.com/ward-mcp/ward/internal/audit/sqlite"
+	"github.com/ward-mcp/ward/internal/sign"
+)
+
+// AuditConfig says where the proxy records its decisions.
+type AuditConfig struct {
+	// Spec is "sqlite" (the default database in the state directory),
+	// "sqlite:PATH", "jsonl:PATH" or "none".
+	Spec string
+	// KeyPath is an Ed25519 private key (PKCS#8 PEM) that signs checkpoints
+	// of the chain. Empty means the store's own key, DefaultAuditKey beside
+	// the store, created on first use.
+	KeyPath string
+	// Arguments is how much of each call's arguments is recorded.
+	Arguments audit.ArgumentsMode
+	// Required refuses calls while the trail cannot record them.
+	Required bool
+}
+
+// auditQueue is the writer's queue size; --audit-required refuses calls
+// when it is full.
+const auditQueue = 16384
+
+// auditTrail is an open store and its writer.
+type auditTrail struct {
+	store  audit.Store
+	writer *audit.Writer
+	where  string
+}
+
+// ParseAuditSpec checks a --audit value and returns the store kind and path.
+func ParseAuditSpec(spec string) (kind, path string, err error) {
+	switch {
+	case spec == "" || spec == "sqlite":
+		p, err := sqlite.DefaultPath()
+		return "sqlite", p, err
+	case spec == "none":
+		return "none", "", nil
+	case strings.HasPrefix(spec, "sqlite:") && len(spec) > len("sqlite:"):
+		return "sqlite", spec[len("sqlite:"):], nil
+	case strings.HasPrefix(spec, "jsonl:") && len(spec) > len("jsonl:"):
+		p := spec[len("jsonl:"):]
+		if p == "-" || p == "/dev/stdout" {
+			return "", "", errors.New("--audit jsonl cannot write to stdout: it carries the MCP session (use a file or /dev/stderr)")
+		}
+		return "jsonl", p, nil
+	}
+	return "", "", fmt.Errorf("--audit %q: want sqlite, sqlite:PATH, jsonl:PATH or none", spec)
+}
+
+// openAudit opens the trail cfg describes; nil when it is "none".
+func openAudit(cfg *AuditConfig) (*auditTrail, error) {
+	kind, path, err := ParseAuditSpec(cfg.Spec)
+	if err != nil || kind == "none" {
+		return nil, err
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("audit store: %w", err)
+		}
+	}
+	keyPath := cfg.KeyPath
+	if keyPath == "" {
+		if keyPath, err = ensureAuditKey(path); err != nil {
+			return nil, err
+		}
+	}
+	key, err := sign.LoadPrivateKey(keyPath)
+	if err != nil {
+		return nil, fmt.Errorf("audit key: %w", err)
+	}
+	t := &auditTrail{where: kind + ":" + path}
+	switch kind {
+	case "sqlite":
+		s, err := sqlite.Open(path, nil)
+		if err != nil {
+			return nil, fmt.Errorf("open audit database %s: %w", path, err)
+		}
+		t.store = s
+	case "jsonl":
+		s, err := jsonl.Open(path, nil)
+		if err != nil {
+			return nil, fmt.Errorf("open audit log %s: %w", path, err)
+		}
+		t.store = s
+	}
+	t.writer = audit.NewWriter(t.store, &audit.WriterOptions{QueueSize: auditQueue, Key: key})
+	return t, nil
+}
+
+// AuditKeyPaths returns where the store at path keeps its own checkpoint
+// key pair: "<path>.key" (private, 0600) and "<path>.pub".
+func AuditKeyPaths(path string) (priv, pub string) { return path + ".key", path + ".pub" }
+
+// ensureAuditKey returns the store's own checkpoint key, creating the pair
+// on first use, so that checkpoints are signed without any set-up and
+// `ward audit verify --key <store>.pub` can tell a cut tail.
+func ensureAuditKey(path string) (string, error) {
+	priv, pub := AuditKeyPaths(path)
+	if _, err := os.Stat(priv); err == nil {
+		return priv, nil
+	}
+	if _, err := sign.GenerateKeyFiles(priv, pub); err != nil {
+		if _, serr := os.Stat(priv); serr == nil {
+			return priv, nil // another ward created it meanwhile
+		}
+		return "", fmt.Errorf("create the audit key: %w", err)
+	}
+	return priv, nil
+}
+
+// close flushes the writer (a signed checkpoint is written if there is a
+// key) and closes the store. It reports events that were not recorded.
+func (t *auditTrail) close() error {
+	werr := t.writer.Close()
+	serr := t.store.Close()
+	st := t.writer.Stats()
+	if st.Dropped+st.Failed+st.Invalid > 0 {
+		return fmt.Errorf("audit trail %s: %d event(s) dropped, %d failed, %d invalid", t.where, st.Dropped, st.Failed, st.Invalid)
+	}
+	return errors.Join(werr, serr)
+}
