@@ -23,7 +23,7 @@ and CEL policies, globally and per server. See docs/policy.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newPolicyInitCmd(s), newPolicyLintCmd(s), newPolicyRulesCmd(s))
+	cmd.AddCommand(newPolicyInitCmd(s), newPolicyLintCmd(s), newPolicyRulesCmd(s), newPolicyCheckCmd(s))
 	return cmd
 }
 

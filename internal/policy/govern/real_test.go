@@ -33,7 +33,9 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // TestRealLock checks the lock of the real npm reference servers with both
-// presets and keeps the reports as golden files.
+// presets and keeps the reports as golden files. The poisoning findings
+// come from internal/inspect: when its detectors change, review the diff
+// and rerun with -update.
 func TestRealLock(t *testing.T) {
 	f, err := lockfile.Load("../../lockfile/testdata/real/mcp-lock.json")
 	if err != nil {
