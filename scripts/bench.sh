@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # bench.sh runs ward's end-to-end stdio benchmark (make bench): bench/loadclient
-# drives bench/echoserver over three paths,
+# drives bench/echoserver over these paths,
 #
-#   direct    loadclient -> echoserver
-#   rawpipe   loadclient -> rawpipe (io.Copy both ways) -> echoserver
-#   ward      loadclient -> ward proxy (name lists on, decision log to a file) -> echoserver
+#   direct        loadclient -> echoserver
+#   rawpipe       loadclient -> rawpipe (io.Copy both ways) -> echoserver
+#   ward          loadclient -> ward proxy (name lists on, decision log to a file) -> echoserver
+#   ward-lock     the same with --lock (run-time pinning of the echo server's lock)
+#   ward-policy   the same with --policy (the default detectors, a project root)
+#   ward-audit    the same with the SQLite audit trail on
 #
 # for ROUNDS rounds, the paths interleaved within each round, and prints the
 # medians and the ratios ward/rawpipe against ward's targets (see
 # docs/benchmarks.md). The raw per-run reports are kept in .cache/bench/.
 #
 # Settings (environment): ROUNDS (5), SEQ (20000 sequential calls),
-# PIPELINED (100000 pipelined calls), INFLIGHT (64), SIZE (64-byte echo text).
+# PIPELINED (100000 pipelined calls), INFLIGHT (64), SIZE (64-byte echo text),
+# PATHS (all of the above, space-separated).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,23 +32,25 @@ echo "bench: building bench programs and ward" >&2
 go build -o "$out/" ./bench/echoserver ./bench/rawpipe ./bench/loadclient ./bench/benchreport
 go build -o "$out/ward" ./cmd/ward
 
-paths=(direct rawpipe)
-# cobra answers --help of an unknown subcommand with the root's help, so look
-# for a flag of proxy's own.
-if "$out/ward" proxy --help 2>&1 | grep -Eq '^[[:space:]]+--deny-tools'; then
-	paths+=(ward)
-else
-	echo "bench: 'ward proxy' is not available in this build; measuring direct and rawpipe only" >&2
-fi
+read -r -a paths <<<"${PATHS:-direct rawpipe ward ward-lock ward-policy ward-audit}"
 
 wardlog=$out/ward-decisions.log
+# What every ward path shares: name lists on, every decision logged as JSON.
+wardbase="$out/ward proxy --deny-tools nothing* --allow-tools * --log-format json --log-file $wardlog"
+"$out/ward" lock -o "$out/bench-lock.json" -- "$out/echoserver" >/dev/null
+printf 'version: 1\nfilesystem:\n  roots:\n    - path: %s\n      mode: read-write\n' "$PWD" >"$out/bench-policy.yaml"
 command_for() {
 	case $1 in
 	direct) echo "$out/echoserver" ;;
 	rawpipe) echo "$out/rawpipe -- $out/echoserver" ;;
-	ward) echo "$out/ward proxy --deny-tools nothing* --allow-tools * --log-format json --log-file $wardlog -- $out/echoserver" ;;
+	ward) echo "$wardbase --audit none -- $out/echoserver" ;;
+	ward-lock) echo "$wardbase --audit none --lock $out/bench-lock.json -- $out/echoserver" ;;
+	ward-policy) echo "$wardbase --audit none --policy $out/bench-policy.yaml -- $out/echoserver" ;;
+	ward-audit) echo "$wardbase --audit sqlite:$out/bench-audit.db -- $out/echoserver" ;;
+	*) echo "bench: unknown path $1" >&2; exit 2 ;;
 	esac
 }
+rm -f "$out"/bench-audit.db*
 
 results=$out/results-$(date -u +%Y%m%dT%H%M%SZ).jsonl
 : >"$results"
@@ -68,6 +74,10 @@ done
 echo
 echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(go version | cut -d' ' -f3-), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo
-"$out/benchreport" -base rawpipe -target ward <"$results"
+for p in "${paths[@]}"; do
+	[[ $p == ward* ]] || continue
+	"$out/benchreport" -base rawpipe -target "$p" <"$results"
+	echo
+done
 echo
 echo "raw reports: $results"

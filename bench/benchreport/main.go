@@ -26,6 +26,7 @@ type report struct {
 	Sequential phase  `json:"sequential"`
 	Pipelined  phase  `json:"pipelined"`
 	PeakRSSKiB int64  `json:"peakRSSKiB"`
+	RSSKiB     int64  `json:"rssKiB"`
 }
 
 type phase struct {
@@ -47,7 +48,7 @@ type summary struct {
 	seqCPU, pipeCPU               float64
 	seqSwitches, pipeSwitches     float64
 	inflight, seqCalls, pipeCalls int
-	rssMiB                        float64
+	rssMiB, endRSSMiB             float64
 }
 
 // Targets from the core issue.
@@ -129,6 +130,7 @@ func summarize(label string, reps []report) summary {
 		pipeP50:      med(func(r report) float64 { return r.Pipelined.P50Micros }),
 		pipeP99:      med(func(r report) float64 { return r.Pipelined.P99Micros }),
 		rssMiB:       med(func(r report) float64 { return float64(r.PeakRSSKiB) / 1024 }),
+		endRSSMiB:    med(func(r report) float64 { return float64(r.RSSKiB) / 1024 }),
 		seqCPU:       med(func(r report) float64 { return r.Sequential.CPUMicros }),
 		pipeCPU:      med(func(r report) float64 { return r.Pipelined.CPUMicros }),
 		seqSwitches:  med(func(r report) float64 { return r.Sequential.Switches }),
@@ -140,11 +142,11 @@ func summarize(label string, reps []report) summary {
 }
 
 func write(w io.Writer, sums []summary, base, target string) {
-	fmt.Fprintf(w, "| path | runs | sequential calls/s | p50 µs | p99 µs | %d in flight calls/s | p50 µs | p99 µs | peak RSS MiB |\n", sums[0].inflight)
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(w, "| path | runs | sequential calls/s | p50 µs | p99 µs | %d in flight calls/s | p50 µs | p99 µs | RSS MiB (end) | peak RSS MiB |\n", sums[0].inflight)
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, s := range sums {
-		fmt.Fprintf(w, "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f |\n",
-			s.label, s.runs, s.seqRate, s.seqP50, s.seqP99, s.pipeRate, s.pipeP50, s.pipeP99, s.rssMiB)
+		fmt.Fprintf(w, "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1f |\n",
+			s.label, s.runs, s.seqRate, s.seqP50, s.seqP99, s.pipeRate, s.pipeP50, s.pipeP99, s.endRSSMiB, s.rssMiB)
 	}
 	fmt.Fprintf(w, "\nMedians over the runs; %d sequential calls and %d pipelined calls per run.\n", sums[0].seqCalls, sums[0].pipeCalls)
 
@@ -180,5 +182,6 @@ func write(w io.Writer, sums []summary, base, target string) {
 	fmt.Fprintf(w, "| %d in flight calls/s | %.2f | ≥ %.2f | %s |\n", t.inflight, r, minRateRatio, verdict(r >= minRateRatio))
 	r = t.pipeP99 / b.pipeP99
 	fmt.Fprintf(w, "| %d in flight p99 | %.2f | ≤ %.2f | %s |\n", t.inflight, r, maxP99Ratio, verdict(r <= maxP99Ratio))
-	fmt.Fprintf(w, "| %s peak RSS | %.1f MiB | ≤ %.0f MiB | %s |\n", target, t.rssMiB, maxRSSMiB, verdict(t.rssMiB <= maxRSSMiB))
+	fmt.Fprintf(w, "| %s RSS while relaying | %.1f MiB | ≤ %.0f MiB | %s |\n", target, t.endRSSMiB, maxRSSMiB, verdict(t.endRSSMiB <= maxRSSMiB))
+	fmt.Fprintf(w, "| %s peak RSS, start-up included | %.1f MiB | ≤ %.0f MiB | %s |\n", target, t.rssMiB, maxRSSMiB, verdict(t.rssMiB <= maxRSSMiB))
 }

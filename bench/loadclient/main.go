@@ -103,12 +103,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 // Report is the outcome of one run; its JSON form is what scripts/bench.sh
 // collects.
 type Report struct {
-	Label      string   `json:"label"`
-	Size       int      `json:"size"`
-	Sequential Phase    `json:"sequential"`
-	Pipelined  Phase    `json:"pipelined"`
-	PeakRSSKiB int64    `json:"peakRSSKiB"`
-	Command    []string `json:"command"`
+	Label      string `json:"label"`
+	Size       int    `json:"size"`
+	Sequential Phase  `json:"sequential"`
+	Pipelined  Phase  `json:"pipelined"`
+	PeakRSSKiB int64  `json:"peakRSSKiB"`
+	// RSSKiB is the resident memory (VmRSS) just before closing: what the
+	// process holds while relaying, start-up excluded.
+	RSSKiB  int64    `json:"rssKiB"`
+	Command []string `json:"command"`
 }
 
 // Phase holds the numbers of one phase.
@@ -138,7 +141,7 @@ func printTable(w io.Writer, r *Report) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.1f\t%.2f\t\n", r.Label, p.name, p.ph.Calls, p.ph.CallsPerSec, p.ph.P50Micros, p.ph.P99Micros, p.ph.MaxMicros, p.ph.CPUMicrosPerCall, p.ph.SwitchesPerCall)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "peak RSS of %s: %.1f MiB\n", r.Command[0], float64(r.PeakRSSKiB)/1024)
+	fmt.Fprintf(w, "RSS of %s: %.1f MiB at the end, %.1f MiB at its peak\n", r.Command[0], float64(r.RSSKiB)/1024, float64(r.PeakRSSKiB)/1024)
 }
 
 // peer is the started command and the two ends of its stdio.
@@ -194,8 +197,11 @@ func measure(o *options) (rep *Report, err error) {
 	after := readUsage(pid)
 	mid.sub(before).perCall(&rep.Sequential)
 	after.sub(mid).perCall(&rep.Pipelined)
-	rep.PeakRSSKiB, err = peakRSS(cmd.Process.Pid)
+	rep.PeakRSSKiB, err = statusKiB(cmd.Process.Pid, "VmHWM:")
 	if err != nil {
+		return nil, err
+	}
+	if rep.RSSKiB, err = statusKiB(cmd.Process.Pid, "VmRSS:"); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -447,22 +453,23 @@ func summarize(lat []time.Duration, inflight int, elapsed time.Duration) Phase {
 	}
 }
 
-// peakRSS reads the peak resident set size (VmHWM) of process pid in KiB.
-func peakRSS(pid int) (int64, error) {
+// statusKiB reads a memory field (VmHWM: the peak resident set size, VmRSS:
+// the current one) of process pid in KiB.
+func statusKiB(pid int, field string) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, fmt.Errorf("read peak RSS: %w", err)
+		return 0, fmt.Errorf("read %s: %w", field, err)
 	}
 	for line := range strings.SplitSeq(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 			if err != nil {
-				return 0, fmt.Errorf("parse VmHWM %q: %w", rest, err)
+				return 0, fmt.Errorf("parse %s %q: %w", field, rest, err)
 			}
 			return kb, nil
 		}
 	}
-	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
 
 // usage is what the kernel counts for a process: CPU time in clock ticks and

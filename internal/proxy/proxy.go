@@ -125,6 +125,7 @@ func Run(ctx context.Context, cfg *Config) (err error) {
 		return fmt.Errorf("%w: %v", ErrServerFailed, err)
 	}
 	host := transport.NewStdio(cfg.In, cfg.Out, cfg.MaxMessageBytes)
+	releaseStartupPages()
 	r := relay.New(host, proc, &relay.Options{
 		Handler:        cfg.chain(gate),
 		Mode:           cfg.Mode,
