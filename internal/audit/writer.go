@@ -23,6 +23,11 @@ type WriterOptions struct {
 	QueueSize int
 	// MaxBatch bounds the number of events in one group commit (default 1024).
 	MaxBatch int
+	// Linger is how long a commit waits for more events after the first one
+	// arrives (default 10ms; negative: not at all). Events that come one at a
+	// time would otherwise each cost a transaction and a sync of the store;
+	// an event's acknowledgement is delayed by at most Linger.
+	Linger time.Duration
 	// Key signs checkpoints of the chain; nil writes no checkpoints.
 	Key ed25519.PrivateKey
 	// CheckpointEvery is the number of records between checkpoints
@@ -107,6 +112,9 @@ func NewWriter(s Store, opts *WriterOptions) *Writer {
 	}
 	if w.opts.MaxBatch <= 0 {
 		w.opts.MaxBatch = 1024
+	}
+	if w.opts.Linger == 0 {
+		w.opts.Linger = 10 * time.Millisecond
 	}
 	if w.opts.CheckpointEvery == 0 {
 		w.opts.CheckpointEvery = 1000
@@ -217,12 +225,18 @@ func (w *Writer) run() {
 	defer close(w.done)
 	ctx := context.Background()
 	batch := make([]Event, 0, w.opts.MaxBatch)
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
 	for {
 		e, ok := <-w.queue
 		if !ok {
 			break
 		}
 		batch = append(batch[:0], e)
+		lingering := w.opts.Linger > 0
+		if lingering {
+			linger.Reset(w.opts.Linger)
+		}
 	fill:
 		for len(batch) < w.opts.MaxBatch {
 			select {
@@ -231,9 +245,25 @@ func (w *Writer) run() {
 					break fill
 				}
 				batch = append(batch, e)
+				continue
 			default:
+			}
+			if !lingering {
+				break
+			}
+			select {
+			case e, ok := <-w.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, e)
+			case <-linger.C:
+				lingering = false
 				break fill
 			}
+		}
+		if lingering {
+			linger.Stop()
 		}
 		w.commit(ctx, batch)
 	}

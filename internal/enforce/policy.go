@@ -87,7 +87,9 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 		case "initialize":
 			p.instructions(ctx, ex)
 		default:
-			if field := mcp.ListField(ex.Method); field != "" && field != "resources" {
+			// Tools and prompts are what the model reads and calls; the name
+			// of a resource or template is a display name.
+			if field := mcp.ListField(ex.Method); field == "tools" || field == "prompts" {
 				p.definitions(ctx, ex, field)
 			}
 		}
