@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ward-mcp/ward/internal/lockfile"
 	"github.com/ward-mcp/ward/internal/mcptest"
 )
 
@@ -100,5 +101,61 @@ func TestLockAndCheckExitCodes(t *testing.T) {
 	data, _ := os.ReadFile(lock)
 	if !strings.Contains(string(data), `"echo"`) || strings.Contains(string(data), `"get-sum"`) {
 		t.Error("--only echo did not lock exactly echo")
+	}
+}
+
+// TestProxyRequireSignature: a lockfile whose signature does not verify
+// stops ward proxy before the server is started.
+func TestProxyRequireSignature(t *testing.T) {
+	dir := t.TempDir()
+	lock := filepath.Join(dir, "mcp-lock.json")
+	srv, err := lockfile.Build("s", &lockfile.Snapshot{
+		ServerInfo: lockfile.ServerInfo{Name: "s", Version: "1"}, ProtocolVersion: "2025-06-18",
+		Tools: []json.RawMessage{json.RawMessage(`{"name":"t","inputSchema":{"type":"object"}}`)},
+	}, lockfile.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := lockfile.NewFile()
+	f.Servers["s"] = srv
+	if err := lockfile.Save(lock, f); err != nil {
+		t.Fatal(err)
+	}
+	original, _ := os.ReadFile(lock)
+	key := filepath.Join(dir, "k")
+	if code, _, stderr := run(t, "keygen", "-o", key); code != 0 {
+		t.Fatalf("keygen: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "sign", "--key", key+".key", lock); code != 0 {
+		t.Fatalf("sign: %d %s", code, stderr)
+	}
+	marker := filepath.Join(dir, "server-started")
+	server := []string{"--", "sh", "-c", "touch " + marker}
+	args := append([]string{"proxy", "--audit", "none", "--lock", lock, "--require-signature", "--key", key + ".pub"}, server...)
+	if code, _, stderr := run(t, args...); code != 0 || !strings.Contains(stderr, "verified") {
+		t.Fatalf("valid signature: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatal("the server did not start with a valid signature")
+	}
+	os.Remove(marker)
+	if err := os.WriteFile(lock, append([]byte("  "), original...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Only whitespace changed: the canonical bytes are the same, so it
+	// still verifies. A change of meaning must not.
+	if code, _, _ := run(t, args...); code != 0 {
+		t.Errorf("whitespace-only change refused: exit %d", code)
+	}
+	os.Remove(marker)
+	if err := os.WriteFile(lock, []byte(strings.Replace(string(original), `"version": "1"`, `"version": "2"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, args...)
+	if code != ExitFindings || !strings.Contains(stderr, "does not verify") {
+		t.Errorf("tampered lockfile: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the server was started although the signature did not verify")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/ward-mcp/ward/internal/proxy"
 	"github.com/ward-mcp/ward/internal/relay"
 	"github.com/ward-mcp/ward/internal/scan"
+	"github.com/ward-mcp/ward/internal/sign"
 	"github.com/ward-mcp/ward/internal/transport"
 )
 
@@ -40,6 +41,8 @@ type proxyFlags struct {
 	auditKey   string
 	auditArgs  string
 	auditReq   bool
+	requireSig bool
+	verify     sign.VerifyOptions
 }
 
 func newProxyCmd(s *streams) *cobra.Command {
@@ -111,6 +114,15 @@ the server cannot start or exits during the session.`,
 	fl.StringVar(&f.auditKey, "audit-key", "", "Ed25519 private key (ward keygen) that signs checkpoints of the audit chain")
 	fl.StringVar(&f.auditArgs, "audit-arguments", "redacted", "how much of each call's arguments the audit trail keeps: none, redacted (secrets masked, long values cut) or full")
 	fl.BoolVar(&f.auditReq, "audit-required", false, "refuse calls while the audit trail cannot record them (store failing or queue full)")
+	fl.BoolVar(&f.requireSig, "require-signature", false, "with --lock: refuse to start unless the lockfile's signature verifies (--key, or --bundle with the signer's identity)")
+	fl.StringVar(&f.verify.PublicKeyPath, "key", "", "with --require-signature: the signer's Ed25519 public key (signature in <lock>.sig unless --signature)")
+	fl.StringVar(&f.verify.SignaturePath, "signature", "", "with --require-signature --key: the signature file")
+	fl.StringVar(&f.verify.BundlePath, "bundle", "", "with --require-signature: a Sigstore bundle of the lockfile")
+	fl.StringVar(&f.verify.Identity.Subject, "certificate-identity", "", "with --bundle: the signer's identity (exact)")
+	fl.StringVar(&f.verify.Identity.SubjectRegexp, "certificate-identity-regexp", "", "with --bundle: the signer's identity (regular expression)")
+	fl.StringVar(&f.verify.Identity.Issuer, "certificate-oidc-issuer", "", "with --bundle: the OIDC issuer (exact)")
+	fl.StringVar(&f.verify.Identity.IssuerRegexp, "certificate-oidc-issuer-regexp", "", "with --bundle: the OIDC issuer (regular expression)")
+	fl.StringVar(&f.verify.TrustedRootPath, "trusted-root", "", "with --bundle: a trusted_root.json for offline verification")
 	fl.StringVar(&f.logFormat, "log-format", "text", "decision log format: text or json")
 	fl.StringVar(&f.logFile, "log-file", "", "append the decision log to this file instead of stderr")
 	fl.IntVar(&f.maxMessage, "max-message-bytes", jsonrpc.DefaultMaxMessageBytes, "largest message accepted from either side")
@@ -173,6 +185,32 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 			return usageErr(err)
 		}
 	}
+	verifying := f.verify.PublicKeyPath != "" || f.verify.BundlePath != "" || f.verify.SignaturePath != "" || f.verify.TrustedRootPath != "" ||
+		f.verify.Identity != (sign.Identity{})
+	switch {
+	case verifying && !f.requireSig:
+		return usageErrf("--key, --bundle and the identity flags go with --require-signature")
+	case f.requireSig && f.lockPath == "":
+		return usageErrf("--require-signature needs --lock")
+	case f.requireSig && (f.verify.PublicKeyPath == "") == (f.verify.BundlePath == ""):
+		return usageErrf("--require-signature needs exactly one of --key and --bundle")
+	case f.requireSig && f.verify.BundlePath != "":
+		if err := f.verify.Identity.Validate(); err != nil {
+			return usageErr(err)
+		}
+	}
+	if f.requireSig {
+		// The lockfile is verified before anything is served: exactly the
+		// file that --lock names, over its canonical bytes.
+		res, err := sign.VerifyFile(f.lockPath, &f.verify)
+		if errors.Is(err, sign.ErrInvalid) {
+			return findingsErr(fmt.Errorf("refusing to start: the lockfile's signature does not verify: %w", err))
+		}
+		if err != nil {
+			return internalErr(fmt.Errorf("refusing to start: cannot verify the lockfile: %w", err))
+		}
+		fmt.Fprintf(s.err, "ward: lockfile %s verified (%s%s%s)\n", f.lockPath, res.Method, prefixed(" key ", res.KeyID), prefixed(" signer ", res.Subject))
+	}
 	if f.lockPath != "" {
 		file, err := lockfile.Load(f.lockPath)
 		if err != nil {
@@ -219,4 +257,12 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 		return internalErr(err)
 	}
 	return err
+}
+
+// prefixed returns prefix+s, or "" when s is empty.
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/ward-mcp/ward/internal/audit"
-	"github.com/ward-mcp/ward/internal/audit/jsonl"
+	"github.com/ward-mcp/ward/internal/audit/backend"
 	"github.com/ward-mcp/ward/internal/audit/sqlite"
 	"github.com/ward-mcp/ward/internal/sign"
 )
@@ -81,19 +81,8 @@ func openAudit(cfg *AuditConfig) (*auditTrail, error) {
 		return nil, fmt.Errorf("audit key: %w", err)
 	}
 	t := &auditTrail{where: kind + ":" + path}
-	switch kind {
-	case "sqlite":
-		s, err := sqlite.Open(path, nil)
-		if err != nil {
-			return nil, fmt.Errorf("open audit database %s: %w", path, err)
-		}
-		t.store = s
-	case "jsonl":
-		s, err := jsonl.Open(path, nil)
-		if err != nil {
-			return nil, fmt.Errorf("open audit log %s: %w", path, err)
-		}
-		t.store = s
+	if t.store, err = backend.Open(backend.Config{Kind: kind, Path: path}); err != nil {
+		return nil, fmt.Errorf("open audit store %s: %w", t.where, err)
 	}
 	t.writer = audit.NewWriter(t.store, &audit.WriterOptions{QueueSize: auditQueue, Key: key})
 	return t, nil
