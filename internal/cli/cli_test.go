@@ -108,19 +108,7 @@ func TestLockAndCheckExitCodes(t *testing.T) {
 // stops ward proxy before the server is started.
 func TestProxyRequireSignature(t *testing.T) {
 	dir := t.TempDir()
-	lock := filepath.Join(dir, "mcp-lock.json")
-	srv, err := lockfile.Build("s", &lockfile.Snapshot{
-		ServerInfo: lockfile.ServerInfo{Name: "s", Version: "1"}, ProtocolVersion: "2025-06-18",
-		Tools: []json.RawMessage{json.RawMessage(`{"name":"t","inputSchema":{"type":"object"}}`)},
-	}, lockfile.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := lockfile.NewFile()
-	f.Servers["s"] = srv
-	if err := lockfile.Save(lock, f); err != nil {
-		t.Fatal(err)
-	}
+	lock := writeLock(t, dir)
 	original, _ := os.ReadFile(lock)
 	key := filepath.Join(dir, "k")
 	if code, _, stderr := run(t, "keygen", "-o", key); code != 0 {
@@ -157,5 +145,65 @@ func TestProxyRequireSignature(t *testing.T) {
 	}
 	if _, err := os.Stat(marker); err == nil {
 		t.Error("the server was started although the signature did not verify")
+	}
+}
+
+// writeLock writes a lockfile of one small server into dir.
+func writeLock(t *testing.T, dir string) string {
+	t.Helper()
+	lock := filepath.Join(dir, "mcp-lock.json")
+	srv, err := lockfile.Build("s", &lockfile.Snapshot{
+		ServerInfo: lockfile.ServerInfo{Name: "s", Version: "1"}, ProtocolVersion: "2025-06-18",
+		Tools: []json.RawMessage{json.RawMessage(`{"name":"t","inputSchema":{"type":"object"}}`)},
+	}, lockfile.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := lockfile.NewFile()
+	f.Servers["s"] = srv
+	if err := lockfile.Save(lock, f); err != nil {
+		t.Fatal(err)
+	}
+	return lock
+}
+
+// TestReceipts: --receipt records the inputs with their hashes and the
+// outcome, on success and on failure.
+func TestReceipts(t *testing.T) {
+	dir := t.TempDir()
+	lock := writeLock(t, dir)
+	type rec struct {
+		Command  string
+		Outcome  string
+		ExitCode int `json:"exit_code"`
+		Error    string
+		Inputs   []struct{ Role, SHA256 string }
+		Findings json.RawMessage
+	}
+	read := func(path string) rec {
+		t.Helper()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("no receipt: %v", err)
+		}
+		var r rec
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	ok := filepath.Join(dir, "ok.json")
+	run(t, "policy", "check", "--lock", lock, "--receipt", ok)
+	r := read(ok)
+	if r.Command != "policy check" || r.Outcome != "ok" || len(r.Inputs) != 1 || len(r.Inputs[0].SHA256) != 64 || len(r.Findings) == 0 {
+		t.Errorf("policy check receipt: %+v", r)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if code, _, _ := run(t, "diff", "--lock", filepath.Join(dir, "missing.json"), "--receipt", bad, "--", "true"); code != ExitInternal {
+		t.Errorf("diff of a missing lock: exit %d", code)
+	}
+	r = read(bad)
+	if r.Outcome != "error" || r.ExitCode != ExitInternal || !strings.Contains(r.Error, "missing.json") {
+		t.Errorf("failed diff receipt: %+v", r)
 	}
 }

@@ -17,6 +17,7 @@ func newDiffCmd(s *streams) *cobra.Command {
 	o := &scan.CheckOptions{}
 	var failOn string
 	var asJSON bool
+	var rf receiptFlag
 	cmd := &cobra.Command{
 		Use:     "diff --lock mcp-lock.json [flags] -- <server command> [args...]",
 		Aliases: []string{"check"},
@@ -34,7 +35,8 @@ Exit codes: 0 no change at or above --fail-on, 1 drift at or above it,
 		Example: `  ward check --lock mcp-lock.json -- npx -y @modelcontextprotocol/server-filesystem ~/src
   ward diff --lock mcp-lock.json --name fs --fail-on critical --json -- ./server`,
 		Args: serverArgs,
-		RunE: func(cmd *cobra.Command, argv []string) error {
+		RunE: rf.wrap("diff", func(cmd *cobra.Command, argv []string) error {
+			rf.input("lockfile", o.Path)
 			threshold, err := lockfile.ParseSeverity(failOn)
 			if err != nil {
 				return usageErrf("--fail-on: %v", err)
@@ -52,6 +54,7 @@ Exit codes: 0 no change at or above --fail-on, 1 drift at or above it,
 				return internalErr(err)
 			}
 			failed := lockfile.AtLeast(out.Changes, threshold)
+			rf.findings = map[string]any{"name": out.Name, "failOn": threshold, "failed": failed, "changes": nonNil(out.Changes)}
 			if asJSON {
 				err = writeJSON(s.out, map[string]any{
 					"name": out.Name, "failOn": threshold, "failed": failed,
@@ -68,9 +71,10 @@ Exit codes: 0 no change at or above --fail-on, 1 drift at or above it,
 				return silentExit(ExitFindings)
 			}
 			return nil
-		},
+		}),
 	}
 	sf.add(cmd)
+	rf.add(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&o.Path, "lock", lockfile.DefaultFileName, "the lockfile to compare with")
 	fl.StringVar(&o.Name, "name", "", "the server's lock name (needed when the lockfile holds several)")

@@ -16,6 +16,7 @@ func newLockCmd(s *streams) *cobra.Command {
 	o := &scan.LockOptions{}
 	var fromMCPTrust string
 	var asJSON bool
+	var rf receiptFlag
 	cmd := &cobra.Command{
 		Use:   "lock [flags] -- <server command> [args...]",
 		Short: "Record what an MCP server exposes in a lockfile",
@@ -55,7 +56,9 @@ out with --exclude, or lock them anyway with --allow-poisoned.
 			}
 			return serverArgs(cmd, args)
 		},
-		RunE: func(cmd *cobra.Command, argv []string) error {
+		RunE: rf.wrap("lock", func(cmd *cobra.Command, argv []string) error {
+			rf.input("mcptrust-lockfile", fromMCPTrust)
+			rf.output("lockfile", o.Path)
 			if fromMCPTrust != "" {
 				file, err := scan.Import(fromMCPTrust, o.Path)
 				if err != nil {
@@ -72,11 +75,13 @@ out with --exclude, or lock them anyway with --allow-poisoned.
 			out, err := scan.Lock(cmd.Context(), argv, o)
 			var pe *scan.PoisonedError
 			if errors.As(err, &pe) {
+				rf.findings = map[string]any{"poisoning": pe.Findings}
 				return findingsErr(err)
 			}
 			if err != nil {
 				return internalErr(err)
 			}
+			rf.findings = map[string]any{"changes": nonNil(out.Changes), "poisoning": out.Poisoning}
 			for _, p := range out.Poisoning {
 				fmt.Fprintf(s.err, "ward: warning: locked despite poisoning (--allow-poisoned): %s\n", p)
 			}
@@ -95,9 +100,10 @@ out with --exclude, or lock them anyway with --allow-poisoned.
 				return lockfile.RenderText(s.out, out.Changes)
 			}
 			return nil
-		},
+		}),
 	}
 	sf.add(cmd)
+	rf.add(cmd)
 	fl := cmd.Flags()
 	fl.StringVarP(&o.Path, "output", "o", lockfile.DefaultFileName, "lockfile to create or update")
 	fl.StringVar(&o.Name, "name", "", "lock name of the server (default: from the server's own name)")

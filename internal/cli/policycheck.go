@@ -12,6 +12,7 @@ import (
 
 // newPolicyCheckCmd is `ward policy check`, registered by newPolicyCmd.
 func newPolicyCheckCmd(s *streams) *cobra.Command {
+	var rf receiptFlag
 	var (
 		lockPath, name, policyPath, preset string
 		asJSON                             bool
@@ -30,7 +31,9 @@ Exit 0 when no rule at level fail fired, 1 when one did, 2 for a usage
 error, 3 when the lockfile or the governance file cannot be read.`,
 		Example: "  ward policy check\n  ward policy check --lock mcp-lock.json --preset strict --json\n  ward policy check --policy governance.yaml --name filesystem",
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: rf.wrap("policy check", func(cmd *cobra.Command, _ []string) error {
+			rf.input("lockfile", lockPath)
+			rf.input("policy", policyPath)
 			if lockPath == "" {
 				return usageErrf("--lock is required")
 			}
@@ -65,6 +68,7 @@ error, 3 when the lockfile or the governance file cannot be read.`,
 			if err != nil {
 				return internalErr(err)
 			}
+			rf.findings = rep
 			if asJSON {
 				err = writeJSON(s.out, rep)
 			} else {
@@ -77,8 +81,9 @@ error, 3 when the lockfile or the governance file cannot be read.`,
 				return silentExit(ExitFindings)
 			}
 			return nil
-		},
+		}),
 	}
+	rf.add(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&lockPath, "lock", lockfile.DefaultFileName, "the lockfile to check")
 	fl.StringVar(&name, "name", "", "check only the server with this lock name")

@@ -47,6 +47,7 @@ type proxyFlags struct {
 
 func newProxyCmd(s *streams) *cobra.Command {
 	f := &proxyFlags{}
+	var rf receiptFlag
 	cmd := &cobra.Command{
 		Use:   "proxy [flags] -- <server command> [args...]",
 		Short: "Run an MCP stdio server behind ward",
@@ -94,8 +95,15 @@ the server cannot start or exits during the session.`,
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return runProxy(cmd, s, f, args) },
+		RunE: rf.wrap("proxy", func(cmd *cobra.Command, args []string) error {
+			rf.input("lockfile", f.lockPath)
+			rf.input("policy", f.policyPath)
+			rf.input("signature", f.verify.SignaturePath)
+			rf.input("bundle", f.verify.BundlePath)
+			return runProxy(cmd, s, f, args)
+		}),
 	}
+	rf.add(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.mode, "mode", "enforce", "what to do with denials: enforce, filter-only or audit-only")
 	fl.BoolVar(&f.auditOnly, "audit-only", false, "same as --mode audit-only")
