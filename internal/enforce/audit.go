@@ -1,6 +1,7 @@
 package enforce
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -81,7 +82,9 @@ func (a *Audit) Record(e *relay.Event) {
 	}
 	if e.Params != nil && a.args != audit.ArgumentsNone {
 		if args := jsonrpc.Member(e.Params, "arguments"); args != nil {
-			ev.Arguments = audit.ReduceArguments(args, a.args, a.reduce)
+			// args aliases the relay's read buffer, reused for the next
+			// message while this event may still wait in the queue.
+			ev.Arguments = audit.ReduceArguments(bytes.Clone(args), a.args, a.reduce)
 		}
 	}
 	if err := a.w.Write(ev); err != nil {
