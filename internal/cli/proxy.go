@@ -52,9 +52,10 @@ func newProxyCmd(s *streams) *cobra.Command {
 		Use:   "proxy [flags] -- <server command> [args...]",
 		Short: "Run an MCP stdio server behind ward",
 		Long: `ward proxy starts the MCP server given after "--" and relays the host's stdio
-session to it. Only what the policy allows gets through: denied tools, prompts
-and resources are hidden from every list and their use is refused with a
-JSON-RPC error that names the rule. Every decision is logged.
+session to it. Only what is approved gets through: with --lock, whatever the
+lockfile does not pin (or pins with another definition) is hidden from every
+list and its use is refused with a JSON-RPC error that names the rule; name
+lists and --policy narrow it further. Every decision is logged.
 
 Use it as the command of an mcpServers entry in Claude Desktop, Claude Code,
 Cursor or VS Code:
@@ -81,9 +82,12 @@ Every decision is also recorded in the tamper-evident audit trail (--audit:
 by default the SQLite database in ~/.local/state/ward; see ward audit). ward's
 stdout carries the protocol; the decision log goes to stderr unless
 --log-file is given. The server's stderr passes through to ward's stderr.
-ward exits 0 when the host ends the session, 2 on a usage error, and 3 when
-the server cannot start or exits during the session.`,
-		Example: `  ward proxy --deny-tools 'write_*,move_file' -- npx -y @modelcontextprotocol/server-filesystem ~/src
+ward exits 0 when the host ends the session, 1 when --require-signature finds
+the lockfile's signature invalid, 2 on a usage error, and 3 when the server
+cannot start or exits during the session.`,
+		Example: `  ward proxy --lock mcp-lock.json -- npx -y @modelcontextprotocol/server-filesystem ~/src
+  ward proxy --lock mcp-lock.json --require-signature --key team.pub --policy ward-policy.yaml -- node server.js
+  ward proxy --deny-tools 'write_*,move_file' -- npx -y @modelcontextprotocol/server-filesystem ~/src
   ward proxy --allow-tools 'read_*,list_*' --log-format json --log-file ward.log -- ./my-server
   ward proxy --audit-only -- node server.js`,
 		Args: func(cmd *cobra.Command, args []string) error {
