@@ -118,7 +118,8 @@ func TestProxyRequireSignature(t *testing.T) {
 		t.Fatalf("sign: %d %s", code, stderr)
 	}
 	marker := filepath.Join(dir, "server-started")
-	server := []string{"--", "sh", "-c", "touch " + marker}
+	// Like an MCP server, it exits when ward closes its stdin.
+	server := []string{"--", "sh", "-c", "touch " + marker + "; cat >/dev/null"}
 	args := append([]string{"proxy", "--audit", "none", "--lock", lock, "--require-signature", "--key", key + ".pub"}, server...)
 	if code, _, stderr := run(t, args...); code != 0 || !strings.Contains(stderr, "verified") {
 		t.Fatalf("valid signature: exit %d, %s", code, stderr)
