@@ -262,6 +262,10 @@ type callCtx struct {
 	in       *Input
 	findings []Finding
 	write    bool
+	// wherePrefix is prepended to the location of every finding: the
+	// walk over a call's arguments reports paths inside them, and the
+	// prefix is paid only when a rule fires, not for every value.
+	wherePrefix string
 }
 
 // add records a finding for a built-in rule, applying the policy's override
@@ -269,7 +273,7 @@ type callCtx struct {
 func (c *callCtx) add(rule, reason, where string) {
 	r, ok := ruleIndex[rule]
 	if !ok {
-		c.findings = append(c.findings, Finding{RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Action: Deny, Reason: "unknown rule " + rule + ": " + reason, Where: where})
+		c.findings = append(c.findings, Finding{RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Action: Deny, Reason: "unknown rule " + rule + ": " + reason, Where: c.wherePrefix + where})
 		return
 	}
 	if !c.set.packs[r.Category] {
@@ -280,6 +284,7 @@ func (c *callCtx) add(rule, reason, where string) {
 
 // addWith records a finding with an explicit default action.
 func (c *callCtx) addWith(rule, category string, sev Severity, act Action, reason, where string) {
+	where = c.wherePrefix + where
 	switch c.set.overrides[rule] {
 	case "off":
 		return
@@ -365,10 +370,12 @@ func (c *callCtx) walkRaw(raw []byte) {
 		words []string
 	}
 	var argvs []argv
+	c.wherePrefix = "/arguments"
+	defer func() { c.wherePrefix = "" }()
 	err := inspect.WalkValues(raw, func(s, key, where string, inArray bool) {
-		c.value(key, s, "/arguments"+where)
+		c.value(key, s, where)
 		if inArray && isCommandKey(key) {
-			arr := "/arguments" + where[:strings.LastIndexByte(where, '/')]
+			arr := where[:strings.LastIndexByte(where, '/')]
 			if n := len(argvs); n > 0 && argvs[n-1].where == arr {
 				argvs[n-1].words = append(argvs[n-1].words, s)
 			} else {
@@ -377,7 +384,7 @@ func (c *callCtx) walkRaw(raw []byte) {
 		}
 	})
 	if err != nil {
-		c.add("engine.bad-arguments", "arguments are not valid JSON", "/arguments")
+		c.add("engine.bad-arguments", "arguments are not valid JSON", "") // at /arguments: the prefix
 		return
 	}
 	if c.set.packs[PackCommand] {
