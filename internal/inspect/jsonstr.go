@@ -7,9 +7,9 @@ package inspect
 import (
 	"encoding/json"
 	"errors"
+	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -302,65 +302,7 @@ func (sc *scanner) str(i int) (string, int, error) {
 	if !esc && utf8.Valid(lit) {
 		return string(lit[1 : len(lit)-1]), j + 1, nil
 	}
-	return unquote(lit[1 : len(lit)-1]), j + 1, nil
-}
-
-// unquote decodes the body of a JSON string already checked by str, the way
-// encoding/json does: escapes decoded, lone surrogates and invalid UTF-8
-// replaced by U+FFFD.
-func unquote(b []byte) string {
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c == '\\' {
-			i++
-			switch b[i] {
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'u':
-				r := hex4(b[i+1 : i+5])
-				i += 4
-				if utf16.IsSurrogate(r) {
-					if i+6 < len(b) && b[i+1] == '\\' && b[i+2] == 'u' {
-						if r2 := hex4(b[i+3 : i+7]); utf16.DecodeRune(r, r2) != utf8.RuneError {
-							r = utf16.DecodeRune(r, r2)
-							i += 6
-						} else {
-							r = utf8.RuneError
-						}
-					} else {
-						r = utf8.RuneError
-					}
-				}
-				out = utf8.AppendRune(out, r)
-			default: // " \ /
-				out = append(out, b[i])
-			}
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			out = append(out, c)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n == 1 {
-			out = utf8.AppendRune(out, utf8.RuneError)
-		} else {
-			out = append(out, b[i:i+n]...)
-		}
-		i += n
-	}
-	return string(out)
+	return jsonrpc.UnquoteBody(lit[1 : len(lit)-1]), j + 1, nil
 }
 
 func hex4(b []byte) rune {

@@ -251,45 +251,63 @@ func unquote(tok []byte, escaped bool) string {
 	if !escaped {
 		return string(body)
 	}
-	out := make([]byte, 0, len(body))
-	for i := 0; i < len(body); {
-		c := body[i]
-		if c != '\\' {
+	return UnquoteBody(body)
+}
+
+// UnquoteBody decodes the body of a JSON string (without its quotes) whose
+// escapes are well formed, the way encoding/json does: escapes decoded,
+// lone surrogates and bytes that are not UTF-8 replaced by U+FFFD. It is the
+// one string decoder of ward's JSON readers (the codec, the detectors, the
+// lockfile's strict parser).
+func UnquoteBody(b []byte) string {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c == '\\' {
+			i++
+			switch b[i] {
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r := rune(hex4(b[i+1 : i+5]))
+				i += 4
+				if utf16.IsSurrogate(r) {
+					r2 := utf8.RuneError
+					if i+6 < len(b) && b[i+1] == '\\' && b[i+2] == 'u' {
+						r2 = utf16.DecodeRune(r, rune(hex4(b[i+3:i+7])))
+					}
+					if r2 != utf8.RuneError {
+						i += 6
+					}
+					r = r2
+				}
+				out = utf8.AppendRune(out, r)
+			default: // " \ /
+				out = append(out, b[i])
+			}
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
 			out = append(out, c)
 			i++
 			continue
 		}
-		switch body[i+1] {
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r := rune(hex4(body[i+2:]))
-			i += 6
-			if utf16.IsSurrogate(r) {
-				if i+6 <= len(body) && body[i] == '\\' && body[i+1] == 'u' {
-					r2 := rune(hex4(body[i+2:]))
-					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-						out = utf8.AppendRune(out, d)
-						i += 6
-						continue
-					}
-				}
-				r = utf8.RuneError
-			}
-			out = utf8.AppendRune(out, r)
-			continue
-		default: // '"', '\\', '/'
-			out = append(out, body[i+1])
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, b[i:i+n]...)
 		}
-		i += 2
+		i += n
 	}
 	return string(out)
 }

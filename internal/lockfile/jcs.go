@@ -2,6 +2,7 @@ package lockfile
 
 import (
 	"fmt"
+	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"slices"
 	"strconv"
 	"unicode/utf16"
@@ -73,7 +74,7 @@ func (p *strictParser) canonical(dst []byte, depth int) ([]byte, error) {
 			dst = append(dst, raw...)
 			return append(dst, '"'), nil
 		}
-		return appendCanonicalString(dst, decodeJSONString(raw)), nil
+		return appendCanonicalString(dst, jsonrpc.UnquoteBody(raw)), nil
 	case c == 't':
 		return append(dst, "true"...), p.literal("true")
 	case c == 'f':

@@ -3,6 +3,7 @@ package lockfile
 import (
 	"errors"
 	"fmt"
+	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"strconv"
 	"unicode/utf8"
 )
@@ -187,7 +188,7 @@ func (p *strictParser) str() (string, error) {
 	if !escaped {
 		return string(raw), nil
 	}
-	return decodeJSONString(raw), nil
+	return jsonrpc.UnquoteBody(raw), nil
 }
 
 // rawStr parses a string starting at the opening quote and returns the bytes
@@ -351,45 +352,6 @@ func (p *strictParser) array(depth int) error {
 			return p.errf("expected ',' or ']'")
 		}
 	}
-}
-
-// decodeJSONString decodes the body of a JSON string already validated by
-// strictParser.
-func decodeJSONString(raw []byte) string {
-	out := make([]byte, 0, len(raw))
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' {
-			out = append(out, c)
-			continue
-		}
-		i++
-		switch raw[i] {
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			v, _ := strconv.ParseUint(string(raw[i+1:i+5]), 16, 32)
-			r := rune(v)
-			i += 4
-			if r >= 0xD800 && r <= 0xDBFF {
-				lo, _ := strconv.ParseUint(string(raw[i+3:i+7]), 16, 32)
-				r = (r-0xD800)<<10 + (rune(lo) - 0xDC00) + 0x10000
-				i += 6
-			}
-			out = utf8.AppendRune(out, r)
-		default: // " \ /
-			out = append(out, raw[i])
-		}
-	}
-	return string(out)
 }
 
 // keySet detects duplicate keys: a slice while small, a map beyond.
