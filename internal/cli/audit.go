@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/ward-mcp/ward/internal/audit"
 	"github.com/ward-mcp/ward/internal/audit/backend"
+	"github.com/ward-mcp/ward/internal/proxy"
 	"github.com/ward-mcp/ward/internal/sign"
 )
 
@@ -22,22 +23,31 @@ type auditFlags struct {
 	asJSON                      bool
 }
 
-func (f *auditFlags) open() (audit.Store, error) {
+// config returns the store the flags name (the default database if none).
+func (f *auditFlags) config() (backend.Config, error) {
 	if f.db != "" && f.jsonl != "" {
-		return nil, usageErrf("give --db or --jsonl, not both")
+		return backend.Config{}, usageErrf("give --db or --jsonl, not both")
 	}
 	c := backend.Config{Kind: backend.SQLite, Path: f.db, ReadOnly: true}
 	if f.jsonl != "" {
 		c = backend.Config{Kind: backend.JSONL, Path: f.jsonl, ReadOnly: true}
 	}
-	if c.Kind == backend.SQLite {
-		if c.Path == "" {
-			p, err := backend.DefaultSQLitePath()
-			if err != nil {
-				return nil, internalErr(err)
-			}
-			c.Path = p
+	if c.Kind == backend.SQLite && c.Path == "" {
+		p, err := backend.DefaultSQLitePath()
+		if err != nil {
+			return c, internalErr(err)
 		}
+		c.Path = p
+	}
+	return c, nil
+}
+
+func (f *auditFlags) open() (audit.Store, error) {
+	c, err := f.config()
+	if err != nil {
+		return nil, err
+	}
+	if c.Kind == backend.SQLite {
 		if _, err := os.Stat(c.Path); err != nil {
 			return nil, internalErr(fmt.Errorf("audit database: %w", err))
 		}
@@ -191,11 +201,22 @@ with --db, or a JSON Lines log with --jsonl. See docs/audit.md.`,
 		Short: "Check the hash chain and signed checkpoints; name every damaged record",
 		Long: `ward audit verify walks every record and checkpoint and reports each record that
 was modified, removed, inserted or reordered, and a tail cut after a signed
-checkpoint. Give the audit public key to check the checkpoints' signatures.
+checkpoint. Give the audit public key to check the checkpoints' signatures; without
+--key, the store's own key (<store>.pub, created by ward proxy) is used when
+it exists.
 Exit 0: intact. Exit 1: damaged.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var pub ed25519.PublicKey
+			if keyPath == "" {
+				// ward proxy keeps the store's own checkpoint key beside it.
+				if c, err := f.config(); err == nil {
+					if _, own := proxy.AuditKeyPaths(c.Path); fileExists(own) {
+						keyPath = own
+						fmt.Fprintf(s.err, "using the store's checkpoint key %s (--key to use another)\n", own)
+					}
+				}
+			}
 			if keyPath != "" {
 				k, err := sign.LoadPublicKey(keyPath)
 				if err != nil {
@@ -274,4 +295,9 @@ Exit 0: intact. Exit 1: damaged.`,
 
 	cmd.AddCommand(list, tail, stats, verify, export)
 	return cmd
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -85,6 +85,10 @@ func TestAuditTrailOfAProxySession(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "checkpoint") {
 		t.Fatalf("audit verify: %v\n%s", err, out)
 	}
+	// Without --key, verify uses the key ward proxy created beside the store.
+	if out, err := exec.Command(ward, "audit", "verify", "--db", db).CombinedOutput(); err != nil || !strings.Contains(string(out), "signed checkpoints verified") {
+		t.Fatalf("audit verify without --key: %v\n%s", err, out)
+	}
 	// Tamper with one record: verify must fail and name it.
 	sqldb, err := sql.Open("sqlite", db)
 	if err != nil {
