@@ -14,11 +14,23 @@ import (
 // examples, annotations, output schema — is checked. It returns the item's
 // name and the findings; err is set only when raw is not JSON.
 func Definition(raw []byte) (name string, findings []Finding, err error) {
+	return definition(raw, true)
+}
+
+// DisplayNamed inspects a resource or resource template definition like
+// Definition, except that its name is a display name ("Dynamic Text
+// Resource"), not an identifier the model calls: spaces and punctuation are
+// fine there, mixed scripts still count.
+func DisplayNamed(raw []byte) (name string, findings []Finding, err error) {
+	return definition(raw, false)
+}
+
+func definition(raw []byte, identifierName bool) (name string, findings []Finding, err error) {
 	fs := &findingSet{}
 	err = WalkStrings(raw, func(s, where string, isKey bool) {
 		if where == "/name" && !isKey {
 			name = s
-			if !ValidName(s) {
+			if identifierName && !ValidName(s) {
 				fs.add(Finding{Rule: "poison.confusable-name", Reason: fmt.Sprintf("name %q uses characters outside A-Z a-z 0-9 _ - .", s), Where: where})
 			}
 		}

@@ -39,17 +39,16 @@ func FindPoisoning(s *lockfile.Snapshot) []Poisoning {
 	var out []Poisoning
 	add := func(kind, field string, raw []byte) {
 		name := mcp.ItemName(field, raw)
-		_, fs, err := inspect.Definition(raw)
+		inspectDef := inspect.Definition
+		if kind == "resource" || kind == "resourceTemplate" {
+			inspectDef = inspect.DisplayNamed
+		}
+		_, fs, err := inspectDef(raw)
 		if err != nil {
 			out = append(out, Poisoning{Kind: kind, Name: name, Rule: "poison.malformed", Reason: "the definition is not valid JSON"})
 			return
 		}
 		for _, f := range fs {
-			// The name of a resource or template is a display name
-			// ("Dynamic Text Resource"), not an identifier the model calls.
-			if f.Rule == "poison.confusable-name" && f.Where == "/name" && (kind == "resource" || kind == "resourceTemplate") {
-				continue
-			}
 			out = append(out, Poisoning{Kind: kind, Name: name, Rule: f.Rule, Reason: f.Reason, Where: f.Where})
 		}
 	}

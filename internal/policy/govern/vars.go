@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/ward-mcp/ward/internal/inspect"
 	"github.com/ward-mcp/ward/internal/lockfile"
@@ -95,15 +94,11 @@ func itemVars(kind, keyField, key string, e *lockfile.Entry) map[string]any {
 	it["kind"], it["key"], it["imported"] = kind, key, e.Imported()
 	fs := []any{}
 	if len(e.Definition) > 0 {
-		_, found, err := inspect.Definition(e.Definition)
+		inspectDef := inspect.Definition
 		if kind == "resource" || kind == "resourceTemplate" {
-			// A resource's name is a display name ("Dynamic Text
-			// Resource"), not an identifier: only the identifier
-			// charset check is dropped, mixed scripts still count.
-			found = slices.DeleteFunc(found, func(f inspect.Finding) bool {
-				return f.Rule == "poison.confusable-name" && f.Where == "/name" && strings.HasPrefix(f.Reason, "name ")
-			})
+			inspectDef = inspect.DisplayNamed // a display name, not an identifier
 		}
+		_, found, err := inspectDef(e.Definition)
 		if err != nil {
 			found = append(found, inspect.Finding{Rule: "poison.unreadable", Reason: "the definition could not be read: " + err.Error()})
 		}
