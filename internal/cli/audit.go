@@ -59,6 +59,17 @@ func (f *auditFlags) open() (audit.Store, error) {
 	return s, nil
 }
 
+// openFiltered parses the filter flags and opens the store: the prologue of
+// every reading subcommand.
+func (f *auditFlags) openFiltered() (audit.Store, audit.Filter, error) {
+	flt, err := f.filter()
+	if err != nil {
+		return nil, flt, err
+	}
+	st, err := f.open()
+	return st, flt, err
+}
+
 func (f *auditFlags) filter() (audit.Filter, error) {
 	now := time.Now()
 	since, err := audit.ParseTime(f.since, now)
@@ -112,11 +123,7 @@ with --db, or a JSON Lines log with --jsonl. See docs/audit.md.`,
 		Short: "List audit events (table, or --json for JSON Lines)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			flt, err := f.filter()
-			if err != nil {
-				return err
-			}
-			st, err := f.open()
+			st, flt, err := f.openFiltered()
 			if err != nil {
 				return err
 			}
@@ -144,11 +151,7 @@ with --db, or a JSON Lines log with --jsonl. See docs/audit.md.`,
 		Short: "Print the last events, and with -f new ones as they come",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			flt, err := f.filter()
-			if err != nil {
-				return err
-			}
-			st, err := f.open()
+			st, flt, err := f.openFiltered()
 			if err != nil {
 				return err
 			}
@@ -173,11 +176,7 @@ with --db, or a JSON Lines log with --jsonl. See docs/audit.md.`,
 		Short: "Summarise decisions: totals, deny rate, top rules and tools, per server",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			flt, err := f.filter()
-			if err != nil {
-				return err
-			}
-			st, err := f.open()
+			st, flt, err := f.openFiltered()
 			if err != nil {
 				return err
 			}
@@ -256,11 +255,7 @@ Exit 0: intact. Exit 1: damaged.`,
 		Short: "Export events as JSON Lines (the stored form, with chain fields)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			flt, err := f.filter()
-			if err != nil {
-				return err
-			}
-			st, err := f.open()
+			st, flt, err := f.openFiltered()
 			if err != nil {
 				return err
 			}
