@@ -184,8 +184,8 @@ func TestRelay1MiBAllocs(t *testing.T) {
 	}
 }
 
-// BenchmarkDuplicateName measures the extra pass a caller pays to refuse
-// duplicate names below the top level (Decode checks only the top level).
+// BenchmarkDuplicateName measures DuplicateName, the validating scan with
+// the duplicate check that Decode does in its one pass.
 func BenchmarkDuplicateName(b *testing.B) {
 	for _, tc := range []struct {
 		name string

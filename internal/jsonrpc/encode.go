@@ -182,7 +182,7 @@ func Member(obj []byte, key string) []byte {
 			return nil
 		}
 		vStart := skipSpace(obj, i+1)
-		vEnd, err := skipValue(obj, vStart, 1)
+		vEnd, err := skipValue(obj, vStart, 1, nil)
 		if err != nil {
 			return nil
 		}

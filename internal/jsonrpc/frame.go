@@ -157,7 +157,7 @@ func RecoverID(prefix []byte) []byte {
 			return nil
 		}
 		vStart := skipSpace(prefix, i+1)
-		vEnd, err := skipValue(prefix, vStart, 1)
+		vEnd, err := skipValue(prefix, vStart, 1, nil)
 		if err != nil {
 			return nil
 		}

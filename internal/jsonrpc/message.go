@@ -114,6 +114,7 @@ func (m *Message) decode(data []byte) error {
 		seen            uint8               // bit per known member
 		unknown         map[string]struct{} // decoded names of other members
 		envErr          string
+		dc              dupCheck // names twice in one object below the top level
 	)
 	const (
 		bJSONRPC = 1 << iota
@@ -141,7 +142,7 @@ func (m *Message) decode(data []byte) error {
 				return syntaxErr(data)
 			}
 			vStart := skipSpace(data, i+1)
-			vEnd, err := skipValue(data, vStart, 1)
+			vEnd, err := skipValue(data, vStart, 1, &dc)
 			if err != nil {
 				return syntaxErr(data)
 			}
@@ -202,13 +203,12 @@ func (m *Message) decode(data []byte) error {
 	// (Member reads the first) and another to most peers (JSON.parse,
 	// Python and encoding/json keep the last): refuse it, as for the
 	// top level.
-	if envErr == "" {
-		if _, name, dup := findDuplicate(data, 0); dup {
-			if len(name) > 64 {
-				name = name[:64] + "…"
-			}
-			envErr = fmt.Sprintf("duplicate member name %q in one object", name)
+	if envErr == "" && dc.found {
+		name := dc.name
+		if len(name) > 64 {
+			name = name[:64] + "…"
 		}
+		envErr = fmt.Sprintf("duplicate member name %q in one object", name)
 	}
 	// From here the bytes are valid JSON; what remains is the envelope.
 	idOK := m.id.ok() && m.validID()
@@ -342,7 +342,7 @@ func SplitBatch(data []byte) ([][]byte, error) {
 		return nil, &DecodeError{Code: CodeInvalidRequest, Msg: "empty batch"}
 	}
 	for {
-		end, err := skipValue(data, i, 1)
+		end, err := skipValue(data, i, 1, nil)
 		if err != nil { // unreachable after Valid
 			return nil, &DecodeError{Code: CodeParseError, Msg: "batch is not valid JSON"}
 		}

@@ -270,8 +270,9 @@ var decodeCases = []decodeCase{
 	{name: "duplicate unknown member", in: `{"jsonrpc":"2.0","id":1,"method":"m","x":1,"x":1}`, code: CodeInvalidRequest, errID: `1`},
 	{name: "duplicate unknown member by escape", in: `{"jsonrpc":"2.0","id":1,"method":"m","x\"":1,"\u0078\u0022":1}`, code: CodeInvalidRequest, errID: `1`},
 	{name: "duplicate unknown member, both escaped", in: `{"jsonrpc":"2.0","id":1,"method":"m","\/":1,"\u002f":1}`, code: CodeInvalidRequest, errID: `1`},
-	// Duplicates below the top level are for DuplicateName (see
-	// TestDuplicateNameInMessages); Decode accepts them.
+	// Duplicates below the top level are refused too (see
+	// TestDuplicateNameInMessages); equal names in different objects are not
+	// duplicates.
 	{
 		name:   "same names in different objects",
 		in:     `{"jsonrpc":"2.0","id":5,"method":"m","params":{"a":{"a":{"a":1},"b":[{"a":1},{"a":2}]},"b":{"a":0}}}`,

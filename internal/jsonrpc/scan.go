@@ -1,8 +1,9 @@
 package jsonrpc
 
 import (
-	"bytes"
+	"encoding/binary"
 	"errors"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -31,8 +32,9 @@ func skipSpace(data []byte, i int) int {
 }
 
 // skipValue validates the JSON value starting at data[i] and returns the index
-// just past it.
-func skipValue(data []byte, i, depth int) (int, error) {
+// just past it. When dc is not nil it also looks for a member name that
+// occurs twice in one object (see dupCheck), in the same pass.
+func skipValue(data []byte, i, depth int, dc *dupCheck) (int, error) {
 	if i >= len(data) {
 		return i, errTruncated
 	}
@@ -41,9 +43,9 @@ func skipValue(data []byte, i, depth int) (int, error) {
 		end, _, err := scanString(data, i)
 		return end, err
 	case c == '{':
-		return skipObject(data, i, depth+1)
+		return skipObject(data, i, depth+1, dc)
 	case c == '[':
-		return skipArray(data, i, depth+1)
+		return skipArray(data, i, depth+1, dc)
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, _, err := scanNumber(data, i)
 		return end, err
@@ -68,7 +70,7 @@ func skipLiteral(data []byte, i int, lit string) (int, error) {
 	return i + len(lit), nil
 }
 
-func skipObject(data []byte, i, depth int) (int, error) {
+func skipObject(data []byte, i, depth int, dc *dupCheck) (int, error) {
 	if depth > maxDepth {
 		return i, errDepth
 	}
@@ -76,6 +78,7 @@ func skipObject(data []byte, i, depth int) (int, error) {
 	if i < len(data) && data[i] == '}' {
 		return i + 1, nil
 	}
+	var names memberNames
 	for {
 		if i >= len(data) {
 			return i, errTruncated
@@ -83,9 +86,14 @@ func skipObject(data []byte, i, depth int) (int, error) {
 		if data[i] != '"' {
 			return i, errSyntax
 		}
+		kStart := i
+		var kEsc bool
 		var err error
-		if i, _, err = scanString(data, i); err != nil {
+		if i, kEsc, err = scanString(data, i); err != nil {
 			return i, err
+		}
+		if dc != nil && !dc.found {
+			names.add(dc, data[kStart+1:i-1], kEsc)
 		}
 		i = skipSpace(data, i)
 		if i >= len(data) {
@@ -94,7 +102,7 @@ func skipObject(data []byte, i, depth int) (int, error) {
 		if data[i] != ':' {
 			return i, errSyntax
 		}
-		if i, err = skipValue(data, skipSpace(data, i+1), depth); err != nil {
+		if i, err = skipValue(data, skipSpace(data, i+1), depth, dc); err != nil {
 			return i, err
 		}
 		i = skipSpace(data, i)
@@ -112,7 +120,7 @@ func skipObject(data []byte, i, depth int) (int, error) {
 	}
 }
 
-func skipArray(data []byte, i, depth int) (int, error) {
+func skipArray(data []byte, i, depth int, dc *dupCheck) (int, error) {
 	if depth > maxDepth {
 		return i, errDepth
 	}
@@ -122,7 +130,7 @@ func skipArray(data []byte, i, depth int) (int, error) {
 	}
 	for {
 		var err error
-		if i, err = skipValue(data, i, depth); err != nil {
+		if i, err = skipValue(data, i, depth, dc); err != nil {
 			return i, err
 		}
 		i = skipSpace(data, i)
@@ -140,11 +148,92 @@ func skipArray(data []byte, i, depth int) (int, error) {
 	}
 }
 
+// dupCheck records the first member name that occurs twice in one object,
+// at any depth, of the value being validated. Peers disagree on which of two
+// equal names counts (JSON.parse, Python's json and encoding/json keep the
+// last; Member returns the first), so a value with one can mean one thing to
+// ward and another to the peer it is relayed to. Validation goes on after a
+// duplicate, so that a syntax error later in the value still wins.
+type dupCheck struct {
+	name  string
+	found bool
+}
+
+// smallObject is how many member names of one object are compared pairwise
+// before the comparison switches to a set.
+const smallObject = 8
+
+// memberNames are the decoded member names of one object seen so far.
+type memberNames struct {
+	small [smallObject][]byte
+	n     int
+	set   map[string]struct{}
+}
+
+// add records the name whose raw body (without quotes) is key, and reports a
+// duplicate to dc.
+func (s *memberNames) add(dc *dupCheck, key []byte, escaped bool) {
+	if escaped {
+		key = []byte(UnquoteBody(key))
+	}
+	if s.set == nil {
+		for _, k := range s.small[:s.n] {
+			if string(k) == string(key) {
+				dc.name, dc.found = string(key), true
+				return
+			}
+		}
+		if s.n < smallObject {
+			s.small[s.n] = key
+			s.n++
+			return
+		}
+		s.set = make(map[string]struct{}, 4*smallObject)
+		for _, k := range s.small {
+			s.set[string(k)] = struct{}{}
+		}
+	}
+	if _, dup := s.set[string(key)]; dup {
+		dc.name, dc.found = string(key), true
+		return
+	}
+	s.set[string(key)] = struct{}{}
+}
+
+// Eight bytes at a time: the constants and masks of the string scanner's
+// fast path.
+const (
+	swarOnes  = 0x0101010101010101
+	swarHighs = 0x8080808080808080
+)
+
+// stringSpecial returns a mask whose lowest set bit is the high bit of the
+// first byte of x (little-endian) that ends the fast path of a string: a
+// quote, a backslash or a control character. Bits above that one may be
+// set spuriously; the caller uses only the lowest.
+func stringSpecial(x uint64) uint64 {
+	q := x ^ ('"' * swarOnes)
+	b := x ^ ('\\' * swarOnes)
+	return ((q - swarOnes) &^ q | (b - swarOnes) &^ b | (x - 0x20*swarOnes) &^ x) & swarHighs
+}
+
 // scanString validates the string starting at the quote data[i] and returns
 // the index past its closing quote and whether it contains escapes.
 func scanString(data []byte, i int) (end int, escaped bool, err error) {
 	i++
 	for i < len(data) {
+		// Skip eight ordinary bytes at a time; most of a string is those.
+		for i+8 <= len(data) {
+			m := stringSpecial(binary.LittleEndian.Uint64(data[i:]))
+			if m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(data) {
+			break
+		}
 		c := data[i]
 		switch {
 		case c == '"':
@@ -322,124 +411,23 @@ func Valid(data []byte) bool {
 	if !utf8.Valid(data) {
 		return false
 	}
-	i, err := skipValue(data, skipSpace(data, 0), 0)
+	i, err := skipValue(data, skipSpace(data, 0), 0, nil)
 	return err == nil && skipSpace(data, i) == len(data)
 }
 
-// smallObject is how many member names of one object findDuplicate compares
-// pairwise before it switches to a set.
-const smallObject = 16
-
 // DuplicateName reports the first member name that occurs twice in one
 // object, at any depth, of the valid JSON value v (such as a part of a
-// decoded Message). Peers disagree on which of two equal names counts
-// (JSON.parse, Python's json and encoding/json keep the last; Member returns
-// the first), so a value with one can mean one thing to ward and another to
-// the peer it is relayed to. Decode rejects duplicates only among the
-// top-level members of a message. DuplicateName reports false when v is not
-// valid JSON.
+// decoded Message; see dupCheck for why that matters). Decode rejects
+// messages with one. DuplicateName reports false when v is not valid JSON.
 func DuplicateName(v []byte) (name string, found bool) {
-	if !Valid(v) {
+	if !utf8.Valid(v) {
 		return "", false
 	}
-	_, name, found = findDuplicate(v, skipSpace(v, 0))
-	return name, found
+	var dc dupCheck
+	i, err := skipValue(v, skipSpace(v, 0), 0, &dc)
+	if err != nil || skipSpace(v, i) != len(v) {
+		return "", false
+	}
+	return dc.name, dc.found
 }
 
-// findDuplicate walks the valid JSON value starting at data[i] and reports
-// the first member name that occurs twice in one object, at any depth, with
-// the index just past the value. Peers disagree on which of two equal names
-// counts (JSON.parse, Python's json and encoding/json keep the last; Member
-// returns the first), so such a message could mean one thing to ward and
-// another to the peer it is relayed to.
-func findDuplicate(data []byte, i int) (end int, name string, found bool) {
-	switch data[i] {
-	case '"':
-		return endOfString(data, i), "", false
-	case '[':
-		i = skipSpace(data, i+1)
-		if data[i] == ']' {
-			return i + 1, "", false
-		}
-		for {
-			if i, name, found = findDuplicate(data, i); found {
-				return i, name, true
-			}
-			i = skipSpace(data, i)
-			if data[i] == ']' {
-				return i + 1, "", false
-			}
-			i = skipSpace(data, i+1)
-		}
-	case '{':
-		var buf [smallObject][]byte
-		names := buf[:0]
-		var set map[string]struct{}
-		i = skipSpace(data, i+1)
-		if data[i] == '}' {
-			return i + 1, "", false
-		}
-		for {
-			kEnd := endOfString(data, i)
-			key := data[i+1 : kEnd-1]
-			if bytes.IndexByte(key, '\\') >= 0 {
-				key = []byte(unquote(data[i:kEnd], true))
-			}
-			if set == nil {
-				for _, n := range names {
-					if string(n) == string(key) {
-						return kEnd, string(key), true
-					}
-				}
-				if len(names) < smallObject {
-					names = append(names, key)
-				} else {
-					set = make(map[string]struct{}, 2*smallObject)
-					for _, n := range names {
-						set[string(n)] = struct{}{}
-					}
-				}
-			}
-			if set != nil {
-				if _, dup := set[string(key)]; dup {
-					return kEnd, string(key), true
-				}
-				set[string(key)] = struct{}{}
-			}
-			i = skipSpace(data, skipSpace(data, kEnd)+1) // past the colon
-			if i, name, found = findDuplicate(data, i); found {
-				return i, name, true
-			}
-			i = skipSpace(data, i)
-			if data[i] == '}' {
-				return i + 1, "", false
-			}
-			i = skipSpace(data, i+1)
-		}
-	case 't', 'n':
-		return i + 4, "", false
-	case 'f':
-		return i + 5, "", false
-	default:
-		end, _, _ = scanNumber(data, i)
-		return end, "", false
-	}
-}
-
-// endOfString returns the index just past the closing quote of the valid
-// JSON string starting at data[i]: the first quote not escaped by an odd
-// number of backslashes.
-func endOfString(data []byte, i int) int {
-	i++
-	for {
-		i += bytes.IndexByte(data[i:], '"')
-		k := i
-		for data[k-1] == '\\' {
-			k--
-		}
-		if (i-k)%2 == 0 {
-			return i + 1
-		}
-		i++
-	}
-}

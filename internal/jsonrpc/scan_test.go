@@ -197,31 +197,91 @@ func TestScanNumber(t *testing.T) {
 	}
 }
 
-// TestEndOfString compares the fast string skipper of findDuplicate with
-// the validating scanner on runs of backslashes and quotes.
-func TestEndOfString(t *testing.T) {
-	pieces := []string{`\\`, `\"`, `a`, `\u005c`, `\/`, `é`, `\\\"`}
-	var check func(body string, depth int)
-	check = func(body string, depth int) {
-		tok := `"` + body + `"`
-		data := []byte(tok + `,"x\"y"`)
-		end, _, err := scanString(data, 0)
-		if err != nil {
-			t.Fatalf("scanString(%s): %v", tok, err)
+// scanStringRef is the byte-at-a-time string scanner that scanString's
+// eight-bytes-at-a-time fast path must agree with.
+func scanStringRef(data []byte, i int) (end int, escaped bool, err error) {
+	i++
+	for i < len(data) {
+		switch c := data[i]; {
+		case c == '"':
+			return i + 1, escaped, nil
+		case c == '\\':
+			escaped = true
+			if i+1 >= len(data) {
+				return len(data), escaped, errTruncated
+			}
+			switch data[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if len(data)-i < 6 {
+					return len(data), escaped, errTruncated
+				}
+				for _, h := range data[i+2 : i+6] {
+					if hexVal(h) < 0 {
+						return i, escaped, errSyntax
+					}
+				}
+				i += 6
+			default:
+				return i, escaped, errSyntax
+			}
+		case c < 0x20:
+			return i, escaped, errSyntax
+		default:
+			i++
 		}
-		if got := endOfString(data, 0); got != end || end != len(tok) {
-			t.Errorf("endOfString(%s) = %d, scanString says %d", tok, got, end)
+	}
+	return i, escaped, errTruncated
+}
+
+// TestScanStringFastPath puts every kind of byte that ends the fast path at
+// every offset of a string, after runs of backslashes and multi-byte
+// characters, and compares scanString with the byte-at-a-time scanner.
+func TestScanStringFastPath(t *testing.T) {
+	specials := []string{`"`, `\\`, `\"`, `\u005c`, `\x`, "\x00", "\x1f", "\n", "\x7f", "\x80", "\xa2", "\xdc", "é", "\u2028", `\`}
+	check := func(data []byte) {
+		t.Helper()
+		end, esc, err := scanString(data, 0)
+		rEnd, rEsc, rErr := scanStringRef(data, 0)
+		if end != rEnd || esc != rEsc || err != rErr {
+			t.Fatalf("scanString(%q) = %d, %v, %v; byte at a time: %d, %v, %v", data, end, esc, err, rEnd, rEsc, rErr)
 		}
-		if depth < 4 {
-			for _, p := range pieces {
-				check(body+p, depth+1)
+	}
+	for off := 0; off < 20; off++ {
+		for _, sp := range specials {
+			for tail := 0; tail < 12; tail++ {
+				body := strings.Repeat("a", off) + sp + strings.Repeat("b", tail)
+				check([]byte(`"` + body))
+				check([]byte(`"` + body + `"`))
+				check([]byte(`"` + body + `","x":1}`))
 			}
 		}
 	}
-	check("", 0)
+	pieces := []string{`\\`, `\"`, `a`, `\u005c`, `\/`, `é`, `\\\"`, `bcdefgh`}
+	var walk func(body string, depth int)
+	walk = func(body string, depth int) {
+		check([]byte(`"` + body + `","x\"y"`))
+		if depth < 4 {
+			for _, p := range pieces {
+				walk(body+p, depth+1)
+			}
+		}
+	}
+	walk("", 0)
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("ab\"\\u0/\x01\x1f\x7f\x80\xff ")
+	for n := 0; n < 20000; n++ {
+		b := make([]byte, 1+rng.IntN(40))
+		b[0] = '"'
+		for i := 1; i < len(b); i++ {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		check(b)
+	}
 }
 
-func TestFindDuplicate(t *testing.T) {
+func TestDuplicateName(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		name string // "" means no duplicate
@@ -237,6 +297,9 @@ func TestFindDuplicate(t *testing.T) {
 		{`[{"a":1},{"a":1},[{"b":true,"b":false}]]`, `b`},
 		{`{"\ud800":1,"\udbff":2}`, "\ufffd"}, // both decode to U+FFFD
 		{` { "x" : null , "x" : 1 } `, `x`},
+		{`{` + manyMembers(8) + `,"k7":1}`, `k7`},
+		{`{` + manyMembers(9) + `,"k8":1}`, `k8`},
+		{`{` + manyMembers(9) + `,"k0":1}`, `k0`},
 		{`{` + manyMembers(16) + `,"k15":1}`, `k15`},
 		{`{` + manyMembers(17) + `,"k16":1}`, `k16`},
 		{`{` + manyMembers(17) + `,"k0":1}`, `k0`},
@@ -247,12 +310,9 @@ func TestFindDuplicate(t *testing.T) {
 		if !Valid(data) {
 			t.Fatalf("%s is not valid", tc.in)
 		}
-		end, name, found := findDuplicate(data, 0)
+		name, found := DuplicateName(data)
 		if found != (tc.name != "") || name != tc.name {
-			t.Errorf("findDuplicate(%s) = %q, %v; want %q", tc.in, name, found, tc.name)
-		}
-		if !found && end != len(data) {
-			t.Errorf("findDuplicate(%s) ended at %d of %d", tc.in, end, len(data))
+			t.Errorf("DuplicateName(%s) = %q, %v; want %q", tc.in, name, found, tc.name)
 		}
 	}
 }

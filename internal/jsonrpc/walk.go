@@ -22,7 +22,7 @@ func Members(obj []byte, f func(name string, start, end int) bool) bool {
 			return false
 		}
 		vStart := skipSpace(obj, i+1)
-		vEnd, err := skipValue(obj, vStart, 1)
+		vEnd, err := skipValue(obj, vStart, 1, nil)
 		if err != nil {
 			return false
 		}
@@ -51,7 +51,7 @@ func Elements(arr []byte, f func(elem []byte) bool) bool {
 		return true
 	}
 	for i < len(arr) {
-		end, err := skipValue(arr, i, 1)
+		end, err := skipValue(arr, i, 1, nil)
 		if err != nil {
 			return false
 		}
