@@ -214,7 +214,7 @@ const (
 func stringSpecial(x uint64) uint64 {
 	q := x ^ ('"' * swarOnes)
 	b := x ^ ('\\' * swarOnes)
-	return ((q - swarOnes) &^ q | (b - swarOnes) &^ b | (x - 0x20*swarOnes) &^ x) & swarHighs
+	return ((q-swarOnes)&^q | (b-swarOnes)&^b | (x-0x20*swarOnes)&^x) & swarHighs
 }
 
 // scanString validates the string starting at the quote data[i] and returns
@@ -430,4 +430,3 @@ func DuplicateName(v []byte) (name string, found bool) {
 	}
 	return dc.name, dc.found
 }
-
