@@ -14,7 +14,7 @@ import (
 // outlive ward.
 func NewStdio(in io.Reader, out io.Writer, maxMessageBytes int) *Stream {
 	if f, ok := in.(*os.File); ok {
-		in = pollable(f)
+		in = waitable(f)
 	}
 	if f, ok := out.(*os.File); ok {
 		out = pollable(f)
@@ -42,26 +42,11 @@ func NewStdio(in io.Reader, out io.Writer, maxMessageBytes int) *Stream {
 // pollable returns f reopened in non-blocking mode when f is a pipe or a
 // socket, and f itself otherwise.
 func pollable(f *os.File) *os.File {
-	var st syscall.Stat_t
-	// SyscallConn does not change the blocking mode, unlike Fd.
-	rc, err := f.SyscallConn()
-	if err != nil {
+	fd, ok := pipeOrSocketFd(f)
+	if !ok {
 		return f
 	}
-	var fd uintptr
-	var serr error
-	if err := rc.Control(func(d uintptr) {
-		fd = d
-		serr = syscall.Fstat(int(d), &st)
-	}); err != nil || serr != nil {
-		return f
-	}
-	switch st.Mode & syscall.S_IFMT {
-	case syscall.S_IFIFO, syscall.S_IFSOCK:
-	default:
-		return f
-	}
-	dup, err := syscall.Dup(int(fd))
+	dup, err := dupCloexec(fd)
 	if err != nil {
 		return f
 	}
@@ -70,4 +55,38 @@ func pollable(f *os.File) *os.File {
 		return f
 	}
 	return os.NewFile(uintptr(dup), f.Name())
+}
+
+// pipeOrSocketFd returns f's fd when f is a pipe or a socket.
+func pipeOrSocketFd(f *os.File) (int, bool) {
+	// SyscallConn does not change the blocking mode, unlike Fd.
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, false
+	}
+	var fd uintptr
+	var st syscall.Stat_t
+	var serr error
+	if err := rc.Control(func(d uintptr) {
+		fd = d
+		serr = syscall.Fstat(int(d), &st)
+	}); err != nil || serr != nil {
+		return 0, false
+	}
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFIFO, syscall.S_IFSOCK:
+		return int(fd), true
+	}
+	return 0, false
+}
+
+// dupCloexec duplicates fd with close-on-exec set in the same system call,
+// so that no server started meanwhile inherits it (a server holding ward's
+// stdin could read the host's messages behind ward's back).
+func dupCloexec(fd int) (int, error) {
+	r, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
+	if errno != 0 {
+		return -1, os.NewSyscallError("fcntl", errno)
+	}
+	return int(r), nil
 }
