@@ -241,7 +241,11 @@ func (m *Message) decode(data []byte) error {
 			return fail(`"method" must be a string`)
 		}
 		_, methodEscaped, _ = scanString(data, method.start)
-		m.Method = unquote(data[method.start:method.end], methodEscaped)
+		if methodEscaped {
+			m.Method = unquote(data[method.start:method.end], true)
+		} else {
+			m.Method = methodName(data[method.start+1 : method.end-1])
+		}
 		if m.Method == "" {
 			return fail(`"method" must not be empty`)
 		}
@@ -363,4 +367,47 @@ func AsDecodeError(err error) *DecodeError {
 		return de
 	}
 	return &DecodeError{Code: CodeInternalError, Msg: err.Error()}
+}
+
+// methodName returns the method name b as a string, without allocating one
+// for the methods of MCP (a string switch on a converted slice does not
+// copy it).
+func methodName(b []byte) string {
+	switch string(b) {
+	case "tools/call":
+		return "tools/call"
+	case "tools/list":
+		return "tools/list"
+	case "notifications/progress":
+		return "notifications/progress"
+	case "notifications/cancelled":
+		return "notifications/cancelled"
+	case "ping":
+		return "ping"
+	case "initialize":
+		return "initialize"
+	case "notifications/initialized":
+		return "notifications/initialized"
+	case "resources/read":
+		return "resources/read"
+	case "resources/list":
+		return "resources/list"
+	case "resources/templates/list":
+		return "resources/templates/list"
+	case "prompts/get":
+		return "prompts/get"
+	case "prompts/list":
+		return "prompts/list"
+	case "completion/complete":
+		return "completion/complete"
+	case "notifications/message":
+		return "notifications/message"
+	case "sampling/createMessage":
+		return "sampling/createMessage"
+	case "elicitation/create":
+		return "elicitation/create"
+	case "roots/list":
+		return "roots/list"
+	}
+	return string(b)
 }

@@ -60,6 +60,7 @@ type Relay struct {
 	timeout      time.Duration
 	sink         Sink
 	now          func() time.Time
+	customNow    bool // now is not time.Now (tests)
 	ids          *idGen
 
 	sessionID string
@@ -74,6 +75,7 @@ type Relay struct {
 	tokens [3]map[string]*pending
 	gone   [3]error // gone[dir]: the receiving side of dir has gone away
 	seq    uint64   // requests registered so far
+	dl     deadlines
 }
 
 // pending is a request that awaits an answer.
@@ -87,7 +89,10 @@ type pending struct {
 	name     string
 	token    string // progress token, raw JSON
 	started  time.Time
-	timer    *time.Timer
+	deadline time.Time // see deadlines
+	prev     *pending  // in the deadline list
+	next     *pending
+	linked   bool
 	seq      uint64 // order of arrival, for answering in that order
 	batch    *batch
 	internal chan []byte // for ward's own requests
@@ -122,6 +127,8 @@ func New(host, server transport.Conn, opts *Options) *Relay {
 	}
 	if r.now == nil {
 		r.now = time.Now
+	} else {
+		r.customNow = true
 	}
 	src := opts.Rand
 	if src == nil {
@@ -198,6 +205,9 @@ func (r *Relay) Run(ctx context.Context) error {
 			}
 		}
 	}
+	r.mu.Lock()
+	r.dl.stop()
+	r.mu.Unlock()
 	_ = r.host.Flush()
 	switch {
 	case serverFirst && serverErr != nil && !isEOF(serverErr):
@@ -212,13 +222,34 @@ func (r *Relay) Run(ctx context.Context) error {
 
 func isEOF(err error) bool { return errors.Is(err, io.EOF) }
 
+// stamp returns the time for a record made at now: now itself, unless the
+// relay was given its own clock.
+func (r *Relay) stamp(now time.Time) time.Time {
+	if r.customNow {
+		return r.now()
+	}
+	return now
+}
+
 // loop is the scratch state of one reader loop, reused for every message so
 // that the common path allocates little: middleware and sinks must not keep
 // pointers into it (their contracts say so).
 type loop struct {
-	m  jsonrpc.Message
-	ex Exchange
-	ev Event
+	m     jsonrpc.Message
+	ex    Exchange
+	ev    Event
+	parts [3][]byte
+}
+
+// writePieces writes a message given in three pieces (see
+// jsonrpc.Message.Pieces) through the loop's scratch slice: a variadic call
+// through the Conn interface would allocate one for every message.
+func (l *loop) writePieces(c transport.Conn, before, id, after []byte) error {
+	if l == nil {
+		return c.Write(before, id, after)
+	}
+	l.parts = [3][]byte{before, id, after}
+	return c.Write(l.parts[:]...)
 }
 
 // exchange returns the loop's Exchange reset for a new message.
@@ -441,7 +472,7 @@ func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.
 	var err error
 	if edit.Params == nil {
 		before, id, after := m.Pieces(p.wardID)
-		err = r.dst(dir).Write(before, id, after)
+		err = l.writePieces(r.dst(dir), before, id, after)
 	} else {
 		err = r.dst(dir).Write(m.Append(nil, edit))
 	}
@@ -479,7 +510,8 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 			return nil, jsonrpc.CodeInvalidRequest, fmt.Sprintf("ward: progress token %s is already in use", token)
 		}
 	}
-	p := &pending{dir: dir, peerID: []byte(peerID), method: m.Method, name: ex.Name(), token: token, started: r.now(), batch: b}
+	now := time.Now()
+	p := &pending{dir: dir, peerID: []byte(peerID), method: m.Method, name: ex.Name(), token: token, started: r.stamp(now), batch: b}
 	key, err := r.ids.next(&p.idBuf)
 	for err == nil && r.tables[dir][key] != nil {
 		key, err = r.ids.next(&p.idBuf)
@@ -498,7 +530,7 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 	if b != nil {
 		b.awaiting++
 	}
-	p.timer = time.AfterFunc(r.timeout, func() { r.expire(p) })
+	r.schedule(p, now)
 	return p, 0, ""
 }
 
@@ -520,7 +552,7 @@ func (r *Relay) take(p *pending) bool {
 	if p.token != "" {
 		delete(r.tokens[p.dir], p.token)
 	}
-	p.timer.Stop()
+	r.dl.unlink(p)
 	return true
 }
 
@@ -551,15 +583,9 @@ func (r *Relay) answerWithError(p *pending, code int, reason, decision, rule str
 	_ = writeFlush(r.src(p.dir), msg)
 }
 
-// expire handles a request whose deadline passed: its sender gets a timeout
-// error and the receiver a cancellation.
-func (r *Relay) expire(p *pending) {
-	r.mu.Lock()
-	owned := r.take(p)
-	r.mu.Unlock()
-	if !owned {
-		return
-	}
+// expired handles a request whose deadline passed, already taken from the
+// tables: its sender gets a timeout error and the receiver a cancellation.
+func (r *Relay) expired(p *pending) {
 	reason := fmt.Sprintf("ward: %s did not answer %s within %s", r.peerName(p.dir), p.method, r.timeout)
 	r.answerWithError(p, jsonrpc.CodeTimeout, reason, "timeout", "ward.timeout")
 	params := append([]byte(`{"requestId":`), p.wardID...)
@@ -614,7 +640,7 @@ func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc
 		return
 	}
 	before, id, after := m.Pieces(p.peerID)
-	_ = r.dst(dir).Write(before, id, after)
+	_ = l.writePieces(r.dst(dir), before, id, after)
 }
 
 // notification handles a notification travelling in dir.
@@ -690,7 +716,7 @@ func (r *Relay) progress(dir Direction, m *jsonrpc.Message) bool {
 	r.mu.Lock()
 	p := r.tokens[reverse(dir)][token]
 	if p != nil {
-		p.timer.Reset(r.timeout)
+		r.schedule(p, time.Now())
 	}
 	r.mu.Unlock()
 	if p == nil {
@@ -778,7 +804,8 @@ func (r *Relay) Call(ctx context.Context, method string, params []byte) ([]byte,
 		r.mu.Unlock()
 		return nil, fmt.Errorf("server is gone: %w", err)
 	}
-	p := &pending{dir: ToServer, method: method, started: r.now(), internal: ch}
+	now := time.Now()
+	p := &pending{dir: ToServer, method: method, started: r.stamp(now), internal: ch}
 	key, err := r.ids.next(&p.idBuf)
 	for err == nil && r.tables[ToServer][key] != nil {
 		key, err = r.ids.next(&p.idBuf)
@@ -792,7 +819,7 @@ func (r *Relay) Call(ctx context.Context, method string, params []byte) ([]byte,
 	wardID := p.wardID
 	r.tables[ToServer][key] = p
 	r.byPeer[ToServer][string(p.peerID)] = p
-	p.timer = time.AfterFunc(r.timeout, func() { r.expire(p) })
+	r.schedule(p, now)
 	r.mu.Unlock()
 	if err := writeFlush(r.server, jsonrpc.AppendRequest(nil, wardID, method, params)); err != nil {
 		r.failOne(p, jsonrpc.CodeUnavailable, err.Error())
