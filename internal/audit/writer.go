@@ -80,6 +80,7 @@ type Writer struct {
 	closed bool
 	queue  chan Event
 	done   chan struct{}
+	wake   chan struct{} // see nudge
 	once   sync.Once
 
 	enqueued    atomic.Uint64
@@ -103,7 +104,7 @@ type Writer struct {
 // NewWriter starts a Writer in front of s. The caller keeps ownership of s and
 // closes it after the Writer.
 func NewWriter(s Store, opts *WriterOptions) *Writer {
-	w := &Writer{store: s, done: make(chan struct{})}
+	w := &Writer{store: s, done: make(chan struct{}), wake: make(chan struct{}, 1)}
 	if opts != nil {
 		w.opts = *opts
 	}
@@ -181,6 +182,7 @@ func (w *Writer) Stats() WriterStats {
 func (w *Writer) Flush(ctx context.Context) error {
 	target := w.enqueued.Load()
 	failedBefore := w.failed.Load()
+	w.nudge() // no need to linger for more: someone is waiting
 	stop := context.AfterFunc(ctx, func() {
 		w.progress.Lock()
 		w.progressCond.Broadcast()
@@ -210,6 +212,7 @@ func (w *Writer) Close() error {
 		w.closed = true
 		close(w.queue)
 		w.mu.Unlock()
+		w.nudge()
 	})
 	<-w.done
 	if n := w.failed.Load(); n > 0 {
@@ -227,48 +230,50 @@ func (w *Writer) run() {
 	batch := make([]Event, 0, w.opts.MaxBatch)
 	linger := time.NewTimer(time.Hour)
 	linger.Stop()
+	full := false // the last batch was cut at MaxBatch: more are waiting
 	for {
 		e, ok := <-w.queue
 		if !ok {
 			break
 		}
 		batch = append(batch[:0], e)
-		lingering := w.opts.Linger > 0
-		if lingering {
+		if w.opts.Linger > 0 && !full {
+			// Let the events of the next Linger gather in the queue. Waiting
+			// on the queue instead would wake this goroutine (and often a
+			// thread) for every event, which costs the relay more than the
+			// write itself.
 			linger.Reset(w.opts.Linger)
+			select {
+			case <-linger.C:
+			case <-w.wake:
+				linger.Stop()
+			}
 		}
-	fill:
+	drain:
 		for len(batch) < w.opts.MaxBatch {
 			select {
 			case e, ok := <-w.queue:
 				if !ok {
-					break fill
+					break drain
 				}
 				batch = append(batch, e)
-				continue
 			default:
-			}
-			if !lingering {
-				break
-			}
-			select {
-			case e, ok := <-w.queue:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, e)
-			case <-linger.C:
-				lingering = false
-				break fill
+				break drain
 			}
 		}
-		if lingering {
-			linger.Stop()
-		}
+		full = len(batch) == w.opts.MaxBatch
 		w.commit(ctx, batch)
 	}
 	if w.head.Seq > w.lastSigned {
 		w.checkpoint(ctx)
+	}
+}
+
+// nudge ends a linger in progress, so that what is queued is committed now.
+func (w *Writer) nudge() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
 	}
 }
 
