@@ -11,6 +11,7 @@ package audit
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -164,6 +165,9 @@ func (e *Event) Validate() error {
 // form: one line, fields in schema order, no HTML escaping (so "->" stays
 // readable), no trailing newline.
 func Marshal(v any) ([]byte, error) {
+	if e, ok := v.(*Event); ok {
+		return AppendStored(nil, e)
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -171,4 +175,31 @@ func Marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// UnmarshalStored decodes an event stored in Marshal's form, strictly:
+// unknown fields are refused, and the bytes must be exactly what Marshal
+// writes, so that no edit (not even a key's case, which encoding/json
+// ignores) goes unnoticed.
+func UnmarshalStored(line []byte) (Event, error) {
+	var e Event
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return e, err
+	}
+	if dec.More() {
+		return e, errors.New("trailing data after the event")
+	}
+	if e.Schema != SchemaVersion {
+		return e, fmt.Errorf("unknown schema version %d", e.Schema)
+	}
+	again, err := Marshal(&e)
+	if err != nil {
+		return e, err
+	}
+	if !bytes.Equal(again, line) {
+		return e, errors.New("record is not in ward's encoding: it was edited")
+	}
+	return e, nil
 }

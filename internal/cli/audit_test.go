@@ -12,6 +12,7 @@ import (
 	"github.com/ward-mcp/ward/internal/audit"
 	"github.com/ward-mcp/ward/internal/audit/audittest"
 	"github.com/ward-mcp/ward/internal/audit/sqlite"
+	"github.com/ward-mcp/ward/internal/audit/sqlite/sqlitetest"
 	"github.com/ward-mcp/ward/internal/sign"
 )
 
@@ -94,10 +95,12 @@ func TestAuditCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "ok: 40 records") || !strings.Contains(out, "checkpoints verified") {
 		t.Fatalf("verify: %d %s", code, out)
 	}
-	s, _ := sqlite.Open(db, nil)
-	s.DB().Exec(`UPDATE events SET decision = 'allow' WHERE seq = 23`)
-	s.DB().Exec(`DELETE FROM events WHERE seq = 31`)
-	s.Close()
+	sqlitetest.Edit(t, db, func(lines [][]byte) [][]byte {
+		i := sqlitetest.Index(t, lines, 23)
+		lines[i] = bytes.Replace(lines[i], []byte(`"decision":"deny"`), []byte(`"decision":"allow"`), 1)
+		i = sqlitetest.Index(t, lines, 31)
+		return append(lines[:i], lines[i+1:]...)
+	})
 	code, out, _ = wardRun(t, "audit", "verify", "--db", db, "--key", pub)
 	if code != 1 || !strings.Contains(out, "modified: record seq 23") || !strings.Contains(out, "removed: record seq 31") {
 		t.Fatalf("verify of a tampered trail: %d %s", code, out)

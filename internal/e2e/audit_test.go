@@ -94,7 +94,8 @@ func TestAuditTrailOfAProxySession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := sqldb.Exec(`UPDATE events SET name = 'create_entities' WHERE name = 'delete_entities'`)
+	res, err := sqldb.Exec(`UPDATE blocks SET events = replace(events, '"name":"delete_entities"', '"name":"create_entities"')
+		WHERE instr(events, '"name":"delete_entities"') > 0`)
 	if n, _ := res.RowsAffected(); err != nil || n != 1 {
 		t.Fatalf("tamper: %v (%d rows)", err, n)
 	}

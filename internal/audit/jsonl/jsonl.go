@@ -179,31 +179,8 @@ var checkpointPrefix = []byte(`{"checkpoint":`)
 
 func isCheckpoint(line []byte) bool { return bytes.HasPrefix(line, checkpointPrefix) }
 
-// decodeEvent decodes a line strictly: unknown fields are refused, and the
-// line must be exactly the encoding ward writes, so that no edit (not even a
-// key's case, which encoding/json ignores) goes unnoticed.
-func decodeEvent(line []byte) (audit.Event, error) {
-	var e audit.Event
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		return e, err
-	}
-	if dec.More() {
-		return e, errors.New("trailing data after the event")
-	}
-	if e.Schema != audit.SchemaVersion {
-		return e, fmt.Errorf("unknown schema version %d", e.Schema)
-	}
-	again, err := audit.Marshal(&e)
-	if err != nil {
-		return e, err
-	}
-	if !bytes.Equal(again, line) {
-		return e, errors.New("line is not in ward's encoding: it was edited")
-	}
-	return e, nil
-}
+// decodeEvent decodes a line strictly (see audit.UnmarshalStored).
+func decodeEvent(line []byte) (audit.Event, error) { return audit.UnmarshalStored(line) }
 
 type checkpointLine struct {
 	Checkpoint *audit.Checkpoint `json:"checkpoint"`

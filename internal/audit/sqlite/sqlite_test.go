@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/ward-mcp/ward/internal/audit"
 	"github.com/ward-mcp/ward/internal/audit/audittest"
+	"github.com/ward-mcp/ward/internal/audit/sqlite/sqlitetest"
 )
 
 func open(t *testing.T, dir string) audit.Store {
@@ -60,83 +62,56 @@ func TestUnknownSync(t *testing.T) {
 }
 
 // tamperer edits the database directly, as someone with write access to the
-// file would.
+// file would (see sqlitetest.Edit).
 type tamperer struct{}
 
-func (tamperer) with(t *testing.T, dir string, f func(s *Store)) {
-	t.Helper()
-	s, err := Open(filepath.Join(dir, "audit.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	f(s)
+func (tamperer) edit(t *testing.T, dir string, f func(lines [][]byte) [][]byte) {
+	sqlitetest.Edit(t, filepath.Join(dir, "audit.db"), f)
 }
 
-func (tm tamperer) exec(t *testing.T, dir string, q string, args ...any) {
-	t.Helper()
-	tm.with(t, dir, func(s *Store) {
-		if _, err := s.DB().Exec(q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	})
-}
+var index = sqlitetest.Index
 
 func (tm tamperer) FlipByte(t *testing.T, dir string, seq uint64) {
-	tm.with(t, dir, func(s *Store) {
-		var name []byte
-		if err := s.DB().QueryRow(`SELECT name FROM events WHERE seq = ?`, seq).Scan(&name); err != nil {
-			t.Fatal(err)
+	tm.edit(t, dir, func(lines [][]byte) [][]byte {
+		l := lines[index(t, lines, seq)]
+		i := bytes.Index(l, []byte(`"name":"`))
+		if i < 0 {
+			t.Fatalf("event %d has no name", seq)
 		}
-		name[0] ^= 0x01
-		if _, err := s.DB().Exec(`UPDATE events SET name = ? WHERE seq = ?`, string(name), seq); err != nil {
-			t.Fatal(err)
-		}
+		l[i+len(`"name":"`)] ^= 0x01
+		return lines
 	})
 }
 
 func (tm tamperer) Delete(t *testing.T, dir string, seq uint64) {
-	tm.exec(t, dir, `DELETE FROM events WHERE seq = ?`, seq)
+	tm.edit(t, dir, func(lines [][]byte) [][]byte {
+		i := index(t, lines, seq)
+		return append(lines[:i], lines[i+1:]...)
+	})
 }
 
 func (tm tamperer) Swap(t *testing.T, dir string, a, b uint64) {
-	tm.with(t, dir, func(s *Store) {
-		var ia, ib int64
-		s.DB().QueryRow(`SELECT id FROM events WHERE seq = ?`, a).Scan(&ia)
-		s.DB().QueryRow(`SELECT id FROM events WHERE seq = ?`, b).Scan(&ib)
-		for _, q := range []struct {
-			id  int64
-			seq uint64
-		}{{-1, a}, {ia, b}, {ib, a}} {
-			if _, err := s.DB().Exec(`UPDATE events SET id = ? WHERE seq = ?`, q.id, q.seq); err != nil {
-				t.Fatal(err)
-			}
-		}
+	tm.edit(t, dir, func(lines [][]byte) [][]byte {
+		i, j := index(t, lines, a), index(t, lines, b)
+		lines[i], lines[j] = lines[j], lines[i]
+		return lines
 	})
 }
 
 func (tm tamperer) CutTail(t *testing.T, dir string, seq uint64) {
-	tm.exec(t, dir, `DELETE FROM events WHERE seq > ?`, seq)
+	tm.edit(t, dir, func(lines [][]byte) [][]byte {
+		return lines[:index(t, lines, seq)+1]
+	})
 }
 
 func (tm tamperer) Insert(t *testing.T, dir string, after uint64, e audit.Event) {
-	tm.with(t, dir, func(s *Store) {
-		var id int64
-		if err := s.DB().QueryRow(`SELECT id FROM events WHERE seq = ?`, after).Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.DB().Exec(`UPDATE events SET id = id + 1000000 WHERE id > ?`, id); err != nil {
-			t.Fatal(err)
-		}
-		_, err := s.DB().Exec(`INSERT INTO events (id, seq, schema, time_ns, session, server, host, client_name, client_version,
-			direction, method, kind, name, decision, mode, rule_ids, reasons, latency_ns, ward_version, arguments, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id+1, e.Seq, e.Schema, e.Time.UnixNano(), e.Session, e.Server, e.Host, e.Client.Name, e.Client.Version,
-			string(e.Direction), e.Method, string(e.Kind), e.Name, string(e.Decision), string(e.Mode),
-			jsonList(e.RuleIDs), jsonList(e.Reasons), int64(e.Latency), e.WardVersion, string(e.Arguments), e.PrevHash, e.Hash)
+	tm.edit(t, dir, func(lines [][]byte) [][]byte {
+		b, err := audit.Marshal(&e)
 		if err != nil {
 			t.Fatal(err)
 		}
+		i := index(t, lines, after) + 1
+		return append(lines[:i], append([][]byte{b}, lines[i:]...)...)
 	})
 }
 
