@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ward-mcp/ward/internal/jsonrpc"
 )
 
 // SchemaVersion is the version of the Event schema written by this ward.
@@ -155,7 +157,7 @@ func (e *Event) Validate() error {
 	if y := e.Time.Year(); !e.Time.IsZero() && (y < 0 || y > 9999) {
 		return fmt.Errorf("audit event: time %v outside years 0-9999", e.Time)
 	}
-	if len(e.Arguments) > 0 && !json.Valid(e.Arguments) {
+	if len(e.Arguments) > 0 && !jsonrpc.Valid(e.Arguments) {
 		return fmt.Errorf("audit event: arguments are not valid JSON")
 	}
 	return nil

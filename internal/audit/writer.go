@@ -44,6 +44,10 @@ type WriterOptions struct {
 	// RetryAfter is how long the writer waits before it tries a failing store
 	// again (default 1s). Events that arrive meanwhile are counted as failed.
 	RetryAfter time.Duration
+	// Prepare, if set, is called for every event on the writer's goroutine
+	// before it is sealed: work that need not delay the caller of Write,
+	// such as reducing the arguments (ReduceArguments), goes here.
+	Prepare func(*Event)
 }
 
 // WriterStats are a Writer's counters.
@@ -278,6 +282,11 @@ func (w *Writer) nudge() {
 }
 
 func (w *Writer) commit(ctx context.Context, batch []Event) {
+	if w.opts.Prepare != nil {
+		for i := range batch {
+			w.opts.Prepare(&batch[i])
+		}
+	}
 	if w.unhealthy.Load() && time.Now().Before(w.retryAt) {
 		// The store failed recently: do not hammer it, count the events as failed.
 		w.failed.Add(uint64(len(batch)))

@@ -25,16 +25,40 @@ type Audit struct {
 	reduce  *audit.ReduceOptions
 	version string
 	host    string
+	// deferred: the writer reduces the arguments (NewAuditDeferred)
+	deferred bool
 	// failed counts events the writer refused (queue full, store down).
 	failed atomic.Uint64
 }
 
 // NewAudit returns a Sink writing to w for the server named server.
 func NewAudit(w *audit.Writer, server string, args audit.ArgumentsMode) *Audit {
+	return newAudit(w, server, args, false)
+}
+
+// NewAuditDeferred is NewAudit for a writer made with the Prepare option
+// ReduceAuditArguments(args): the arguments are reduced (secrets masked, long
+// values cut) on the writer's goroutine, not on the relay's.
+func NewAuditDeferred(w *audit.Writer, server string, args audit.ArgumentsMode) *Audit {
+	return newAudit(w, server, args, true)
+}
+
+// ReduceAuditArguments returns the audit.WriterOptions.Prepare function
+// that reduces an event's raw arguments according to mode.
+func ReduceAuditArguments(mode audit.ArgumentsMode) func(*audit.Event) {
+	opts := &audit.ReduceOptions{Mask: maskSecrets}
+	return func(e *audit.Event) {
+		if len(e.Arguments) > 0 {
+			e.Arguments = audit.ReduceArguments(e.Arguments, mode, opts)
+		}
+	}
+}
+
+func newAudit(w *audit.Writer, server string, args audit.ArgumentsMode, deferred bool) *Audit {
 	host, _ := os.Hostname()
 	return &Audit{
 		w: w, server: server, args: args, version: buildinfo.String(), host: host,
-		reduce: &audit.ReduceOptions{Mask: maskSecrets},
+		reduce: &audit.ReduceOptions{Mask: maskSecrets}, deferred: deferred,
 	}
 }
 
@@ -83,8 +107,13 @@ func (a *Audit) Record(e *relay.Event) {
 	if e.Params != nil && a.args != audit.ArgumentsNone {
 		if args := jsonrpc.Member(e.Params, "arguments"); args != nil {
 			// args aliases the relay's read buffer, reused for the next
-			// message while this event may still wait in the queue.
-			ev.Arguments = audit.ReduceArguments(bytes.Clone(args), a.args, a.reduce)
+			// message while this event may still wait in the queue. The
+			// writer reduces the copy on its own goroutine if it was given
+			// ReduceAuditArguments (NewAuditDeferred).
+			ev.Arguments = bytes.Clone(args)
+			if !a.deferred {
+				ev.Arguments = audit.ReduceArguments(ev.Arguments, a.args, a.reduce)
+			}
 		}
 	}
 	if err := a.w.Write(ev); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/ward-mcp/ward/internal/audit"
 	"github.com/ward-mcp/ward/internal/audit/backend"
 	"github.com/ward-mcp/ward/internal/audit/sqlite"
+	"github.com/ward-mcp/ward/internal/enforce"
 	"github.com/ward-mcp/ward/internal/sign"
 )
 
@@ -84,7 +85,8 @@ func openAudit(cfg *AuditConfig) (*auditTrail, error) {
 	if t.store, err = backend.Open(backend.Config{Kind: kind, Path: path}); err != nil {
 		return nil, fmt.Errorf("open audit store %s: %w", t.where, err)
 	}
-	t.writer = audit.NewWriter(t.store, &audit.WriterOptions{QueueSize: auditQueue, Key: key})
+	t.writer = audit.NewWriter(t.store, &audit.WriterOptions{QueueSize: auditQueue, Key: key,
+		Prepare: enforce.ReduceAuditArguments(cfg.Arguments)})
 	return t, nil
 }
 

@@ -104,7 +104,7 @@ func Run(ctx context.Context, cfg *Config) (err error) {
 					fmt.Fprintf(w, "ward: warning: %v\n", cerr)
 				}
 			}()
-			auditSink := enforce.NewAudit(trail.writer, cfg.ServerName, cfg.Audit.Arguments)
+			auditSink := enforce.NewAuditDeferred(trail.writer, cfg.ServerName, cfg.Audit.Arguments)
 			if sink != nil {
 				sink = enforce.Sinks{sink, auditSink}
 			} else {
