@@ -492,6 +492,16 @@ func globAny(globs []string, v string) bool {
 
 // normKey lower-cases a key and drops separators: "file_Path" → "filepath".
 func normKey(k string) string {
+	plain := true
+	for i := 0; i < len(k); i++ {
+		if ch := k[i]; ch == '_' || ch == '-' || ch == ' ' || ch == '.' || ch >= 'A' && ch <= 'Z' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return k // already normal: most keys are
+	}
 	var b strings.Builder
 	for i := 0; i < len(k); i++ {
 		ch := k[i]

@@ -71,11 +71,15 @@ func canonicalisePath(raw, base, home string) (canonPath, error) {
 		}
 		p, c.Decoded = d, true
 	}
-	if !norm.NFKC.IsNormalString(p) {
+	ascii := isASCII(p)
+	if !ascii && !norm.NFKC.IsNormalString(p) {
 		p, c.Decoded = norm.NFKC.String(p), true
 	}
-	if q := lookAlikes.Replace(p); q != p {
-		p, c.Decoded = q, true
+	// The look-alikes are all non-ASCII but the backslash.
+	if !ascii || strings.IndexByte(p, '\\') >= 0 {
+		if q := lookAlikes.Replace(p); q != p {
+			p, c.Decoded = q, true
+		}
 	}
 	if !utf8.ValidString(p) {
 		return c, errors.New("path is not valid UTF-8 after decoding (overlong or broken encoding)")
@@ -111,11 +115,16 @@ func canonicalisePath(raw, base, home string) (canonPath, error) {
 			p = "/home/" + user + "/" + rest
 		}
 	}
-	for _, seg := range strings.Split(p, "/") {
+	for rest := p; ; {
+		seg, more, found := strings.Cut(rest, "/")
 		if seg == ".." || (len(seg) > 2 && strings.Trim(seg, ".") == "") {
 			c.Climbs = true
 			break
 		}
+		if !found {
+			break
+		}
+		rest = more
 	}
 	if !strings.HasPrefix(p, "/") {
 		p = base + "/" + p
@@ -129,9 +138,62 @@ func canonicalisePath(raw, base, home string) (canonPath, error) {
 // would be created inside a directory resolves to that directory's real
 // location.
 func resolveSymlinks(fsys FS, p string) (string, error) {
-	rest := splitPath(p)
-	resolved := "/"
-	hops := 0
+	if len(p) > 1 && p[0] == '/' && path.Clean(p) == p {
+		// While no component is a symlink, what is resolved so far is a
+		// prefix of p: nothing to build. This is the path of every call
+		// but those that meet a symlink.
+		for start := 1; ; {
+			j := strings.IndexByte(p[start:], '/')
+			if j < 0 {
+				j = len(p)
+			} else {
+				j += start
+			}
+			next := p[:j]
+			fi, err := fsys.Lstat(next)
+			if err != nil {
+				// The rest is lexical: p itself, since p is clean.
+				return p, nil
+			}
+			if fi.Mode()&fs.ModeSymlink != 0 {
+				resolved := "/"
+				if start > 1 {
+					resolved = p[:start-1]
+				}
+				var rest []string
+				if j < len(p) {
+					rest = splitPath(p[j+1:])
+				}
+				return resolveSymlink(fsys, next, resolved, rest, 0)
+			}
+			if j == len(p) {
+				return p, nil
+			}
+			start = j + 1
+		}
+	}
+	return resolveFrom(fsys, "/", splitPath(p), 0)
+}
+
+// resolveSymlink resolves the symlink next (a child of resolved) and goes
+// on with rest; it is the general loop's symlink step.
+func resolveSymlink(fsys FS, next, resolved string, rest []string, hops int) (string, error) {
+	hops++
+	if hops > maxSymlinkHops {
+		return "", errSymlinkLoop
+	}
+	target, err := fsys.Readlink(next)
+	if err != nil {
+		return "", err
+	}
+	if strings.HasPrefix(target, "/") {
+		resolved = "/"
+	}
+	return resolveFrom(fsys, resolved, append(splitPath(target), rest...), hops)
+}
+
+// resolveFrom resolves the segments rest below the resolved directory.
+func resolveFrom(fsys FS, resolved string, rest []string, hops int) (string, error) {
 	for len(rest) > 0 {
 		seg := rest[0]
 		rest = rest[1:]
@@ -152,20 +214,29 @@ func resolveSymlinks(fsys FS, p string) (string, error) {
 			resolved = next
 			continue
 		}
-		hops++
-		if hops > maxSymlinkHops {
-			return "", errSymlinkLoop
-		}
-		target, err := fsys.Readlink(next)
-		if err != nil {
-			return "", err
-		}
-		if strings.HasPrefix(target, "/") {
-			resolved = "/"
-		}
-		rest = append(splitPath(target), rest...)
+		return resolveSymlink(fsys, next, resolved, rest, hops)
 	}
 	return resolved, nil
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// hasUpper reports whether s has an ASCII upper-case letter.
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 func splitPath(p string) []string {
@@ -260,15 +331,16 @@ func sensitiveReason(p, home string) string {
 			}
 		}
 	}
-	homes := []string{home}
+	var homes [3]string // on the stack: this runs for every path argument
+	homes[0] = home
 	if strings.HasPrefix(p, "/home/") {
 		if i := strings.IndexByte(p[6:], '/'); i > 0 {
-			homes = append(homes, p[:6+i])
+			homes[1] = p[:6+i]
 		}
 	}
 	if strings.HasPrefix(p, "/Users/") {
 		if i := strings.IndexByte(p[7:], '/'); i > 0 {
-			homes = append(homes, p[:7+i])
+			homes[2] = p[:7+i]
 		}
 	}
 	for _, h := range homes {
@@ -279,9 +351,11 @@ func sensitiveReason(p, home string) string {
 		if h == "/" {
 			rel = p[1:]
 		}
-		for _, s := range sensitiveHome {
-			if strings.HasSuffix(s, "/") {
-				if rel+"/" == s || strings.HasPrefix(rel, s) {
+		for _, sh := range sensitiveHomeP {
+			s := sh.text
+			if sh.dir {
+				// rel+"/" == s, without building rel+"/".
+				if len(rel)+1 == len(s) && strings.HasPrefix(s, rel) || strings.HasPrefix(rel, s) {
 					return "credential store ~/" + strings.TrimSuffix(s, "/")
 				}
 			} else if rel == s {
@@ -291,6 +365,22 @@ func sensitiveReason(p, home string) string {
 	}
 	return ""
 }
+
+// sensitiveHomeP is sensitiveHome with each entry's trailing '/' looked up
+// once.
+var sensitiveHomeP = func() []struct {
+	text string
+	dir  bool
+} {
+	out := make([]struct {
+		text string
+		dir  bool
+	}, len(sensitiveHome))
+	for i, s := range sensitiveHome {
+		out[i].text, out[i].dir = s, strings.HasSuffix(s, "/")
+	}
+	return out
+}()
 
 // sensPattern is a sensitiveAbs entry split into segments, where '*' stands
 // for one path segment and dir means the directory and everything below it.
@@ -336,7 +426,11 @@ func looksLikePath(v string) bool {
 	if len(v) < 2 || len(v) > 4096 || strings.ContainsAny(v, "\n\r") {
 		return false
 	}
-	lv := strings.ToLower(v[:min(len(v), 8)])
+	lv := v[:min(len(v), 8)]
+	if !isASCII(lv) || hasUpper(lv) {
+		// Non-ASCII may lower-case to ASCII (U+0130 → 'i'): keep ToLower's answer.
+		lv = strings.ToLower(lv)
+	}
 	switch {
 	case strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//"):
 		return !strings.Contains(v, " ") || strings.Count(v, "/") > 1
