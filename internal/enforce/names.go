@@ -94,6 +94,12 @@ func (n *NameLists) Middleware() relay.Middleware {
 					if ok, rule, reason := n.Decide(relay.ItemKind(ex.Method), ex.Name()); !ok {
 						return relay.Denied(rule, reason)
 					}
+				case "completion/complete":
+					if kind, name := relay.CompletionRef(ex.Msg.Params()); kind != "" {
+						if ok, rule, reason := n.Decide(kind, name); !ok {
+							return relay.Denied(rule, reason)
+						}
+					}
 				}
 			case ex.Dir == relay.ToHost && ex.IsResponse():
 				FilterListResult(ex, func(kind, name string) (bool, string, string) { return n.Decide(kind, name) })

@@ -70,6 +70,17 @@ func (p *Pin) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict, bo
 			if ok, reason := p.lock.MatchResource(ex.Name()); !ok {
 				return relay.Denied("lock.resource", "ward: "+reason), true
 			}
+		case "completion/complete":
+			switch kind, name := relay.CompletionRef(ex.Msg.Params()); kind {
+			case "prompt":
+				return p.use(ctx, ex, "prompts", name)
+			case "resource":
+				if p.lock.ResourceTemplates[name] == nil {
+					if ok, reason := p.lock.MatchResource(name); !ok {
+						return relay.Denied("lock.resource", "ward: completion for "+reason), true
+					}
+				}
+			}
 		}
 	case ex.Dir == relay.ToHost && ex.Msg.Kind == jsonrpc.KindNotification:
 		if field := listChangedField(ex.Method); field != "" {

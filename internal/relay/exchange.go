@@ -118,8 +118,31 @@ func (ex *Exchange) Name() string {
 	return ex.name
 }
 
+// CompletionRef returns what a completion/complete request asks about:
+// ("prompt", name) for a ref/prompt, ("resource", uri) for a ref/resource
+// (a resource template's URI template, or a resource's URI), and ("", "")
+// for anything else. A completion discloses the argument values a prompt or
+// template accepts, so an item that is hidden must not be completed either.
+func CompletionRef(params []byte) (kind, name string) {
+	ref := jsonrpc.Member(params, "ref")
+	typ, _ := jsonrpc.String(jsonrpc.Member(ref, "type"))
+	switch typ {
+	case "ref/prompt":
+		name, _ = jsonrpc.String(jsonrpc.Member(ref, "name"))
+		return "prompt", name
+	case "ref/resource":
+		name, _ = jsonrpc.String(jsonrpc.Member(ref, "uri"))
+		return "resource", name
+	}
+	return "", ""
+}
+
 // RequestName extracts the name a request of method targets from its params.
 func RequestName(method string, params []byte) string {
+	if method == "completion/complete" {
+		_, name := CompletionRef(params)
+		return name
+	}
 	key := nameKey(method)
 	if key == "" {
 		return ""

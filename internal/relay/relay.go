@@ -422,6 +422,9 @@ func (r *Relay) recordVerdict(l *loop, ex *Exchange, decision string, v Verdict)
 	}
 	e := l.event()
 	e.Dir, e.Method, e.Kind, e.Name = ex.Dir, ex.Method, ItemKind(ex.Method), ex.Name()
+	if ex.Method == "completion/complete" && ex.Msg.Kind == jsonrpc.KindRequest {
+		e.Kind, _ = CompletionRef(ex.Msg.Params())
+	}
 	e.Decision, e.Rule, e.Reason = decision, v.Rule, v.Reason
 	if ex.Msg.Kind == jsonrpc.KindRequest {
 		e.Params = ex.Params()
