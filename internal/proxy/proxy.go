@@ -126,6 +126,7 @@ func Run(ctx context.Context, cfg *Config) (err error) {
 	}
 	host := transport.NewStdio(cfg.In, cfg.Out, cfg.MaxMessageBytes)
 	releaseStartupPages()
+	addProc()
 	r := relay.New(host, proc, &relay.Options{
 		Handler:        cfg.chain(gate),
 		Mode:           cfg.Mode,
