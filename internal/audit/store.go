@@ -195,3 +195,37 @@ func topCounts(m map[string]int, n int) []Count {
 	}
 	return out
 }
+
+// LineQuery turns stored event lines (the form of Marshal) into the results
+// of a Store's Query: each line is decoded strictly (UnmarshalStored), an
+// unreadable one is yielded as a *RecordError with its position, and the
+// filter and its limit are applied.
+type LineQuery struct {
+	f     *Filter
+	yield func(Event, error) bool
+	pos   int64
+	n     int
+}
+
+// NewLineQuery returns a LineQuery yielding the events that match f.
+func NewLineQuery(f *Filter, yield func(Event, error) bool) *LineQuery {
+	return &LineQuery{f: f, yield: yield}
+}
+
+// Next handles the next record in storage order and reports whether the
+// query goes on.
+func (q *LineQuery) Next(line []byte) bool {
+	q.pos++
+	e, err := UnmarshalStored(line)
+	if err != nil {
+		return q.yield(Event{}, &RecordError{Position: q.pos, Err: err})
+	}
+	if !q.f.Match(&e) {
+		return true
+	}
+	if !q.yield(e, nil) {
+		return false
+	}
+	q.n++
+	return q.f.Limit <= 0 || q.n < q.f.Limit
+}

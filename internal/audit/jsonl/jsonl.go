@@ -315,33 +315,16 @@ func readLong(r *bufio.Reader, first []byte) ([]byte, error) {
 // Query implements audit.Store.
 func (s *Store) Query(ctx context.Context, f audit.Filter) iter.Seq2[audit.Event, error] {
 	return func(yield func(audit.Event, error) bool) {
-		var pos int64
-		n := 0
+		q := audit.NewLineQuery(&f, yield)
 		for line, err := range s.lines(ctx) {
 			if err != nil {
 				yield(audit.Event{}, err)
 				return
 			}
-			pos++
 			if isCheckpoint(line) {
-				pos--
 				continue
 			}
-			e, err := decodeEvent(line)
-			if err != nil {
-				if !yield(audit.Event{}, &audit.RecordError{Position: pos, Err: err}) {
-					return
-				}
-				continue
-			}
-			if !f.Match(&e) {
-				continue
-			}
-			if !yield(e, nil) {
-				return
-			}
-			n++
-			if f.Limit > 0 && n >= f.Limit {
+			if !q.Next(line) {
 				return
 			}
 		}

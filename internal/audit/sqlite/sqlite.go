@@ -331,8 +331,7 @@ func (s *Store) Query(ctx context.Context, f audit.Filter) iter.Seq2[audit.Event
 			return
 		}
 		defer rows.Close()
-		n := 0
-		var pos int64
+		lq := audit.NewLineQuery(&f, yield)
 		for rows.Next() {
 			var block []byte
 			if err := rows.Scan(&block); err != nil {
@@ -346,22 +345,7 @@ func (s *Store) Query(ctx context.Context, f audit.Filter) iter.Seq2[audit.Event
 				} else {
 					block = nil
 				}
-				pos++
-				e, err := audit.UnmarshalStored(line)
-				if err != nil {
-					if !yield(audit.Event{}, &audit.RecordError{Position: pos, Err: err}) {
-						return
-					}
-					continue
-				}
-				if !f.Match(&e) {
-					continue
-				}
-				if !yield(e, nil) {
-					return
-				}
-				n++
-				if f.Limit > 0 && n >= f.Limit {
+				if !lq.Next(line) {
 					return
 				}
 			}
