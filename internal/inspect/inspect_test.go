@@ -2,6 +2,8 @@ package inspect
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -67,9 +69,9 @@ func TestSanitize(t *testing.T) {
 func TestWalkAndRewriteStrings(t *testing.T) {
 	raw := []byte(`{"a": [ "x", {"b\/c": "y\u0041"} ], "n": 1e3, "k": null}`)
 	var seen []string
-	if err := WalkStrings(raw, func(s, where string, isKey bool) {
+	if err := WalkStrings(raw, func(s string, where *Path, isKey bool) {
 		if !isKey {
-			seen = append(seen, where+"="+s)
+			seen = append(seen, where.String()+"="+s)
 		}
 	}); err != nil {
 		t.Fatal(err)
@@ -77,15 +79,15 @@ func TestWalkAndRewriteStrings(t *testing.T) {
 	if strings.Join(seen, ",") != "/a/0=x,/a/1/b~1c=yA" {
 		t.Errorf("walk = %v", seen)
 	}
-	out, err := RewriteStrings(raw, func(s, _ string) (string, bool) { return strings.ToUpper(s), s == "yA" })
+	out, err := RewriteStrings(raw, func(s string, _ *Path) (string, bool) { return strings.ToUpper(s), s == "yA" })
 	if err != nil || string(out) != `{"a": [ "x", {"b\/c": "YA"} ], "n": 1e3, "k": null}` {
 		t.Fatalf("rewrite = %s, %v", out, err)
 	}
-	same, _ := RewriteStrings(raw, func(s, _ string) (string, bool) { return s, false })
+	same, _ := RewriteStrings(raw, func(s string, _ *Path) (string, bool) { return s, false })
 	if string(same) != string(raw) {
 		t.Error("identity rewrite changed bytes")
 	}
-	if _, err := RewriteStrings([]byte(`{"a":`), func(s, _ string) (string, bool) { return s, false }); err == nil {
+	if _, err := RewriteStrings([]byte(`{"a":`), func(s string, _ *Path) (string, bool) { return s, false }); err == nil {
 		t.Error("bad JSON accepted")
 	}
 }
@@ -138,7 +140,7 @@ func FuzzRewriteStrings(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		out, err := RewriteStrings([]byte(in), func(s, _ string) (string, bool) { return Sanitize(s) + "!", true })
+		out, err := RewriteStrings([]byte(in), func(s string, _ *Path) (string, bool) { return Sanitize(s) + "!", true })
 		if (err == nil) != json.Valid([]byte(in)) {
 			t.Fatalf("scanner and encoding/json disagree on %q: %v", in, err)
 		}
@@ -175,4 +177,135 @@ func FuzzUnquote(f *testing.F) {
 			t.Fatalf("str(%q) = %q, encoding/json %q", lit, got, want)
 		}
 	})
+}
+
+// FuzzWalkStrings holds the walker's strings and their paths to a walk over
+// encoding/json's tokens that builds each path as text.
+func FuzzWalkStrings(f *testing.F) {
+	for _, s := range []string{`{"a": [ "x", {"b\/c~": "y\u0041"} ], "n": 1e3, "k": null}`, `[[["a"]],{"":""}]`, `"x"`, `{"a":{"a":"a"},"a":["a"]}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var got []string
+		err := WalkStrings([]byte(in), func(s string, where *Path, isKey bool) {
+			got = append(got, fmt.Sprintf("%q %q %v", s, where.String(), isKey))
+		})
+		if (err == nil) != json.Valid([]byte(in)) {
+			t.Fatalf("scanner and encoding/json disagree on %q: %v", in, err)
+		}
+		if err != nil {
+			return
+		}
+		want := walkTokens(t, in)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("walk of %q:\n%s\nwant\n%s", in, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
+
+// walkTokens lists the strings of the valid JSON in and their paths, built
+// the plain way: where + "/" + escaped key or index.
+func walkTokens(t *testing.T, in string) []string {
+	dec := json.NewDecoder(strings.NewReader(in))
+	dec.UseNumber()
+	type frame struct {
+		where   string
+		obj     bool
+		n       int  // next array index
+		wantKey bool // in an object: the next string is a key
+		key     string
+	}
+	var stack []frame
+	var out []string
+	where := func() string { // location of the next value
+		if len(stack) == 0 {
+			return ""
+		}
+		top := &stack[len(stack)-1]
+		if top.obj {
+			return top.where + "/" + strings.ReplaceAll(strings.ReplaceAll(top.key, "~", "~0"), "/", "~1")
+		}
+		return top.where + "/" + strconv.Itoa(top.n)
+	}
+	done := func() { // a value ended
+		if len(stack) == 0 {
+			return
+		}
+		top := &stack[len(stack)-1]
+		if top.obj {
+			top.wantKey = true
+		} else {
+			top.n++
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{', '[':
+				stack = append(stack, frame{where: where(), obj: v == '{', wantKey: true})
+			default:
+				stack = stack[:len(stack)-1]
+				done()
+			}
+		case string:
+			if n := len(stack); n > 0 && stack[n-1].obj && stack[n-1].wantKey {
+				stack[n-1].key, stack[n-1].wantKey = v, false
+				out = append(out, fmt.Sprintf("%q %q %v", v, where(), true))
+				continue
+			}
+			out = append(out, fmt.Sprintf("%q %q %v", v, where(), false))
+			done()
+		default:
+			done()
+		}
+	}
+	return out
+}
+
+// FuzzNeedles holds the filtered needle search to trying every needle at
+// every position, and hasSpecial to a byte-by-byte look.
+func FuzzNeedles(f *testing.F) {
+	for _, s := range []string{"Please IGNORE this <| and ~/.SSH", "ghp_x AKIA sk-ant- ://", "x<|", "<", "The AI, a model: gpt"} {
+		f.Add(s)
+	}
+	one := newNeedles(true, "q", "ab", "<|", "ssh", "ignore")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, n := range []*needles{injectionNeedles, secretNeedles, one} {
+			var got, want []string
+			n.each(s, func(i int, w string) bool { got = append(got, fmt.Sprint(i, w)); return true })
+			for i := 0; i+1 < len(s); i++ {
+				for _, w := range n.first[s[i]] {
+					if len(s)-i >= len(w) && (n.fold && strings.EqualFold(s[i:i+len(w)], w) && isASCIIFold(s[i:i+len(w)]) || !n.fold && s[i:i+len(w)] == w) {
+						want = append(want, fmt.Sprint(i, w))
+					}
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Fatalf("needles in %q: %v, want %v", s, got, want)
+			}
+		}
+		special := false
+		for i := 0; i < len(s); i++ {
+			special = special || (s[i] >= 0x80 || s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' || s[i] == 0x7F)
+		}
+		if hasSpecial(s) != special {
+			t.Fatalf("hasSpecial(%q) = %v", s, !special)
+		}
+	})
+}
+
+// isASCIIFold reports whether s is ASCII, where strings.EqualFold and the
+// needles' ASCII folding agree.
+func isASCIIFold(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

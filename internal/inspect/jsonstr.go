@@ -7,16 +7,77 @@ package inspect
 import (
 	"encoding/json"
 	"errors"
-	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"strconv"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/ward-mcp/ward/internal/jsonrpc"
 )
 
+// Path is the location of a string in a JSON document, a
+// JSON-pointer-like path such as "/content/0/text". The walkers hand the
+// callback one that is valid only during the call and build its text only
+// when asked (String): most strings are never reported anywhere.
+type Path struct {
+	segs []pathSeg
+}
+
+// pathSeg is one step of a Path: an object member's name, or an array
+// index when index ≥ 0.
+type pathSeg struct {
+	key   string
+	index int
+}
+
+// String returns the path as text: each step is "/" and the member name
+// (with "~" written "~0" and "/" written "~1") or the array index.
+func (p *Path) String() string {
+	if p == nil || len(p.segs) == 0 {
+		return ""
+	}
+	return string(p.AppendTo(make([]byte, 0, 64)))
+}
+
+// AppendTo appends the text of the path to b.
+func (p *Path) AppendTo(b []byte) []byte {
+	if p == nil {
+		return b
+	}
+	for _, sg := range p.segs {
+		b = append(b, '/')
+		if sg.index >= 0 {
+			b = strconv.AppendInt(b, int64(sg.index), 10)
+		} else {
+			b = appendEscapedKey(b, sg.key)
+		}
+	}
+	return b
+}
+
+// Len returns the number of steps of the path.
+func (p *Path) Len() int { return len(p.segs) }
+
+// IsKey reports whether step i (0-based; negative counts from the end) is
+// the object member name k.
+func (p *Path) IsKey(i int, k string) bool {
+	if i < 0 {
+		i += len(p.segs)
+	}
+	return i >= 0 && i < len(p.segs) && p.segs[i].index < 0 && p.segs[i].key == k
+}
+
+// NewPath returns a path of object member names, for the detectors' callers
+// that report on a value they did not find by walking.
+func NewPath(keys ...string) *Path {
+	p := &Path{segs: make([]pathSeg, len(keys))}
+	for i, k := range keys {
+		p.segs[i] = pathSeg{key: k, index: -1}
+	}
+	return p
+}
+
 // StringFunc is called for every string in a JSON document: s is the decoded
-// string, where its JSON-pointer-like location, isKey whether it is an
-// object key.
-type StringFunc func(s, where string, isKey bool)
+// string, where its location, isKey whether it is an object key.
+type StringFunc func(s string, where *Path, isKey bool)
 
 // errBadJSON is returned for input that is not one JSON value.
 var errBadJSON = errors.New("inspect: malformed JSON")
@@ -26,7 +87,7 @@ var errBadJSON = errors.New("inspect: malformed JSON")
 // is not exactly one JSON value is an error (fn may have been called for the
 // part before it).
 func WalkStrings(raw []byte, fn StringFunc) error {
-	_, err := scanJSON(raw, func(s, where string, isKey bool) (string, bool) {
+	_, err := scanJSONKeys(raw, func(s string, where *Path, isKey bool, _ string, _ bool) (string, bool) {
 		fn(s, where, isKey)
 		return "", false
 	})
@@ -36,8 +97,8 @@ func WalkStrings(raw []byte, fn StringFunc) error {
 // RewriteStrings returns raw with every string value for which fn returns
 // (replacement, true) replaced; everything else, including key order,
 // numbers and whitespace, is copied byte for byte.
-func RewriteStrings(raw []byte, fn func(s, where string) (string, bool)) (json.RawMessage, error) {
-	return scanJSON(raw, func(s, where string, isKey bool) (string, bool) {
+func RewriteStrings(raw []byte, fn func(s string, where *Path) (string, bool)) (json.RawMessage, error) {
+	return scanJSONKeys(raw, func(s string, where *Path, isKey bool, _ string, _ bool) (string, bool) {
 		if isKey {
 			return "", false
 		}
@@ -48,13 +109,13 @@ func RewriteStrings(raw []byte, fn func(s, where string) (string, bool)) (json.R
 // ValueFunc is called for every string value in a JSON document: key is the
 // nearest enclosing object key (for array elements, the key of the array),
 // inArray whether the string is an array element.
-type ValueFunc func(s, key, where string, inArray bool)
+type ValueFunc func(s, key string, where *Path, inArray bool)
 
 // WalkValues calls fn for every string value of the JSON object raw with
 // its nearest key. It is the argument walker of the policy engine: one pass,
 // no decoding into maps, strict like WalkStrings.
 func WalkValues(raw []byte, fn ValueFunc) error {
-	_, err := scanJSONKeys(raw, func(s, where string, isKey bool, key string, inArray bool) (string, bool) {
+	_, err := scanJSONKeys(raw, func(s string, where *Path, isKey bool, key string, inArray bool) (string, bool) {
 		if !isKey {
 			fn(s, key, where, inArray)
 		}
@@ -63,15 +124,14 @@ func WalkValues(raw []byte, fn ValueFunc) error {
 	return err
 }
 
-// scanJSON walks raw, calling fn for each string; when fn asks for a
-// replacement, the output is built. raw must be valid JSON.
-func scanJSON(raw []byte, fn func(s, where string, isKey bool) (string, bool)) (json.RawMessage, error) {
-	return scanJSONKeys(raw, func(s, where string, isKey bool, _ string, _ bool) (string, bool) { return fn(s, where, isKey) })
-}
+// scanFunc is called for each string; when it asks for a replacement, the
+// output is built.
+type scanFunc func(s string, where *Path, isKey bool, key string, inArray bool) (string, bool)
 
-func scanJSONKeys(raw []byte, fn func(s, where string, isKey bool, key string, inArray bool) (string, bool)) (json.RawMessage, error) {
+func scanJSONKeys(raw []byte, fn scanFunc) (json.RawMessage, error) {
 	sc := &scanner{raw: raw, fn: fn}
-	i, err := sc.value(sc.space(0), "", "", false)
+	sc.path.segs = sc.stack[:0]
+	i, err := sc.value(sc.space(0), "", false)
 	if err != nil {
 		return nil, err
 	}
@@ -92,10 +152,12 @@ const maxDepth = 10000
 // encoding/json's Valid accepts (a fuzz test holds it to that).
 type scanner struct {
 	raw   []byte
-	fn    func(s, where string, isKey bool, key string, inArray bool) (string, bool)
+	fn    scanFunc
 	out   []byte
 	last  int
 	depth int
+	path  Path        // where the scanner is: one step per open object or array
+	stack [16]pathSeg // the first steps of path, without allocating
 }
 
 func (sc *scanner) space(i int) int {
@@ -110,15 +172,23 @@ func (sc *scanner) space(i int) int {
 	return i
 }
 
-func escapeKey(k string) string {
-	if strings.IndexByte(k, '~') < 0 && strings.IndexByte(k, '/') < 0 {
-		return k
+// appendEscapedKey appends k with "~" written "~0" and "/" written "~1".
+func appendEscapedKey(b []byte, k string) []byte {
+	for i := 0; i < len(k); i++ {
+		switch c := k[i]; c {
+		case '~':
+			b = append(b, '~', '0')
+		case '/':
+			b = append(b, '~', '1')
+		default:
+			b = append(b, c)
+		}
 	}
-	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+	return b
 }
 
 // value reads the value at i (no leading space) and returns the index after it.
-func (sc *scanner) value(i int, where, key string, inArray bool) (int, error) {
+func (sc *scanner) value(i int, key string, inArray bool) (int, error) {
 	raw := sc.raw
 	if i >= len(raw) {
 		return 0, errBadJSON
@@ -133,6 +203,9 @@ func (sc *scanner) value(i int, where, key string, inArray bool) (int, error) {
 		if i < len(raw) && raw[i] == '}' {
 			return i + 1, nil
 		}
+		top := len(sc.path.segs)
+		sc.path.segs = append(sc.path.segs, pathSeg{index: -1})
+		defer func() { sc.path.segs = sc.path.segs[:top] }()
 		for {
 			if i >= len(raw) || raw[i] != '"' {
 				return 0, errBadJSON
@@ -141,13 +214,13 @@ func (sc *scanner) value(i int, where, key string, inArray bool) (int, error) {
 			if err != nil {
 				return 0, err
 			}
-			sub := where + "/" + escapeKey(k)
-			sc.fn(k, sub, true, k, false)
+			sc.path.segs[top].key = k
+			sc.fn(k, &sc.path, true, k, false)
 			i = sc.space(end)
 			if i >= len(raw) || raw[i] != ':' {
 				return 0, errBadJSON
 			}
-			if i, err = sc.value(sc.space(i+1), sub, k, false); err != nil {
+			if i, err = sc.value(sc.space(i+1), k, false); err != nil {
 				return 0, err
 			}
 			i = sc.space(i)
@@ -171,9 +244,13 @@ func (sc *scanner) value(i int, where, key string, inArray bool) (int, error) {
 		if i < len(raw) && raw[i] == ']' {
 			return i + 1, nil
 		}
+		top := len(sc.path.segs)
+		sc.path.segs = append(sc.path.segs, pathSeg{})
+		defer func() { sc.path.segs = sc.path.segs[:top] }()
 		for n := 0; ; n++ {
 			var err error
-			if i, err = sc.value(i, where+"/"+strconv.Itoa(n), key, true); err != nil {
+			sc.path.segs[top].index = n
+			if i, err = sc.value(i, key, true); err != nil {
 				return 0, err
 			}
 			i = sc.space(i)
@@ -193,7 +270,7 @@ func (sc *scanner) value(i int, where, key string, inArray bool) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if rep, ok := sc.fn(s, where, false, key, inArray); ok {
+		if rep, ok := sc.fn(s, &sc.path, false, key, inArray); ok {
 			enc, _ := json.Marshal(rep)
 			if sc.out == nil {
 				sc.out = make([]byte, 0, len(raw)+len(enc))
@@ -266,57 +343,13 @@ func (sc *scanner) number(i int) (int, error) {
 // str reads the string literal at i and returns its value and the index
 // after the closing quote.
 func (sc *scanner) str(i int) (string, int, error) {
-	raw := sc.raw
-	esc := false
-	j := i + 1
-	for ; j < len(raw); j++ {
-		c := raw[j]
-		if c == '"' {
-			break
-		}
-		if c < 0x20 {
-			return "", 0, errBadJSON
-		}
-		if c == '\\' {
-			esc = true
-			j++
-			if j >= len(raw) {
-				return "", 0, errBadJSON
-			}
-			switch raw[j] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if j+4 >= len(raw) || !isHex(raw[j+1]) || !isHex(raw[j+2]) || !isHex(raw[j+3]) || !isHex(raw[j+4]) {
-					return "", 0, errBadJSON
-				}
-				j += 4
-			default:
-				return "", 0, errBadJSON
-			}
-		}
-	}
-	if j >= len(raw) {
+	end, esc, err := jsonrpc.ScanString(sc.raw, i)
+	if err != nil {
 		return "", 0, errBadJSON
 	}
-	lit := raw[i : j+1]
-	if !esc && utf8.Valid(lit) {
-		return string(lit[1 : len(lit)-1]), j + 1, nil
+	body := sc.raw[i+1 : end-1]
+	if !esc && utf8.Valid(body) {
+		return string(body), end, nil
 	}
-	return jsonrpc.UnquoteBody(lit[1 : len(lit)-1]), j + 1, nil
-}
-
-func hex4(b []byte) rune {
-	var r rune
-	for _, c := range b {
-		r <<= 4
-		switch {
-		case c >= '0' && c <= '9':
-			r |= rune(c - '0')
-		case c >= 'a' && c <= 'f':
-			r |= rune(c-'a') + 10
-		default:
-			r |= rune(c-'A') + 10
-		}
-	}
-	return r
+	return jsonrpc.UnquoteBody(body), end, nil
 }

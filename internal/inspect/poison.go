@@ -27,21 +27,21 @@ func DisplayNamed(raw []byte) (name string, findings []Finding, err error) {
 
 func definition(raw []byte, identifierName bool) (name string, findings []Finding, err error) {
 	fs := &findingSet{}
-	err = WalkStrings(raw, func(s, where string, isKey bool) {
-		if where == "/name" && !isKey {
+	err = WalkStrings(raw, func(s string, where *Path, isKey bool) {
+		if !isKey && where.Len() == 1 && where.IsKey(0, "name") {
 			name = s
 			if identifierName && !ValidName(s) {
-				fs.add(Finding{Rule: "poison.confusable-name", Reason: fmt.Sprintf("name %q uses characters outside A-Z a-z 0-9 _ - .", s), Where: where})
+				fs.add(Finding{Rule: "poison.confusable-name", Reason: fmt.Sprintf("name %q uses characters outside A-Z a-z 0-9 _ - .", s), Where: where.String()})
 			}
 		}
 		if isKey && isPropertyName(where) && !ValidName(s) {
-			fs.add(Finding{Rule: "poison.confusable-name", Reason: fmt.Sprintf("parameter name %q uses characters outside A-Z a-z 0-9 _ - .", s), Where: where})
+			fs.add(Finding{Rule: "poison.confusable-name", Reason: fmt.Sprintf("parameter name %q uses characters outside A-Z a-z 0-9 _ - .", s), Where: where.String()})
 		}
 		text := s
 		if isKey || isIdentifier(s) {
 			text = keyWords(s)
 			if loc := identPhrase.FindStringIndex(text); loc != nil && strings.Count(text, " ") >= 2 {
-				fs.add(Finding{Rule: "poison.credential-access", Reason: fmt.Sprintf("identifier %q asks for secrets", s), Where: where})
+				fs.add(Finding{Rule: "poison.credential-access", Reason: fmt.Sprintf("identifier %q asks for secrets", s), Where: where.String()})
 			}
 		}
 		inspectText(s, text, where, "poison.", fs)
@@ -54,9 +54,12 @@ func definition(raw []byte, identifierName bool) (name string, findings []Findin
 // to the model is their purpose (see ForInstructions).
 func Instructions(text string) []Finding {
 	fs := &findingSet{}
-	inspectText(text, text, "/instructions", "poison.", fs)
+	inspectText(text, text, instructionsPath, "poison.", fs)
 	return ForInstructions(fs.list)
 }
+
+// instructionsPath locates a finding in a server's instructions.
+var instructionsPath = NewPath("instructions")
 
 type findingSet struct{ list []Finding }
 
@@ -72,9 +75,8 @@ func (fs *findingSet) add(f Finding) {
 
 // isPropertyName reports whether where is a key under a JSON Schema
 // "properties" object.
-func isPropertyName(where string) bool {
-	i := strings.LastIndexByte(where, '/')
-	return i >= 0 && strings.HasSuffix(where[:i], "/properties")
+func isPropertyName(where *Path) bool {
+	return where.IsKey(-2, "properties")
 }
 
 // isIdentifier reports whether s is one snake_case or camelCase identifier
@@ -112,20 +114,20 @@ func keyWords(k string) string {
 
 // inspectText runs the text detectors on one string: raw is the string as
 // sent (for invisible characters and escapes), text what phrases run on.
-func inspectText(raw, text, where, prefix string, fs *findingSet) {
+func inspectText(raw, text string, where *Path, prefix string, fs *findingSet) {
 	h := Check(raw)
 	if h.Invisible > 0 {
 		why := fmt.Sprintf("%d invisible character(s)", h.Invisible)
 		if h.Hidden != "" {
 			why += fmt.Sprintf(" spelling hidden text %q", clipText(h.Hidden))
 		}
-		fs.add(Finding{Rule: prefix + "invisible-unicode", Reason: why, Where: where})
+		fs.add(Finding{Rule: prefix + "invisible-unicode", Reason: why, Where: where.String()})
 	}
 	if h.ANSI > 0 {
-		fs.add(Finding{Rule: prefix + "ansi-escape", Reason: fmt.Sprintf("%d ANSI escape or control character(s)", h.ANSI), Where: where})
+		fs.add(Finding{Rule: prefix + "ansi-escape", Reason: fmt.Sprintf("%d ANSI escape or control character(s)", h.ANSI), Where: where.String()})
 	}
 	if w := MixedScriptWord(raw); w != "" {
-		fs.add(Finding{Rule: prefix + "confusable-name", Reason: fmt.Sprintf("word %q mixes Latin with another script", w), Where: where})
+		fs.add(Finding{Rule: prefix + "confusable-name", Reason: fmt.Sprintf("word %q mixes Latin with another script", w), Where: where.String()})
 	}
 	if len(text) < 12 {
 		return
@@ -135,16 +137,16 @@ func inspectText(raw, text, where, prefix string, fs *findingSet) {
 		norm += "\n" + normaliseText(h.Hidden)
 	}
 	if dec := encodedPayload(raw); dec != "" {
-		fs.add(Finding{Rule: prefix + "encoded-payload", Reason: fmt.Sprintf("encoded text decodes to %q", clipText(dec)), Where: where})
+		fs.add(Finding{Rule: prefix + "encoded-payload", Reason: fmt.Sprintf("encoded text decodes to %q", clipText(dec)), Where: where.String()})
 		norm += "\n" + normaliseText(dec)
 	}
 	for _, f := range matchPhrases(norm, prefix, overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases) {
-		f.Where = where
+		f.Where = where.String()
 		fs.add(f)
 	}
 	if loc := hiddenBlock.FindStringIndex(norm); loc != nil {
 		if directive.MatchString(norm[loc[1]:min(len(norm), loc[1]+2000)]) {
-			fs.add(Finding{Rule: prefix + "hidden-instructions", Reason: "hidden block for the model: " + excerpt(norm, loc[0], min(len(norm), loc[1]+60)), Where: where})
+			fs.add(Finding{Rule: prefix + "hidden-instructions", Reason: "hidden block for the model: " + excerpt(norm, loc[0], min(len(norm), loc[1]+60)), Where: where.String()})
 		}
 	}
 }

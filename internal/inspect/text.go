@@ -34,6 +34,32 @@ var special = func() (t [256]bool) {
 	return t
 }()
 
+// hasSpecial reports whether s has a byte that may start an invisible or
+// control character. It reads eight bytes at a time: most text is
+// printable ASCII.
+func hasSpecial(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := load64(s, i)
+		// A byte ≥ 0x80, a byte < 0x20 or a DEL: look closer (tab, newline
+		// and carriage return are below 0x20 but not special).
+		if x&highs != 0 || (x-0x20*ones)&^x&highs != 0 || (x^0x7F*ones-ones)&^(x^0x7F*ones)&highs != 0 {
+			for _, c := range []byte(s[i : i+8]) {
+				if special[c] {
+					return true
+				}
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if special[s[i]] {
+			return true
+		}
+	}
+	return false
+}
+
 // Hygiene counts what Sanitize would remove from a string.
 type Hygiene struct {
 	// Invisible is the number of invisible characters.
@@ -50,14 +76,7 @@ type Hygiene struct {
 // when there are none.
 func Check(s string) Hygiene {
 	var h Hygiene
-	fast := true
-	for i := 0; i < len(s); i++ {
-		if special[s[i]] {
-			fast = false
-			break
-		}
-	}
-	if fast {
+	if !hasSpecial(s) {
 		return h
 	}
 	var hidden strings.Builder

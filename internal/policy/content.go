@@ -48,10 +48,12 @@ func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
 	injOn = injOn && set.packs[PackInjection]
 	secOn = secOn && set.packs[PackSecrets]
 	needRewrite := false
-	err := inspect.WalkStrings(in.Result, func(s, where string, isKey bool) {
+	const where = "" // the rules report at c.at, the string's path
+	err := inspect.WalkStrings(in.Result, func(s string, at *inspect.Path, isKey bool) {
 		if isKey {
 			return
 		}
+		c.at = at
 		if invOn {
 			h := inspect.Check(s)
 			if h.Invisible > 0 {
@@ -75,13 +77,14 @@ func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
 			}
 		}
 	})
+	c.at = nil
 	if err != nil {
 		c.add("engine.bad-arguments", "result is not valid JSON: "+err.Error(), "/result")
 		return decide(c.findings)
 	}
 	d = decide(c.findings)
 	if d.Action == Redact && needRewrite {
-		rw, err := inspect.RewriteStrings(in.Result, func(s, _ string) (string, bool) {
+		rw, err := inspect.RewriteStrings(in.Result, func(s string, _ *inspect.Path) (string, bool) {
 			out := s
 			if invOn && invAct == Redact {
 				out = inspect.Sanitize(out)
@@ -167,7 +170,7 @@ func (e *Engine) inspectDefinition(ctx context.Context, set *settings, server st
 	}
 	id.Decision = decide(c.findings)
 	if id.Action == Redact {
-		rw, err := inspect.RewriteStrings(raw, func(s, _ string) (string, bool) {
+		rw, err := inspect.RewriteStrings(raw, func(s string, _ *inspect.Path) (string, bool) {
 			t := inspect.Sanitize(s)
 			return t, t != s
 		})

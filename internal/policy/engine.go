@@ -262,10 +262,25 @@ type callCtx struct {
 	in       *Input
 	findings []Finding
 	write    bool
-	// wherePrefix is prepended to the location of every finding: the
-	// walk over a call's arguments reports paths inside them, and the
-	// prefix is paid only when a rule fires, not for every value.
+	// wherePrefix and at are prepended to the location of every finding:
+	// a walk over JSON (a call's arguments, a result) sets at to the path
+	// of the value being checked and the rules pass only what they add
+	// to it, so the location is built only when a rule fires, not for
+	// every value.
 	wherePrefix string
+	at          *inspect.Path
+}
+
+// location returns the location of a finding at where, below c's current
+// path.
+func (c *callCtx) location(where string) string {
+	if c.at == nil || c.at.Len() == 0 {
+		return c.wherePrefix + where
+	}
+	b := make([]byte, 0, len(c.wherePrefix)+64+len(where))
+	b = append(b, c.wherePrefix...)
+	b = c.at.AppendTo(b)
+	return string(append(b, where...))
 }
 
 // add records a finding for a built-in rule, applying the policy's override
@@ -273,7 +288,7 @@ type callCtx struct {
 func (c *callCtx) add(rule, reason, where string) {
 	r, ok := ruleIndex[rule]
 	if !ok {
-		c.findings = append(c.findings, Finding{RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Action: Deny, Reason: "unknown rule " + rule + ": " + reason, Where: c.wherePrefix + where})
+		c.findings = append(c.findings, Finding{RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Action: Deny, Reason: "unknown rule " + rule + ": " + reason, Where: c.location(where)})
 		return
 	}
 	if !c.set.packs[r.Category] {
@@ -284,7 +299,7 @@ func (c *callCtx) add(rule, reason, where string) {
 
 // addWith records a finding with an explicit default action.
 func (c *callCtx) addWith(rule, category string, sev Severity, act Action, reason, where string) {
-	where = c.wherePrefix + where
+	where = c.location(where)
 	switch c.set.overrides[rule] {
 	case "off":
 		return
@@ -371,11 +386,13 @@ func (c *callCtx) walkRaw(raw []byte) {
 	}
 	var argvs []argv
 	c.wherePrefix = "/arguments"
-	defer func() { c.wherePrefix = "" }()
-	err := inspect.WalkValues(raw, func(s, key, where string, inArray bool) {
-		c.value(key, s, where)
+	defer func() { c.wherePrefix, c.at = "", nil }()
+	err := inspect.WalkValues(raw, func(s, key string, where *inspect.Path, inArray bool) {
+		c.at = where
+		c.value(key, s, "")
 		if inArray && isCommandKey(key) {
-			arr := where[:strings.LastIndexByte(where, '/')]
+			w := where.String()
+			arr := w[:strings.LastIndexByte(w, '/')]
 			if n := len(argvs); n > 0 && argvs[n-1].where == arr {
 				argvs[n-1].words = append(argvs[n-1].words, s)
 			} else {
@@ -383,6 +400,7 @@ func (c *callCtx) walkRaw(raw []byte) {
 			}
 		}
 	})
+	c.at = nil
 	if err != nil {
 		c.add("engine.bad-arguments", "arguments are not valid JSON", "") // at /arguments: the prefix
 		return
