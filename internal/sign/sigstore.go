@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
 	"github.com/sigstore/sigstore-go/pkg/root"
 	sigsign "github.com/sigstore/sigstore-go/pkg/sign"
@@ -68,10 +69,16 @@ func SignLockfileSigstore(ctx context.Context, b []byte, opts *SigstoreSignOptio
 		return nil, fmt.Errorf("sigstore sign: %w", err)
 	}
 	pb, err := sigsign.Bundle(&sigsign.PlainData{Data: canon}, kp, sigsign.BundleOptions{
-		CertificateProvider:        sigsign.NewFulcio(&sigsign.FulcioOptions{BaseURL: o.FulcioURL, Timeout: o.Timeout, Retries: 1}),
+		CertificateProvider: fulcioCA{
+			sigsign.NewFulcio(&sigsign.FulcioOptions{BaseURL: o.FulcioURL, Timeout: o.Timeout, Retries: 1, Transport: keep5xxBody{}}),
+			o.FulcioURL,
+		},
 		CertificateProviderOptions: &sigsign.CertificateProviderOptions{IDToken: o.IDToken},
-		TransparencyLogs:           []sigsign.Transparency{sigsign.NewRekor(&sigsign.RekorOptions{BaseURL: o.RekorURL, Timeout: o.Timeout, Retries: 1})},
-		Context:                    ctx,
+		TransparencyLogs: []sigsign.Transparency{rekorLog{
+			sigsign.NewRekor(&sigsign.RekorOptions{BaseURL: o.RekorURL, Timeout: o.Timeout, Retries: 1}),
+			o.RekorURL,
+		}},
+		Context: ctx,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sigstore sign: %w", err)
@@ -90,6 +97,59 @@ func SignLockfileSigstore(ctx context.Context, b []byte, opts *SigstoreSignOptio
 	}
 	pretty.WriteByte('\n')
 	return pretty.Bytes(), nil
+}
+
+// fulcioCA names Fulcio in the errors of a certificate request.
+type fulcioCA struct {
+	*sigsign.Fulcio
+	url string
+}
+
+func (f fulcioCA) GetCertificate(ctx context.Context, kp sigsign.Keypair, opts *sigsign.CertificateProviderOptions) ([]byte, error) {
+	cert, err := f.Fulcio.GetCertificate(ctx, kp, opts)
+	if err != nil {
+		return nil, fmt.Errorf("fulcio %s: %w", f.url, err)
+	}
+	return cert, nil
+}
+
+// keep5xxBody is the Fulcio client's transport. sigstore-go v1.3.0's Fulcio
+// client closes the body of a 5xx (or 429) answer before it retries and, when
+// the last attempt failed too, reads it anyway: the error said "read on
+// closed response body" instead of the status. Such a body is handed over
+// as a copy (at most 64 KiB) that survives Close.
+type keep5xxBody struct{}
+
+func (keep5xxBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil || (resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests) {
+		return resp, err
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp, nil
+}
+
+// rekorLog names Rekor in the errors of a log upload. An answer that lacks
+// fields the client needs made it panic (rekor v1.5.3's
+// tle.GenerateTransparencyLogEntry dereferences them unchecked, for example
+// on a 201 with "{}"): that becomes an error too.
+type rekorLog struct {
+	sigsign.Transparency
+	url string
+}
+
+func (r rekorLog) GetTransparencyLogEntry(ctx context.Context, keyOrCertPEM []byte, b *protobundle.Bundle) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("rekor %s: malformed log entry in the response: %v", r.url, p)
+		}
+	}()
+	if err := r.Transparency.GetTransparencyLogEntry(ctx, keyOrCertPEM, b); err != nil {
+		return fmt.Errorf("rekor %s: %w", r.url, err)
+	}
+	return nil
 }
 
 // TokenFromEnvironment finds an OIDC identity token for Sigstore: the
