@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/ward-mcp/ward/internal/jsonrpc"
 )
 
 // ArgumentsMode is the audit.arguments setting: how much of a call's
@@ -57,14 +59,18 @@ const TruncatedMark = "…[truncated]"
 // every string is masked by opts.Mask and cut at opts.MaxString, and arrays,
 // objects and nesting are bounded. Arguments that are not JSON are recorded
 // as a note saying so, never verbatim.
+//
+// The Redacted copy is written in one pass over raw (see reducer), in RFC
+// 8785 form apart from numbers, which are kept as written; sealing
+// canonicalises them for the hash.
 func ReduceArguments(raw json.RawMessage, mode ArgumentsMode, opts *ReduceOptions) json.RawMessage {
 	if len(raw) == 0 || mode == ArgumentsNone {
 		return nil
 	}
-	if !json.Valid(raw) {
-		return json.RawMessage(`{"_ward":"arguments were not valid JSON"}`)
-	}
 	if mode == ArgumentsFull {
+		if !json.Valid(raw) {
+			return json.RawMessage(`{"_ward":"arguments were not valid JSON"}`)
+		}
 		return raw
 	}
 	var o ReduceOptions
@@ -80,68 +86,353 @@ func ReduceArguments(raw json.RawMessage, mode ArgumentsMode, opts *ReduceOption
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = 16
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	r := reducer{o: &o, data: raw}
+	out, i, err := r.value(make([]byte, 0, len(raw)+len(raw)/8), skipWS(raw, 0), 0)
+	if err != nil || skipWS(raw, i) != len(raw) {
 		return json.RawMessage(`{"_ward":"arguments were not valid JSON"}`)
-	}
-	out, err := json.Marshal(reduce(v, &o, 0))
-	if err != nil {
-		return json.RawMessage(`{"_ward":"arguments could not be reduced"}`)
 	}
 	return out
 }
 
-func reduce(v any, o *ReduceOptions, depth int) any {
-	switch t := v.(type) {
-	case string:
-		if o.Mask != nil {
-			if m, ok := o.Mask(t); ok {
-				return m // the masker's mark is kept whole
-			}
+// reducer writes the redacted form of a JSON value in one pass over it,
+// without decoding it into Go values. What it keeps is what decoding the
+// value with encoding/json (numbers as json.Number) and reducing that kept;
+// it writes the result in RFC 8785 form (members in the order of their
+// UTF-16 code units, strings as appendJCSString writes them) except that
+// numbers are kept as written, so that the record shows the number the
+// caller sent and sealing canonicalises it for the hash. Before, members
+// came in the order of their UTF-8 bytes (json.Marshal of a map), which
+// differs where one name has a character above U+FFFF and the other one in
+// U+E000-U+FFFF; which members an object too large keeps is still chosen in
+// that order.
+type reducer struct {
+	o    *ReduceOptions
+	data []byte
+	// members and entries are stacks shared by the objects being reduced.
+	members []reducedMember
+	entries []reducedEntry
+}
+
+// reducedMember is one member of an object being reduced: its name decoded
+// as encoding/json decodes it, the span of its value in the input, and the
+// span of its reduced value in the output (oStart -1 while not reduced).
+type reducedMember struct {
+	name         []byte
+	index        int
+	vStart       int
+	oStart, oEnd int
+}
+
+// reducedEntry is a member as recorded: its name masked and cut, and the
+// span of its reduced value in the output.
+type reducedEntry struct {
+	name         []byte
+	oStart, oEnd int
+}
+
+// value validates the value at r.data[i], inside depth containers, and
+// appends its reduced form to b. It returns the index past it.
+func (r *reducer) value(b []byte, i, depth int) ([]byte, int, error) {
+	data := r.data
+	if i >= len(data) {
+		return b, i, errJSONTruncated
+	}
+	switch c := data[i]; {
+	case c == '"':
+		end, escaped, err := scanString(data, i)
+		if err != nil {
+			return b, end, err
 		}
-		return truncate(t, o.MaxString)
-	case []any:
-		if depth >= o.MaxDepth {
-			return fmt.Sprintf("[array of %d, too deep]", len(t))
+		return r.appendString(b, decodeName(data[i+1:end-1], escaped)), end, nil
+	case c == '{':
+		if depth >= r.o.MaxDepth {
+			n, end, err := distinctNames(data, i, depth+1)
+			return appendMarker(b, "[object of %d, too deep]", n), end, err
 		}
-		n := min(len(t), o.MaxItems)
-		out := make([]any, 0, n+1)
-		for _, x := range t[:n] {
-			out = append(out, reduce(x, o, depth+1))
+		return r.object(b, i, depth+1)
+	case c == '[':
+		if depth >= r.o.MaxDepth {
+			n, end, err := skipContainer(data, i, depth+1)
+			return appendMarker(b, "[array of %d, too deep]", n), end, err
 		}
-		if len(t) > n {
-			out = append(out, fmt.Sprintf("[%d more]", len(t)-n))
-		}
-		return out
-	case map[string]any:
-		if depth >= o.MaxDepth {
-			return fmt.Sprintf("[object of %d, too deep]", len(t))
-		}
-		out := make(map[string]any, min(len(t), o.MaxItems))
-		// Keys are kept in sorted order so the choice of kept members is stable.
-		keys := sortedKeys(t)
-		for i, k := range keys {
-			if i == o.MaxItems {
-				out["_ward_more"] = fmt.Sprintf("[%d more]", len(keys)-i)
-				break
-			}
-			kk := k
-			if o.Mask != nil {
-				if m, ok := o.Mask(k); ok {
-					kk = m
-				}
-			}
-			out[truncate(kk, o.MaxString)] = reduce(t[k], o, depth+1)
-		}
-		return out
-	default: // json.Number, bool, nil
-		return v
+		return r.array(b, i, depth+1)
+	default:
+		// Numbers are kept as written (json.Number), true, false and null.
+		end, err := skipValue(data, i, depth)
+		return append(b, data[i:end]...), end, err
 	}
 }
 
-func truncate(s string, n int) string {
+// appendString appends the recorded form of the decoded string s: masked by
+// the masker (whose mark is kept whole), or else cut at MaxString.
+func (r *reducer) appendString(b, s []byte) []byte {
+	if r.o.Mask != nil {
+		if m, ok := r.o.Mask(string(s)); ok {
+			return appendJCSString(b, m)
+		}
+	}
+	return appendTruncated(b, s, r.o.MaxString)
+}
+
+func (r *reducer) array(b []byte, i, depth int) ([]byte, int, error) {
+	if depth > maxNesting {
+		return b, i, errJSONDepth
+	}
+	data := r.data
+	b = append(b, '[')
+	i = skipWS(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return append(b, ']'), i + 1, nil
+	}
+	n := 0
+	for {
+		var err error
+		if n < r.o.MaxItems {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b, i, err = r.value(b, i, depth)
+		} else {
+			i, err = skipValue(data, i, depth)
+		}
+		if err != nil {
+			return b, i, err
+		}
+		n++
+		if i = skipWS(data, i); i >= len(data) {
+			return b, i, errJSONTruncated
+		}
+		switch data[i] {
+		case ',':
+			i = skipWS(data, i+1)
+			continue
+		case ']':
+			i++
+		default:
+			return b, i, errJSONSyntax
+		}
+		break
+	}
+	if n > r.o.MaxItems {
+		b = append(b, ',')
+		b = appendMarker(b, "[%d more]", n-r.o.MaxItems)
+	}
+	return append(b, ']'), i, nil
+}
+
+// object reduces the object at r.data[i]. The values of its first MaxItems
+// members are reduced as they come, the others only validated; once all
+// names are known, the first MaxItems distinct names in the order of their
+// UTF-8 bytes are kept (the last of equal names wins, as in encoding/json),
+// those not yet reduced are, and the kept members are written in order
+// after the reduced values and moved down over them.
+func (r *reducer) object(b []byte, i, depth int) ([]byte, int, error) {
+	if depth > maxNesting {
+		return b, i, errJSONDepth
+	}
+	data := r.data
+	start := len(b)
+	i = skipWS(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return append(b, '{', '}'), i + 1, nil
+	}
+	base := len(r.members)
+	defer func() { r.members = r.members[:base] }()
+	for {
+		if i >= len(data) {
+			return b, i, errJSONTruncated
+		}
+		if data[i] != '"' {
+			return b, i, errJSONSyntax
+		}
+		kEnd, escaped, err := scanString(data, i)
+		if err != nil {
+			return b, kEnd, err
+		}
+		m := reducedMember{name: decodeName(data[i+1:kEnd-1], escaped), oStart: -1, index: len(r.members) - base}
+		if i = skipWS(data, kEnd); i >= len(data) {
+			return b, i, errJSONTruncated
+		}
+		if data[i] != ':' {
+			return b, i, errJSONSyntax
+		}
+		m.vStart = skipWS(data, i+1)
+		if m.index < r.o.MaxItems {
+			m.oStart = len(b)
+			b, i, err = r.value(b, m.vStart, depth)
+			m.oEnd = len(b)
+		} else {
+			i, err = skipValue(data, m.vStart, depth)
+		}
+		if err != nil {
+			return b, i, err
+		}
+		r.members = append(r.members, m)
+		if i = skipWS(data, i); i >= len(data) {
+			return b, i, errJSONTruncated
+		}
+		if data[i] == '}' {
+			i++
+			break
+		}
+		if data[i] != ',' {
+			return b, i, errJSONSyntax
+		}
+		i = skipWS(data, i+1)
+	}
+	ms := r.members[base:]
+	// Distinct names in the order of their bytes, the last of equal ones.
+	slices.SortFunc(ms, func(x, y reducedMember) int {
+		if c := bytes.Compare(x.name, y.name); c != 0 {
+			return c
+		}
+		return x.index - y.index
+	})
+	kept := ms[:0]
+	for k, m := range ms {
+		if k+1 < len(ms) && bytes.Equal(m.name, ms[k+1].name) {
+			continue
+		}
+		kept = append(kept, m)
+	}
+	more := max(len(kept)-r.o.MaxItems, 0)
+	kept = kept[:len(kept)-more]
+	// Reduce what was only validated, and mask and cut the names.
+	eBase := len(r.entries)
+	defer func() { r.entries = r.entries[:eBase] }()
+	for k := range kept {
+		m := &kept[k]
+		if m.oStart < 0 {
+			m.oStart = len(b)
+			b, _, _ = r.value(b, m.vStart, depth)
+			m.oEnd = len(b)
+		}
+		name := m.name
+		if r.o.Mask != nil {
+			if masked, ok := r.o.Mask(string(name)); ok {
+				name = []byte(masked)
+			}
+		}
+		if t := truncate(name, r.o.MaxString); len(t) < len(name) {
+			name = append(t[:len(t):len(t)], TruncatedMark...)
+		}
+		r.entries = append(r.entries, reducedEntry{name: name, oStart: m.oStart, oEnd: m.oEnd})
+	}
+	if more > 0 {
+		mStart := len(b)
+		b = appendMarker(b, "[%d more]", more)
+		r.entries = append(r.entries, reducedEntry{name: []byte(wardMore), oStart: mStart, oEnd: len(b)})
+	}
+	entries := r.entries[eBase:]
+	// Equal output names: the later one wins, as it did in a map.
+	slices.SortStableFunc(entries, func(x, y reducedEntry) int {
+		if c := compareUTF16(x.name, y.name); c != 0 {
+			return c
+		}
+		return bytes.Compare(x.name, y.name)
+	})
+	tail := len(b)
+	b = append(b, '{')
+	first := true
+	for k, e := range entries {
+		if k+1 < len(entries) && bytes.Equal(e.name, entries[k+1].name) {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = appendJCSString(b, e.name)
+		b = append(b, ':')
+		b = append(b, b[e.oStart:e.oEnd]...)
+	}
+	b = append(b, '}')
+	n := copy(b[start:], b[tail:])
+	return b[:start+n], i, nil
+}
+
+// wardMore names the member that counts the members an object too large
+// lost.
+const wardMore = "_ward_more"
+
+// decodeName decodes the body of a validated JSON string as encoding/json
+// does (escapes decoded; lone surrogates and bytes that are not UTF-8
+// replaced by U+FFFD). Without escapes and in UTF-8 it is body itself.
+func decodeName(body []byte, escaped bool) []byte {
+	if !escaped && utf8.Valid(body) {
+		return body
+	}
+	return []byte(jsonrpc.UnquoteBody(body))
+}
+
+// distinctNames validates the object at data[i], the depth-th container of
+// its nesting, and returns the number of distinct names among its members
+// (what the length of the decoded map was) and the index past it.
+func distinctNames(data []byte, i, depth int) (int, int, error) {
+	if depth > maxNesting {
+		return 0, i, errJSONDepth
+	}
+	var names []string
+	i = skipWS(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return 0, i + 1, nil
+	}
+	for {
+		if i >= len(data) {
+			return 0, i, errJSONTruncated
+		}
+		if data[i] != '"' {
+			return 0, i, errJSONSyntax
+		}
+		kEnd, escaped, err := scanString(data, i)
+		if err != nil {
+			return 0, kEnd, err
+		}
+		names = append(names, string(decodeName(data[i+1:kEnd-1], escaped)))
+		if i = skipWS(data, kEnd); i >= len(data) {
+			return 0, i, errJSONTruncated
+		}
+		if data[i] != ':' {
+			return 0, i, errJSONSyntax
+		}
+		if i, err = skipValue(data, skipWS(data, i+1), depth); err != nil {
+			return 0, i, err
+		}
+		if i = skipWS(data, i); i >= len(data) {
+			return 0, i, errJSONTruncated
+		}
+		if data[i] == '}' {
+			break
+		}
+		if data[i] != ',' {
+			return 0, i, errJSONSyntax
+		}
+		i = skipWS(data, i+1)
+	}
+	slices.Sort(names)
+	return len(slices.Compact(names)), i + 1, nil
+}
+
+// appendMarker appends a string that stands for what was left out.
+func appendMarker(b []byte, format string, n int) []byte {
+	return appendJCSString(b, fmt.Sprintf(format, n))
+}
+
+// appendTruncated appends s as a JSON string, cut at n bytes and marked
+// with TruncatedMark if it is longer.
+func appendTruncated(b, s []byte, n int) []byte {
+	t := truncate(s, n)
+	if len(t) == len(s) {
+		return appendJCSString(b, s)
+	}
+	b = appendJCSString(b, t)
+	b = append(b[:len(b)-1], TruncatedMark...)
+	return append(b, '"')
+}
+
+// truncate returns s cut at n bytes, or before the rune that byte n is in;
+// the caller marks the cut.
+func truncate[S string | []byte](s S, n int) S {
 	if len(s) <= n {
 		return s
 	}
@@ -149,14 +440,5 @@ func truncate(s string, n int) string {
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return s[:cut] + TruncatedMark
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return s[:cut]
 }

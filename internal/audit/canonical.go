@@ -1,8 +1,6 @@
 package audit
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -15,7 +13,8 @@ import (
 // appendCanonical appends the RFC 8785 form of e without PrevHash and Hash
 // to b. It produces exactly jcs.Transform(json.Marshal(e)) (a fuzz test holds
 // it to that) without the reflection and re-parsing, which makes sealing an
-// event several times cheaper.
+// event several times cheaper. The arguments are canonicalised in one pass by
+// appendCanonicalJSON.
 func appendCanonical(b []byte, e *Event) ([]byte, error) {
 	if y := e.Time.Year(); y < 0 || y > 9999 {
 		return nil, fmt.Errorf("audit event %d: time %v outside years 0-9999", e.Seq, e.Time)
@@ -33,17 +32,11 @@ func appendCanonical(b []byte, e *Event) ([]byte, error) {
 		b = append(b, '"', ':')
 	}
 	if len(e.Arguments) > 0 {
-		var compact bytes.Buffer
-		err := json.Compact(&compact, e.Arguments)
-		var args []byte
-		if err == nil {
-			args, err = jcs.Transform(compact.Bytes())
-		}
-		if err != nil {
+		key("arguments")
+		var err error
+		if b, err = appendCanonicalJSON(b, e.Arguments); err != nil {
 			return nil, fmt.Errorf("canonicalise arguments of audit event %d: %w", e.Seq, err)
 		}
-		key("arguments")
-		b = append(b, args...)
 	}
 	if e.Client != (Client{}) {
 		key("client")
@@ -128,7 +121,7 @@ func appendJCSInt(b []byte, v int64) []byte {
 // appendJCSString writes s as an RFC 8785 string: only '"', '\\' and control
 // characters escaped (\b \t \n \f \r or \u00xx), everything else as UTF-8.
 // Invalid UTF-8 becomes U+FFFD, as encoding/json does before JCS sees it.
-func appendJCSString(b []byte, s string) []byte {
+func appendJCSString[S string | []byte](b []byte, s S) []byte {
 	b = append(b, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -156,7 +149,8 @@ func appendJCSString(b []byte, s string) []byte {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		// At most utf8.UTFMax bytes: converting them does not allocate.
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 		if r == utf8.RuneError && size == 1 {
 			b = utf8.AppendRune(b, utf8.RuneError)
 		} else {
