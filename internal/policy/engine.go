@@ -54,6 +54,10 @@ type settings struct {
 	cel            []*celPolicy
 	fs             FS
 	lookup         func(ctx context.Context, host string) ([]netip.Addr, error)
+
+	// packFS … packSecrets are packs[PackFilesystem] … packs[PackSecrets],
+	// looked up once: every argument string asks.
+	packFS, packNet, packCmd, packSecrets bool
 }
 
 type root struct {
@@ -213,6 +217,7 @@ func buildSettings(s *Settings, o *Options, cels []*celPolicy) (*settings, error
 			}
 		}
 	}
+	st.packFS, st.packNet, st.packCmd, st.packSecrets = st.packs[PackFilesystem], st.packs[PackNetwork], st.packs[PackCommand], st.packs[PackSecrets]
 	if s.Results != nil {
 		st.results = *s.Results
 	}
@@ -430,7 +435,7 @@ func shellJoin(argv []string) string {
 func (c *callCtx) value(key, v, where string) {
 	k := normKey(key)
 	set := c.set
-	if set.packs[PackFilesystem] {
+	if set.packFS {
 		switch {
 		case isPathKey(key, k) && v != "" && len(v) <= maxPathLen && !strings.Contains(v, "\n"):
 			// Longer or multi-line values under a path-like key are data
@@ -442,8 +447,8 @@ func (c *callCtx) value(key, v, where string) {
 			c.guard("filesystem", func() { c.checkPath(v, where, false) })
 		}
 	}
-	fileURL := set.packs[PackFilesystem] && len(v) >= 5 && strings.EqualFold(v[:5], "file:")
-	if set.packs[PackNetwork] && !fileURL && !proseKeys[k] {
+	fileURL := set.packFS && len(v) >= 5 && strings.EqualFold(v[:5], "file:")
+	if set.packNet && !fileURL && !proseKeys[k] {
 		switch {
 		case hasSchemePrefix(v):
 			c.guard("network", func() { c.checkURL(v, where, false) })
@@ -453,7 +458,7 @@ func (c *callCtx) value(key, v, where string) {
 			c.guard("network", func() { c.checkURL(v, where, true) })
 		}
 	}
-	if set.packs[PackCommand] {
+	if set.packCmd {
 		if isCommandKey(key) && strings.TrimSpace(v) != "" {
 			c.guard("command", func() { c.scanShell(v, where, 0) })
 		}
@@ -461,7 +466,7 @@ func (c *callCtx) value(key, v, where string) {
 			c.add("cmd.option-injection", fmt.Sprintf("argument %q starts with '-' and would be read as an option: %s", key, clip(v)), where)
 		}
 	}
-	if set.packs[PackSecrets] {
+	if set.packSecrets {
 		c.guard("secrets", func() {
 			for _, m := range inspect.FindSecrets(v) {
 				c.add(m.Rule, m.Reason+" in outgoing argument "+key, where)

@@ -229,16 +229,6 @@ func isASCII(s string) bool {
 	return true
 }
 
-// hasUpper reports whether s has an ASCII upper-case letter.
-func hasUpper(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 'A' && s[i] <= 'Z' {
-			return true
-		}
-	}
-	return false
-}
-
 func splitPath(p string) []string {
 	var out []string
 	for _, s := range strings.Split(p, "/") {
@@ -423,21 +413,25 @@ func (sp sensPattern) match(ps []string) bool {
 // still plainly a path: a single line starting with '/', '~', './', '../',
 // file: or an encoded dot or slash.
 func looksLikePath(v string) bool {
-	if len(v) < 2 || len(v) > 4096 || strings.ContainsAny(v, "\n\r") {
+	if len(v) < 2 || len(v) > 4096 {
 		return false
 	}
-	lv := v[:min(len(v), 8)]
-	if !isASCII(lv) || hasUpper(lv) {
-		// Non-ASCII may lower-case to ASCII (U+0130 → 'i'): keep ToLower's answer.
-		lv = strings.ToLower(lv)
-	}
+	var ok bool
 	switch {
 	case strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//"):
-		return !strings.Contains(v, " ") || strings.Count(v, "/") > 1
+		ok = !strings.Contains(v, " ") || strings.Count(v, "/") > 1
 	case strings.HasPrefix(v, "~/"), strings.HasPrefix(v, "./"), strings.HasPrefix(v, "../"), strings.HasPrefix(v, "..\\"):
-		return true
-	case strings.HasPrefix(lv, "file:"), strings.HasPrefix(lv, "%2e"), strings.HasPrefix(lv, "%252e"), strings.HasPrefix(lv, "%2f"), strings.HasPrefix(lv, "..%"):
-		return true
+		ok = true
+	default:
+		lv := v[:min(len(v), 8)]
+		hasPrefix := func(p string) bool { return len(lv) >= len(p) && strings.EqualFold(lv[:len(p)], p) }
+		if !isASCII(lv) {
+			// Non-ASCII may lower-case to ASCII (U+0130 → 'i'): keep ToLower's answer.
+			lv = strings.ToLower(lv)
+			hasPrefix = func(p string) bool { return strings.HasPrefix(lv, p) }
+		}
+		ok = hasPrefix("file:") || hasPrefix("%2e") || hasPrefix("%252e") || hasPrefix("%2f") || hasPrefix("..%")
 	}
-	return false
+	// Line breaks rule it out; looked for last, since prose starts like no path.
+	return ok && strings.IndexByte(v, '\n') < 0 && strings.IndexByte(v, '\r') < 0
 }

@@ -46,7 +46,7 @@ func parseTarget(raw string, bare bool) (hostTarget, error) {
 		}
 		return r
 	}, s)
-	if !norm.NFKC.IsNormalString(s) {
+	if !isASCII(s) && !norm.NFKC.IsNormalString(s) {
 		s = norm.NFKC.String(s)
 	}
 	rest := s
@@ -90,10 +90,12 @@ func parseTarget(raw string, bare bool) (hostTarget, error) {
 		}
 		host = d
 	}
-	if !norm.NFKC.IsNormalString(host) {
-		host = norm.NFKC.String(host)
+	if !isASCII(host) { // ASCII is NFKC-normal and has none of hostDots
+		if !norm.NFKC.IsNormalString(host) {
+			host = norm.NFKC.String(host)
+		}
+		host = hostDots.Replace(host)
 	}
-	host = hostDots.Replace(host)
 	if strings.HasPrefix(host, "[") {
 		j := strings.IndexByte(host, ']')
 		if j < 0 {
@@ -164,6 +166,11 @@ func looksLikePort(s string) bool {
 func parseIPv4Loose(s string) (netip.Addr, bool) {
 	if s == "" {
 		return netip.Addr{}, false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == 'x' || c == 'X' || c == '.') {
+			return netip.Addr{}, false // no part of any base has it: a name
+		}
 	}
 	parts := strings.Split(s, ".")
 	if len(parts) > 4 {
@@ -310,7 +317,7 @@ func classifyHost(h string) (string, string) {
 		return "net.ssrf.loopback", "loopback host " + h
 	}
 	for _, d := range loopbackDomains {
-		if h == d || strings.HasSuffix(h, "."+d) {
+		if h == d || hasDotSuffix(h, d) {
 			return "net.ssrf.embedded-ip", h + " resolves to 127.0.0.1"
 		}
 	}
@@ -341,7 +348,7 @@ func embeddedIP(h string) (netip.Addr, bool) {
 	}
 	onWildcard := false
 	for _, d := range wildcardIPDomains {
-		if strings.HasSuffix(h, "."+d) {
+		if hasDotSuffix(h, d) {
 			onWildcard = true
 		}
 	}
@@ -360,9 +367,17 @@ func embeddedIP(h string) (netip.Addr, bool) {
 	return netip.Addr{}, false
 }
 
+// hasDotSuffix reports whether h ends in "." + d.
+func hasDotSuffix(h, d string) bool {
+	return len(h) > len(d) && h[len(h)-len(d)-1] == '.' && strings.HasSuffix(h, d)
+}
+
 // dashedCandidates returns dotted forms of dashed IPs inside a label:
 // "ip-10-0-0-5" → "10.0.0.5", "169-254-169-254" → itself dotted.
 func dashedCandidates(l string) []string {
+	if strings.Count(l, "-") < 3 {
+		return nil // fewer than four parts
+	}
 	parts := strings.Split(l, "-")
 	if len(parts) < 4 {
 		return nil
