@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -60,11 +59,11 @@ func (h *Head) Seal(e *Event) error {
 	}
 	e.Time = e.Time.UTC().Round(0)
 	if len(e.Arguments) > 0 {
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, e.Arguments); err != nil {
+		args, err := appendCompact(make([]byte, 0, len(e.Arguments)), e.Arguments)
+		if err != nil {
 			return fmt.Errorf("audit event: compact arguments: %w", err)
 		}
-		e.Arguments = buf.Bytes()
+		e.Arguments = args
 	}
 	e.Seq = h.Seq + 1
 	e.PrevHash = h.Hash

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ward-mcp/ward/internal/jsonrpc"
 )
 
 // AppendStored appends e in its stored form, the bytes Marshal(e) gives,
@@ -58,11 +60,10 @@ func AppendStored(b []byte, e *Event) ([]byte, error) {
 	b = appendStoredField(b, "ward_version", e.WardVersion)
 	if len(e.Arguments) > 0 {
 		b = append(b, `,"arguments":`...)
-		buf := bytes.NewBuffer(b)
-		if err := json.Compact(buf, e.Arguments); err != nil {
+		var err error
+		if b, err = appendCompact(b, e.Arguments); err != nil {
 			return nil, fmt.Errorf("audit event %d: arguments: %w", e.Seq, err)
 		}
-		b = buf.Bytes()
 	}
 	b = appendStoredField(b, "prev_hash", e.PrevHash)
 	b = appendStoredField(b, "hash", e.Hash)
@@ -148,4 +149,34 @@ func appendStoredString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// appendCompact appends the JSON src without insignificant whitespace, as
+// json.Compact does. Valid UTF-8 JSON within the codec's nesting limit (all
+// the relay produces) takes the fast path: validated by jsonrpc.Valid, then
+// copied with the whitespace between tokens left out, strings skipped eight
+// bytes at a time. Anything else goes through json.Compact, which decides.
+func appendCompact(dst, src []byte) ([]byte, error) {
+	if !jsonrpc.Valid(src) {
+		buf := bytes.NewBuffer(dst)
+		err := json.Compact(buf, src)
+		return buf.Bytes(), err
+	}
+	start := 0
+	for i := 0; i < len(src); {
+		switch src[i] {
+		case '"':
+			end, _, _ := jsonrpc.ScanString(src, i)
+			i = end
+		case ' ', '\t', '\n', '\r':
+			dst = append(dst, src[start:i]...)
+			for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') {
+				i++
+			}
+			start = i
+		default:
+			i++
+		}
+	}
+	return append(dst, src[start:]...), nil
 }

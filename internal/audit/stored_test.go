@@ -61,3 +61,21 @@ func marshalReflect(e *Event) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
+
+// appendCompact must give json.Compact's bytes, and its errors, for any input.
+func FuzzAppendCompact(f *testing.F) {
+	for _, s := range []string{` { "a" : [ 1 , 2e3 , "x y\t" ] , "b" : { } } `, `"\u00e9 \" "`, "[1,\n2]", `{"a":1,}`, " 1 ", `"\ud800"`, "\"\xff\"", `[[[[]]]]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		var want bytes.Buffer
+		werr := json.Compact(&want, src)
+		got, gerr := appendCompact([]byte("prefix"), src)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("json.Compact error %v, appendCompact error %v", werr, gerr)
+		}
+		if werr == nil && string(got) != "prefix"+want.String() {
+			t.Fatalf("appendCompact(%q) = %q, json.Compact %q", src, got, want.String())
+		}
+	})
+}
