@@ -28,10 +28,108 @@ type phrase struct {
 	// trig are substrings of which at least one must occur for re to be
 	// tried: a cheap filter, since most text contains none.
 	trig []string
+	// trigSet is the set of trig's ids in phraseTriggers, when all of them
+	// have one (see indexTriggers).
+	trigSet []uint64
 }
 
 func p(rule, what, re string, trig ...string) phrase {
-	return phrase{rule, what, regexp.MustCompile(re), trig}
+	return phrase{rule: rule, what: what, re: regexp.MustCompile(re), trig: trig}
+}
+
+// phraseTriggers indexes the triggers of the phrase lists so that one pass
+// over a text finds them all, instead of one strings.Index per trigger and
+// phrase.
+var phraseTriggers struct {
+	ids   map[string]int
+	words []string // by id
+	n     *needles
+	one   [256]int // id+1 of the one-byte trigger of each byte, which needles misses in a text's last byte
+}
+
+// maxTriggers bounds the number of distinct triggers (trigScan keeps its
+// state on the stack).
+const maxTriggers = 1024
+
+func init() {
+	indexTriggers(overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect)
+}
+
+// indexTriggers gives every trigger of lists an id and every phrase with
+// triggers the set of their ids.
+func indexTriggers(lists ...[]phrase) {
+	pt := &phraseTriggers
+	pt.ids = map[string]int{}
+	for _, l := range lists {
+		for _, ph := range l {
+			for _, t := range ph.trig {
+				if _, ok := pt.ids[t]; !ok && t != "" {
+					pt.ids[t] = len(pt.words)
+					pt.words = append(pt.words, t)
+					if len(t) == 1 {
+						pt.one[t[0]] = pt.ids[t] + 1
+					}
+				}
+			}
+		}
+	}
+	if len(pt.words) > maxTriggers {
+		panic("inspect: too many phrase triggers")
+	}
+	pt.n = newNeedles(false, pt.words...)
+	for _, l := range lists {
+		for i := range l {
+			ph := &l[i]
+			if len(ph.trig) == 0 {
+				continue
+			}
+			set := make([]uint64, (len(pt.words)+63)/64)
+			for _, t := range ph.trig {
+				id, ok := pt.ids[t]
+				if !ok {
+					set = nil // an empty trigger: left to the plain search
+					break
+				}
+				set[id/64] |= 1 << (id % 64)
+			}
+			ph.trigSet = set
+		}
+	}
+}
+
+// trigOcc is an occurrence of trigger id at pos.
+type trigOcc struct{ pos, id int }
+
+// trigScan returns, in order of position, the occurrences of the indexed
+// triggers in text that trigHits's search finds: for each trigger, the
+// leftmost occurrences that do not overlap, at most 16.
+func trigScan(text string) []trigOcc {
+	pt := &phraseTriggers
+	var all []trigOcc
+	pt.n.each(text, func(i int, w string) bool {
+		all = append(all, trigOcc{i, pt.ids[w]})
+		return true
+	})
+	if len(text) > 0 {
+		if id := pt.one[text[len(text)-1]]; id > 0 {
+			all = append(all, trigOcc{len(text) - 1, id - 1})
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	var next [maxTriggers]int32 // per trigger, where the next search starts
+	var count [maxTriggers]uint8
+	out := all[:0]
+	for _, o := range all {
+		if o.pos < int(next[o.id]) || count[o.id] >= 16 {
+			continue
+		}
+		next[o.id] = int32(o.pos + len(pt.words[o.id]))
+		count[o.id]++
+		out = append(out, o)
+	}
+	return out
 }
 
 func hasAny(s string, subs []string) bool {
@@ -178,12 +276,27 @@ func matchPhrases(text string, prefix string, lists ...[]phrase) []Finding {
 	var out []Finding
 	seen := map[string]bool{}
 	var starts []int
+	var occs []trigOcc
+	scanned := false
+	var hits []int
 	for _, l := range lists {
 		for _, ph := range l {
 			if seen[ph.rule] {
 				continue
 			}
-			hits := trigHits(text, ph.trig)
+			if ph.trigSet != nil {
+				if !scanned {
+					occs, scanned = trigScan(text), true
+				}
+				hits = hits[:0]
+				for _, o := range occs {
+					if ph.trigSet[o.id/64]&(1<<(o.id%64)) != 0 {
+						hits = append(hits, o.pos)
+					}
+				}
+			} else {
+				hits = trigHits(text, ph.trig)
+			}
 			if len(hits) == 0 {
 				continue
 			}
