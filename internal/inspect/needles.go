@@ -7,6 +7,10 @@ import "math/bits"
 // detectors cheap on the common case of text that contains none of them.
 type needles struct {
 	first [256][]string
+	// head holds, for each needle of first, its first eight bytes (fewer
+	// for shorter needles; ORed with 0x20 when folding) and which of
+	// them count: a cheap first comparison with the text.
+	head [256][]needleHead
 	// short is the bit set of the first two bytes of the needles shorter
 	// than three bytes (every second byte for one-byte needles).
 	short    [65536 / 64]uint64
@@ -22,6 +26,9 @@ type needles struct {
 	fold bool
 }
 
+// needleHead is the start of a needle as a little-endian word and mask.
+type needleHead struct{ word, mask uint64 }
+
 // triBits is the size of the three-byte filter: a few hundred needles set
 // well under 1% of it.
 const triBits = 1 << 16
@@ -35,9 +42,20 @@ func newNeedles(fold bool, ws ...string) *needles {
 			continue
 		}
 		c := w[0]
+		var hd needleHead
+		for k := 0; k < len(w) && k < 8; k++ {
+			b := uint64(w[k])
+			if fold {
+				b |= 0x20
+			}
+			hd.word |= b << (8 * k)
+			hd.mask |= 0xFF << (8 * k)
+		}
 		n.first[c] = append(n.first[c], w)
+		n.head[c] = append(n.head[c], hd)
 		if fold && c >= 'a' && c <= 'z' {
 			n.first[c-32] = append(n.first[c-32], w)
+			n.head[c-32] = append(n.head[c-32], hd)
 		}
 		switch len(w) {
 		case 1:
@@ -62,6 +80,13 @@ func newNeedles(fold bool, ws ...string) *needles {
 		}
 	}
 	return n
+}
+
+// triHit reports (as 1 or 0) whether the three low bytes of w, already
+// folded, pass the tri filter.
+func (n *needles) triHit(w uint64) uint {
+	h := (uint32(w) & 0xFFFFFF * 0x9E3779B1) >> (32 - 16)
+	return uint(n.tri[h>>6]>>(h&63)) & 1
 }
 
 // triHash hashes three bytes for the tri filter.
@@ -91,11 +116,7 @@ func (n *needles) each(s string, fn func(i int, w string) bool) {
 	// in its first six bytes.
 	for ; i+8 <= len(s); i += 6 {
 		w := load64(s, i) | fold
-		var hit uint
-		for k := range 6 {
-			h := (uint32(w>>(8*k)) & 0xFFFFFF * 0x9E3779B1) >> (32 - 16)
-			hit |= uint(n.tri[h>>6]>>(h&63)&1) << k
-		}
+		hit := n.triHit(w) | n.triHit(w>>8)<<1 | n.triHit(w>>16)<<2 | n.triHit(w>>24)<<3 | n.triHit(w>>32)<<4 | n.triHit(w>>40)<<5
 		if n.hasOne {
 			for k := range 6 {
 				if n.shortAt(s, i+k) {
@@ -125,8 +146,20 @@ func (n *needles) each(s string, fn func(i int, w string) bool) {
 
 // at calls fn for each needle that occurs at i and reports whether to go on.
 func (n *needles) at(s string, i int, fn func(i int, w string) bool) bool {
-	for _, w := range n.first[s[i]] {
+	var x uint64
+	long := i+8 <= len(s) // x holds eight bytes of s at i
+	if long {
+		x = load64(s, i)
+		if n.fold {
+			x |= 0x2020202020202020
+		}
+	}
+	heads := n.head[s[i]]
+	for j, w := range n.first[s[i]] {
 		if len(s)-i < len(w) {
+			continue
+		}
+		if hd := heads[j]; long && x&hd.mask != hd.word {
 			continue
 		}
 		if n.fold {
