@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
@@ -129,20 +130,28 @@ func WalkValues(raw []byte, fn ValueFunc) error {
 type scanFunc func(s string, where *Path, isKey bool, key string, inArray bool) (string, bool)
 
 func scanJSONKeys(raw []byte, fn scanFunc) (json.RawMessage, error) {
-	sc := &scanner{raw: raw, fn: fn}
+	sc := scanners.Get().(*scanner)
+	*sc = scanner{raw: raw, fn: fn}
 	sc.path.segs = sc.stack[:0]
 	i, err := sc.value(sc.space(0), "", false)
+	out, last := sc.out, sc.last
+	*sc = scanner{} // drop the references before the scanner is reused
+	scanners.Put(sc)
 	if err != nil {
 		return nil, err
 	}
-	if sc.space(i) != len(raw) {
+	if skipSpace(raw, i) != len(raw) {
 		return nil, errBadJSON
 	}
-	if sc.out == nil {
+	if out == nil {
 		return json.RawMessage(raw), nil
 	}
-	return append(sc.out, raw[sc.last:]...), nil
+	return append(out, raw[last:]...), nil
 }
+
+// scanners reuses scanners, whose path stack makes them worth keeping. A
+// scanner that a panicking callback leaves behind is not put back.
+var scanners = sync.Pool{New: func() any { return new(scanner) }}
 
 // maxDepth bounds nesting, as encoding/json does.
 const maxDepth = 10000
@@ -160,9 +169,13 @@ type scanner struct {
 	stack [16]pathSeg // the first steps of path, without allocating
 }
 
-func (sc *scanner) space(i int) int {
-	for i < len(sc.raw) {
-		switch sc.raw[i] {
+func (sc *scanner) space(i int) int { return skipSpace(sc.raw, i) }
+
+// skipSpace returns the index of the first byte at or after i of raw that
+// is not JSON white space.
+func skipSpace(raw []byte, i int) int {
+	for i < len(raw) {
+		switch raw[i] {
 		case ' ', '\t', '\n', '\r':
 			i++
 		default:

@@ -85,7 +85,7 @@ func canonicalisePath(raw, base, home string) (canonPath, error) {
 		return c, errors.New("path is not valid UTF-8 after decoding (overlong or broken encoding)")
 	}
 	for _, r := range p {
-		if r == 0 || (r < 0x20) || r == 0x7f || (unicode.Is(unicode.Cf, r)) {
+		if r == 0 || (r < 0x20) || r == 0x7f || (r >= 0x80 && unicode.Is(unicode.Cf, r)) { // no format character is ASCII
 			return c, errors.New("path contains a NUL, control or invisible character")
 		}
 	}

@@ -365,7 +365,11 @@ func (s *shellScan) call(ce *syntax.CallExpr, st *syntax.Stmt, pipe []*syntax.Ca
 	if len(ce.Args) == 0 {
 		return
 	}
-	words := make([]word, 0, len(ce.Args))
+	var wordBuf [8]word // most commands are short: no allocation
+	words := wordBuf[:0]
+	if len(ce.Args) > len(wordBuf) {
+		words = make([]word, 0, len(ce.Args))
+	}
 	for _, a := range ce.Args {
 		w := s.word(a)
 		if !w.quoted && strings.Contains(w.val, " ") && !w.dynamic {
@@ -404,7 +408,12 @@ func (s *shellScan) call(ce *syntax.CallExpr, st *syntax.Stmt, pipe []*syntax.Ca
 	}
 	s.names[ce] = name
 	args := words[1:]
-	argv := make([]string, len(args))
+	var argvBuf [8]string
+	argv := argvBuf[:0]
+	if len(args) > len(argvBuf) {
+		argv = make([]string, 0, len(args))
+	}
+	argv = argv[:len(args)]
 	for i, a := range args {
 		argv[i] = a.val
 	}
