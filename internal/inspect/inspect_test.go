@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestFindSecrets(t *testing.T) {
@@ -339,6 +342,49 @@ func FuzzPhraseTriggers(f *testing.F) {
 					t.Fatalf("%s %q in %q: offsets %v, want %v", ph.rule, ph.trig, text, got, want)
 				}
 			}
+		}
+	})
+}
+
+// FuzzNormaliseText holds normaliseText's ASCII fast path to the rune by
+// rune definition.
+func FuzzNormaliseText(f *testing.F) {
+	for _, s := range []string{"Hello  World\t\x01\x7f\n", "caf\u00e9 \u2018x\u2019 \u200b", "\xff\xfeA", "\u212a\u0130"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := func(s string) string {
+			if !norm.NFKC.IsNormalString(s) {
+				s = norm.NFKC.String(s)
+			}
+			var b strings.Builder
+			space := false
+			for _, r := range s {
+				switch {
+				case Invisible(r):
+					continue
+				case r == '\n':
+					b.WriteByte('\n')
+					space = false
+					continue
+				case r == '\u2018' || r == '\u2019' || r == '\u02bc':
+					r = '\''
+				case r == '\u201c' || r == '\u201d':
+					r = '"'
+				case unicode.IsSpace(r) || control(r):
+					if !space {
+						b.WriteByte(' ')
+					}
+					space = true
+					continue
+				}
+				space = false
+				b.WriteRune(unicode.ToLower(r))
+			}
+			return b.String()
+		}(s)
+		if got := normaliseText(s); got != want {
+			t.Fatalf("normaliseText(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -239,13 +240,37 @@ var directive = regexp.MustCompile(`\b(?:you must|you should|you need to|always|
 // control characters dropped, lower case, typographic quotes made ASCII,
 // runs of spaces collapsed (newlines kept).
 func normaliseText(s string) string {
-	if !norm.NFKC.IsNormalString(s) {
+	if !isASCII(s) && !norm.NFKC.IsNormalString(s) {
 		s = norm.NFKC.String(s)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r := rune(s[i])
+		if r < utf8.RuneSelf {
+			i++
+			// ASCII, as below: no invisible or typographic characters.
+			switch {
+			case r == '\n':
+				b.WriteByte('\n')
+				space = false
+			case r == ' ' || r == '\t' || r == '\v' || r == '\f' || r == '\r' || control(r):
+				if !space {
+					b.WriteByte(' ')
+				}
+				space = true
+			default:
+				space = false
+				if r >= 'A' && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				b.WriteByte(byte(r))
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
 		switch {
 		case Invisible(r):
 			continue

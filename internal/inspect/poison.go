@@ -144,9 +144,12 @@ func inspectText(raw, text string, where *Path, prefix string, fs *findingSet) {
 		f.Where = where.String()
 		fs.add(f)
 	}
-	if loc := hiddenBlock.FindStringIndex(norm); loc != nil {
-		if directive.MatchString(norm[loc[1]:min(len(norm), loc[1]+2000)]) {
-			fs.add(Finding{Rule: prefix + "hidden-instructions", Reason: "hidden block for the model: " + excerpt(norm, loc[0], min(len(norm), loc[1]+60)), Where: where.String()})
+	// Every marker of hiddenBlock starts with '<', '{' or '['.
+	if strings.ContainsAny(norm, "<{[") {
+		if loc := hiddenBlock.FindStringIndex(norm); loc != nil {
+			if directive.MatchString(norm[loc[1]:min(len(norm), loc[1]+2000)]) {
+				fs.add(Finding{Rule: prefix + "hidden-instructions", Reason: "hidden block for the model: " + excerpt(norm, loc[0], min(len(norm), loc[1]+60)), Where: where.String()})
+			}
 		}
 	}
 }
