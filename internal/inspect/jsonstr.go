@@ -223,7 +223,7 @@ func (sc *scanner) value(i int, key string, inArray bool) (int, error) {
 			if i >= len(raw) || raw[i] != '"' {
 				return 0, errBadJSON
 			}
-			k, end, err := sc.str(i)
+			k, end, err := sc.key(i)
 			if err != nil {
 				return 0, err
 			}
@@ -353,6 +353,35 @@ func (sc *scanner) number(i int) (int, error) {
 	return i, nil
 }
 
+// key reads the object member name at i like str, without allocating for
+// the names MCP messages and JSON Schemas use most.
+func (sc *scanner) key(i int) (string, int, error) {
+	end, esc, err := jsonrpc.ScanString(sc.raw, i)
+	if err != nil {
+		return "", 0, errBadJSON
+	}
+	body := sc.raw[i+1 : end-1]
+	if !esc {
+		if k, ok := commonKeys[string(body)]; ok {
+			return k, end, nil
+		}
+	}
+	return decodeBody(body, esc), end, nil
+}
+
+// commonKeys are member names kept as strings once for all messages.
+var commonKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"content", "contents", "type", "text", "isError", "structuredContent", "uri", "mimeType", "blob", "name", "title",
+		"description", "inputSchema", "outputSchema", "properties", "required", "items", "default", "enum", "annotations", "arguments",
+		"resource", "resources", "messages", "role", "tools", "prompts", "nextCursor", "_meta", "data", "id", "value", "path", "url",
+		"command", "message", "query", "file", "args", "additionalProperties", "$schema", "format", "examples", "image", "size",
+		"key", "result", "error", "code", "status", "body", "headers", "method", "params", "jsonrpc", "progressToken", "cursor"} {
+		m[k] = k
+	}
+	return m
+}()
+
 // str reads the string literal at i and returns its value and the index
 // after the closing quote.
 func (sc *scanner) str(i int) (string, int, error) {
@@ -360,9 +389,13 @@ func (sc *scanner) str(i int) (string, int, error) {
 	if err != nil {
 		return "", 0, errBadJSON
 	}
-	body := sc.raw[i+1 : end-1]
+	return decodeBody(sc.raw[i+1:end-1], esc), end, nil
+}
+
+// decodeBody decodes the body of a valid JSON string literal.
+func decodeBody(body []byte, esc bool) string {
 	if !esc && utf8.Valid(body) {
-		return string(body), end, nil
+		return string(body)
 	}
-	return jsonrpc.UnquoteBody(body), end, nil
+	return jsonrpc.UnquoteBody(body)
 }
