@@ -388,3 +388,28 @@ func FuzzNormaliseText(f *testing.F) {
 		}
 	})
 }
+
+// TestWalkAfterPanic checks that a callback's panic leaves nothing behind
+// for the next walk (scanners are pooled), and that malformed JSON is still
+// an error.
+func TestWalkAfterPanic(t *testing.T) {
+	func() {
+		defer func() { _ = recover() }()
+		_ = WalkStrings([]byte(`{"a":{"b":[{"c":"boom"}]}}`), func(s string, _ *Path, _ bool) {
+			if s == "boom" {
+				panic(s)
+			}
+		})
+	}()
+	var got []string
+	if err := WalkStrings([]byte(`{"x":["y"]}`), func(s string, where *Path, isKey bool) {
+		got = append(got, where.String()+"="+s)
+	}); err != nil || strings.Join(got, ",") != "/x=x,/x/0=y" {
+		t.Fatalf("walk after panic: %v %v", got, err)
+	}
+	for _, bad := range []string{`{"a":`, `{"a":"b"}x`, `["\u12"]`, `{"a" "b"}`, "[\"\x01\"]"} {
+		if err := WalkStrings([]byte(bad), func(string, *Path, bool) {}); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
