@@ -80,6 +80,16 @@ func NewPath(keys ...string) *Path {
 // string, where its location, isKey whether it is an object key.
 type StringFunc func(s string, where *Path, isKey bool)
 
+// VisitString calls f.
+func (f StringFunc) VisitString(s string, where *Path, isKey bool) { f(s, where, isKey) }
+
+// StringVisitor receives every string of a JSON document; see WalkStrings.
+// A visitor that is a pointer already on the heap costs no allocation,
+// where a closure handed to WalkStrings is one.
+type StringVisitor interface {
+	VisitString(s string, where *Path, isKey bool)
+}
+
 // errBadJSON is returned for input that is not one JSON value.
 var errBadJSON = errors.New("inspect: malformed JSON")
 
@@ -87,11 +97,11 @@ var errBadJSON = errors.New("inspect: malformed JSON")
 // raw, in document order. It reads raw strictly and in one pass: input that
 // is not exactly one JSON value is an error (fn may have been called for the
 // part before it).
-func WalkStrings(raw []byte, fn StringFunc) error {
-	_, err := scanJSONKeys(raw, func(s string, where *Path, isKey bool, _ string, _ bool) (string, bool) {
-		fn(s, where, isKey)
-		return "", false
-	})
+func WalkStrings(raw []byte, fn StringFunc) error { return VisitStrings(raw, fn) }
+
+// VisitStrings is WalkStrings with a visitor.
+func VisitStrings(raw []byte, v StringVisitor) error {
+	_, err := scanJSON(raw, scanner{strs: v})
 	return err
 }
 
@@ -99,12 +109,7 @@ func WalkStrings(raw []byte, fn StringFunc) error {
 // (replacement, true) replaced; everything else, including key order,
 // numbers and whitespace, is copied byte for byte.
 func RewriteStrings(raw []byte, fn func(s string, where *Path) (string, bool)) (json.RawMessage, error) {
-	return scanJSONKeys(raw, func(s string, where *Path, isKey bool, _ string, _ bool) (string, bool) {
-		if isKey {
-			return "", false
-		}
-		return fn(s, where)
-	})
+	return scanJSON(raw, scanner{rewrite: fn})
 }
 
 // ValueFunc is called for every string value in a JSON document: key is the
@@ -112,26 +117,50 @@ func RewriteStrings(raw []byte, fn func(s string, where *Path) (string, bool)) (
 // inArray whether the string is an array element.
 type ValueFunc func(s, key string, where *Path, inArray bool)
 
+// VisitValue calls f.
+func (f ValueFunc) VisitValue(s, key string, where *Path, inArray bool) { f(s, key, where, inArray) }
+
+// ValueVisitor receives every string value of a JSON document; see
+// WalkValues.
+type ValueVisitor interface {
+	VisitValue(s, key string, where *Path, inArray bool)
+}
+
 // WalkValues calls fn for every string value of the JSON object raw with
 // its nearest key. It is the argument walker of the policy engine: one pass,
 // no decoding into maps, strict like WalkStrings.
-func WalkValues(raw []byte, fn ValueFunc) error {
-	_, err := scanJSONKeys(raw, func(s string, where *Path, isKey bool, key string, inArray bool) (string, bool) {
-		if !isKey {
-			fn(s, key, where, inArray)
-		}
-		return "", false
-	})
+func WalkValues(raw []byte, fn ValueFunc) error { return VisitValues(raw, fn) }
+
+// VisitValues is WalkValues with a visitor.
+func VisitValues(raw []byte, v ValueVisitor) error {
+	_, err := scanJSON(raw, scanner{vals: v})
 	return err
 }
 
-// scanFunc is called for each string; when it asks for a replacement, the
-// output is built.
-type scanFunc func(s string, where *Path, isKey bool, key string, inArray bool) (string, bool)
+// emit hands the string s to the scanner's visitor and returns its
+// replacement, if any.
+func (sc *scanner) emit(s string, isKey bool, key string, inArray bool) (string, bool) {
+	switch {
+	case sc.strs != nil:
+		sc.strs.VisitString(s, &sc.path, isKey)
+	case sc.vals != nil:
+		if !isKey {
+			sc.vals.VisitValue(s, key, &sc.path, inArray)
+		}
+	case sc.rewrite != nil:
+		if !isKey {
+			return sc.rewrite(s, &sc.path)
+		}
+	}
+	return "", false
+}
 
-func scanJSONKeys(raw []byte, fn scanFunc) (json.RawMessage, error) {
+// scanJSON walks raw with a scanner set up like init (one of its visitors
+// set).
+func scanJSON(raw []byte, init scanner) (json.RawMessage, error) {
 	sc := scanners.Get().(*scanner)
-	*sc = scanner{raw: raw, fn: fn}
+	*sc = init
+	sc.raw = raw
 	sc.path.segs = sc.stack[:0]
 	i, err := sc.value(sc.space(0), "", false)
 	out, last := sc.out, sc.last
@@ -156,17 +185,19 @@ var scanners = sync.Pool{New: func() any { return new(scanner) }}
 // maxDepth bounds nesting, as encoding/json does.
 const maxDepth = 10000
 
-// scanner is a strict, single-pass JSON reader that calls fn for every
-// string and can replace string values in place. It accepts exactly what
-// encoding/json's Valid accepts (a fuzz test holds it to that).
+// scanner is a strict, single-pass JSON reader that hands every string to
+// its visitor and can replace string values in place. It accepts exactly
+// what encoding/json's Valid accepts (a fuzz test holds it to that).
 type scanner struct {
-	raw   []byte
-	fn    scanFunc
-	out   []byte
-	last  int
-	depth int
-	path  Path        // where the scanner is: one step per open object or array
-	stack [16]pathSeg // the first steps of path, without allocating
+	raw     []byte
+	strs    StringVisitor
+	vals    ValueVisitor
+	rewrite func(s string, where *Path) (string, bool)
+	out     []byte
+	last    int
+	depth   int
+	path    Path        // where the scanner is: one step per open object or array
+	stack   [16]pathSeg // the first steps of path, without allocating
 }
 
 func (sc *scanner) space(i int) int { return skipSpace(sc.raw, i) }
@@ -228,7 +259,7 @@ func (sc *scanner) value(i int, key string, inArray bool) (int, error) {
 				return 0, err
 			}
 			sc.path.segs[top].key = k
-			sc.fn(k, &sc.path, true, k, false)
+			sc.emit(k, true, k, false)
 			i = sc.space(end)
 			if i >= len(raw) || raw[i] != ':' {
 				return 0, errBadJSON
@@ -283,7 +314,7 @@ func (sc *scanner) value(i int, key string, inArray bool) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if rep, ok := sc.fn(s, &sc.path, false, key, inArray); ok {
+		if rep, ok := sc.emit(s, false, key, inArray); ok {
 			enc, _ := json.Marshal(rep)
 			if sc.out == nil {
 				sc.out = make([]byte, 0, len(raw)+len(enc))

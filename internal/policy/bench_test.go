@@ -113,3 +113,31 @@ func BenchmarkInspectDefinitions(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSmallEcho is the proxy benchmark's message pair: a tools/call
+// echo with a short text and its result. Fixed costs dominate here.
+func BenchmarkSmallEcho(b *testing.B) {
+	e := testEngine(b, nil)
+	call := &Input{Server: "s", Method: "tools/call", Name: "echo", Arguments: json.RawMessage(`{"message":"call 12345 of the load client"}`)}
+	res := &Input{Server: "s", Method: "tools/call", Direction: ToHost, Result: json.RawMessage(`{"content":[{"type":"text","text":"Echo: call 12345 of the load client"}]}`)}
+	b.Run("call", func(b *testing.B) {
+		b.ReportAllocs()
+		start := cpuTime()
+		defer reportCPU(b, start)
+		for b.Loop() {
+			if d := e.EvaluateCall(context.Background(), call); d.Action != Allow {
+				b.Fatal(d)
+			}
+		}
+	})
+	b.Run("result", func(b *testing.B) {
+		b.ReportAllocs()
+		start := cpuTime()
+		defer reportCPU(b, start)
+		for b.Loop() {
+			if d := e.InspectResult(context.Background(), res); d.Action != Allow {
+				b.Fatal(d)
+			}
+		}
+	})
+}

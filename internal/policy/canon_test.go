@@ -161,3 +161,22 @@ func canonicalInvariants(t *testing.T, in string, c canonPath) {
 		}
 	}
 }
+
+// TestIsWriteToolASCII holds the ASCII path of isWriteTool to the plain
+// lower-case search.
+func TestIsWriteToolASCII(t *testing.T) {
+	plain := func(name string) bool {
+		n := strings.ToLower(name)
+		for _, t := range writeTokens {
+			if strings.Contains(n, t) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, name := range []string{"", "echo", "write_file", "WRITE", "read_file", "Edit", "get_settings", "set", "se", "mkdir", "list_files", "UpDaTe", "cOpY_x", "xxcreatexx", "ins", "insert", "rename_file", "s\u0130t", "\u0130nsert", "delete"} {
+		if got, want := isWriteTool(name), plain(name); got != want {
+			t.Errorf("isWriteTool(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -41,49 +41,22 @@ func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
 	if len(in.Result) == 0 {
 		return decide(nil)
 	}
-	invAct, invOn := contentAction(set.results.Invisible)
-	secAct, secOn := contentAction(set.results.Secrets)
-	injAct, injOn := contentAction(set.results.Injection)
-	invOn = invOn && set.packs[PackInjection]
-	injOn = injOn && set.packs[PackInjection]
-	secOn = secOn && set.packs[PackSecrets]
-	needRewrite := false
-	const where = "" // the rules report at c.at, the string's path
-	err := inspect.WalkStrings(in.Result, func(s string, at *inspect.Path, isKey bool) {
-		if isKey {
-			return
-		}
-		c.at = at
-		if invOn {
-			h := inspect.Check(s)
-			if h.Invisible > 0 {
-				c.contentFinding("inject.invisible-unicode", invAct, fmt.Sprintf("%d invisible character(s)", h.Invisible), where)
-				needRewrite = needRewrite || invAct == Redact
-			}
-			if h.ANSI > 0 {
-				c.contentFinding("inject.ansi-escape", invAct, fmt.Sprintf("%d ANSI escape or control character(s)", h.ANSI), where)
-				needRewrite = needRewrite || invAct == Redact
-			}
-		}
-		if secOn {
-			for _, m := range inspect.FindSecrets(s) {
-				c.contentFinding(m.Rule, secAct, m.Reason+" in the result", where)
-				needRewrite = needRewrite || secAct == Redact
-			}
-		}
-		if injOn {
-			for _, f := range inspect.Injection(s) {
-				c.contentFinding(f.Rule, injAct, f.Reason, where)
-			}
-		}
-	})
+	r := &c.res
+	r.invAct, r.invOn = contentAction(set.results.Invisible)
+	r.secAct, r.secOn = contentAction(set.results.Secrets)
+	r.injAct, r.injOn = contentAction(set.results.Injection)
+	r.invOn = r.invOn && set.packs[PackInjection]
+	r.injOn = r.injOn && set.packs[PackInjection]
+	r.secOn = r.secOn && set.packs[PackSecrets]
+	err := inspect.VisitStrings(in.Result, c)
 	c.at = nil
 	if err != nil {
 		c.add("engine.bad-arguments", "result is not valid JSON: "+err.Error(), "/result")
 		return decide(c.findings)
 	}
 	d = decide(c.findings)
-	if d.Action == Redact && needRewrite {
+	invOn, invAct, secOn, secAct := r.invOn, r.invAct, r.secOn, r.secAct
+	if d.Action == Redact && r.needRewrite {
 		rw, err := inspect.RewriteStrings(in.Result, func(s string, _ *inspect.Path) (string, bool) {
 			out := s
 			if invOn && invAct == Redact {
@@ -100,6 +73,47 @@ func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
 		d.Rewritten = rw
 	}
 	return d
+}
+
+// resultSettings are the result settings InspectResult's walk applies.
+type resultSettings struct {
+	invOn, secOn, injOn    bool
+	invAct, secAct, injAct Action
+	// needRewrite is set when a finding asks for the string to be
+	// rewritten (redacted or stripped).
+	needRewrite bool
+}
+
+// VisitString inspects one string of a result (InspectResult's visitor).
+func (c *callCtx) VisitString(s string, at *inspect.Path, isKey bool) {
+	if isKey {
+		return
+	}
+	const where = "" // the rules report at c.at, the string's path
+	c.at = at
+	r := &c.res
+	if r.invOn {
+		h := inspect.Check(s)
+		if h.Invisible > 0 {
+			c.contentFinding("inject.invisible-unicode", r.invAct, fmt.Sprintf("%d invisible character(s)", h.Invisible), where)
+			r.needRewrite = r.needRewrite || r.invAct == Redact
+		}
+		if h.ANSI > 0 {
+			c.contentFinding("inject.ansi-escape", r.invAct, fmt.Sprintf("%d ANSI escape or control character(s)", h.ANSI), where)
+			r.needRewrite = r.needRewrite || r.invAct == Redact
+		}
+	}
+	if r.secOn {
+		for _, m := range inspect.FindSecrets(s) {
+			c.contentFinding(m.Rule, r.secAct, m.Reason+" in the result", where)
+			r.needRewrite = r.needRewrite || r.secAct == Redact
+		}
+	}
+	if r.injOn {
+		for _, f := range inspect.Injection(s) {
+			c.contentFinding(f.Rule, r.injAct, f.Reason, where)
+		}
+	}
 }
 
 // contentFinding records a finding whose default action comes from the

@@ -274,6 +274,11 @@ type callCtx struct {
 	// every value.
 	wherePrefix string
 	at          *inspect.Path
+	// argvs are the string arrays under command keys, gathered by the
+	// walk over the arguments.
+	argvs []argv
+	// res is what InspectResult's walk needs to know.
+	res resultSettings
 }
 
 // location returns the location of a finding at where, below c's current
@@ -385,34 +390,38 @@ func (c *callCtx) badArguments() bool {
 // walkRaw visits every string of the arguments in one pass over the raw
 // JSON. String arrays under command keys are also analysed as one argv.
 func (c *callCtx) walkRaw(raw []byte) {
-	type argv struct {
-		where string
-		words []string
-	}
-	var argvs []argv
 	c.wherePrefix = "/arguments"
-	defer func() { c.wherePrefix, c.at = "", nil }()
-	err := inspect.WalkValues(raw, func(s, key string, where *inspect.Path, inArray bool) {
-		c.at = where
-		c.value(key, s, "")
-		if inArray && isCommandKey(key) {
-			w := where.String()
-			arr := w[:strings.LastIndexByte(w, '/')]
-			if n := len(argvs); n > 0 && argvs[n-1].where == arr {
-				argvs[n-1].words = append(argvs[n-1].words, s)
-			} else {
-				argvs = append(argvs, argv{arr, []string{s}})
-			}
-		}
-	})
+	defer func() { c.wherePrefix, c.at, c.argvs = "", nil, nil }()
+	err := inspect.VisitValues(raw, c)
 	c.at = nil
 	if err != nil {
 		c.add("engine.bad-arguments", "arguments are not valid JSON", "") // at /arguments: the prefix
 		return
 	}
 	if c.set.packs[PackCommand] {
-		for _, a := range argvs {
+		for _, a := range c.argvs {
 			c.guard("command", func() { c.scanShell(shellJoin(a.words), a.where, 0) })
+		}
+	}
+}
+
+// argv is an array of strings under a command key, at where.
+type argv struct {
+	where string
+	words []string
+}
+
+// VisitValue checks one string of the arguments (walkRaw's visitor).
+func (c *callCtx) VisitValue(s, key string, where *inspect.Path, inArray bool) {
+	c.at = where
+	c.value(key, s, "")
+	if inArray && isCommandKey(key) {
+		w := where.String()
+		arr := w[:strings.LastIndexByte(w, '/')]
+		if n := len(c.argvs); n > 0 && c.argvs[n-1].where == arr {
+			c.argvs[n-1].words = append(c.argvs[n-1].words, s)
+		} else {
+			c.argvs = append(c.argvs, argv{arr, []string{s}})
 		}
 	}
 }
@@ -583,6 +592,22 @@ func hasSchemePrefix(v string) bool {
 
 // isWriteTool reports whether a tool name says the tool changes files.
 func isWriteTool(name string) bool {
+	if isASCII(name) {
+		// Each position tried against the tokens starting with its
+		// letter: the same answer as the search below, without ToLower.
+		for i := 0; i < len(name); i++ {
+			c := name[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			for _, t := range writeTokensBy[c] {
+				if len(name)-i >= len(t) && strings.EqualFold(name[i:i+len(t)], t) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	n := strings.ToLower(name)
 	for _, t := range writeTokens {
 		if strings.Contains(n, t) {
@@ -591,6 +616,14 @@ func isWriteTool(name string) bool {
 	}
 	return false
 }
+
+// writeTokensBy indexes writeTokens by their first letter.
+var writeTokensBy = func() (by [256][]string) {
+	for _, t := range writeTokens {
+		by[t[0]] = append(by[t[0]], t)
+	}
+	return by
+}()
 
 // sensitive returns why p is a sensitive location, honouring allow_sensitive.
 func (c *callCtx) sensitive(p string) string {
