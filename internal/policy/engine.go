@@ -443,10 +443,11 @@ func shellJoin(argv []string) string {
 // value runs every applicable rule on one string argument.
 func (c *callCtx) value(key, v, where string) {
 	k := normKey(key)
+	ki := keyInfo{key: key, k: k, kind: keyKinds[k]}
 	set := c.set
 	if set.packFS {
 		switch {
-		case isPathKey(key, k) && v != "" && len(v) <= maxPathLen && !strings.Contains(v, "\n"):
+		case ki.isPath() && v != "" && len(v) <= maxPathLen && !strings.Contains(v, "\n"):
 			// Longer or multi-line values under a path-like key are data
 			// (an uploaded file's content), not paths.
 			c.guard("filesystem", func() { c.checkPath(v, where, true) })
@@ -457,21 +458,21 @@ func (c *callCtx) value(key, v, where string) {
 		}
 	}
 	fileURL := set.packFS && len(v) >= 5 && strings.EqualFold(v[:5], "file:")
-	if set.packNet && !fileURL && !proseKeys[k] {
+	if set.packNet && !fileURL && ki.kind&kindProse == 0 {
 		switch {
 		case hasSchemePrefix(v):
 			c.guard("network", func() { c.checkURL(v, where, false) })
-		case isURLKey(k) && v != "" && !strings.ContainsAny(v, " \n"):
+		case ki.isURL() && v != "" && !strings.ContainsAny(v, " \n"):
 			c.guard("network", func() { c.checkURL(v, where, true) })
-		case isHostKey(k) && v != "" && !strings.ContainsAny(v, " \n") && (strings.ContainsAny(v, ".:") || strings.EqualFold(v, "localhost") || isNumberish(v)):
+		case ki.isHost() && v != "" && !strings.ContainsAny(v, " \n") && (strings.ContainsAny(v, ".:") || strings.EqualFold(v, "localhost") || isNumberish(v)):
 			c.guard("network", func() { c.checkURL(v, where, true) })
 		}
 	}
 	if set.packCmd {
-		if isCommandKey(key) && strings.TrimSpace(v) != "" {
+		if ki.isCommand() && strings.TrimSpace(v) != "" {
 			c.guard("command", func() { c.scanShell(v, where, 0) })
 		}
-		if isOptionKey(k) && len(v) > 1 && v[0] == '-' && !isNumberish(v) {
+		if ki.kind&kindOption != 0 && len(v) > 1 && v[0] == '-' && !isNumberish(v) {
 			c.add("cmd.option-injection", fmt.Sprintf("argument %q starts with '-' and would be read as an option: %s", key, clip(v)), where)
 		}
 	}
@@ -575,15 +576,64 @@ var (
 	writeTokens = []string{"write", "edit", "create", "move", "rename", "delete", "remove", "mkdir", "save", "put", "upload", "append", "patch", "replace", "insert", "update", "copy", "set"}
 )
 
-func isPathKey(raw, k string) bool { return pathKeys[k] || pathWords[lastWord(raw)] }
-func isURLKey(k string) bool {
-	return urlKeys[k] || strings.HasSuffix(k, "url") || strings.HasSuffix(k, "uri") || strings.HasSuffix(k, "endpoint")
+// keyKind is a set of the key lists a key is on.
+type keyKind uint8
+
+const (
+	kindPath keyKind = 1 << iota
+	kindPathWord
+	kindURL
+	kindHost
+	kindCmd
+	kindOption
+	kindProse
+)
+
+// keyKinds answers for every key list at once: one lookup per argument
+// instead of one per list.
+var keyKinds = func() map[string]keyKind {
+	m := map[string]keyKind{}
+	for _, l := range []struct {
+		set  map[string]bool
+		kind keyKind
+	}{{pathKeys, kindPath}, {pathWords, kindPathWord}, {urlKeys, kindURL}, {hostKeys, kindHost}, {cmdKeys, kindCmd}, {optionKeys, kindOption}, {proseKeys, kindProse}} {
+		for k := range l.set {
+			m[k] |= l.kind
+		}
+	}
+	return m
+}()
+
+// keyInfo is an argument's key, normalised (k), with the lists k is on.
+type keyInfo struct {
+	key, k string
+	kind   keyKind
 }
-func isHostKey(k string) bool {
-	return hostKeys[k] || strings.HasSuffix(k, "host") || strings.HasSuffix(k, "hostname")
+
+// on reports whether x is on the lists of kind, reusing the lookup of k.
+func (ki keyInfo) on(x string, kind keyKind) bool {
+	if x == ki.k {
+		return ki.kind&kind != 0
+	}
+	return keyKinds[x]&kind != 0
 }
+
+// isPath, isURL, isHost and isCommand report whether the key names a path,
+// a URL, a host or a shell command.
+func (ki keyInfo) isPath() bool {
+	return ki.kind&kindPath != 0 || ki.on(lastWord(ki.key), kindPathWord)
+}
+func (ki keyInfo) isURL() bool {
+	return ki.kind&kindURL != 0 || strings.HasSuffix(ki.k, "url") || strings.HasSuffix(ki.k, "uri") || strings.HasSuffix(ki.k, "endpoint")
+}
+func (ki keyInfo) isHost() bool {
+	return ki.kind&kindHost != 0 || strings.HasSuffix(ki.k, "host") || strings.HasSuffix(ki.k, "hostname")
+}
+func (ki keyInfo) isCommand() bool {
+	return ki.kind&kindCmd != 0 || ki.on(strings.ToLower(ki.key), kindCmd)
+}
+
 func isCommandKey(k string) bool { return cmdKeys[normKey(k)] || cmdKeys[strings.ToLower(k)] }
-func isOptionKey(k string) bool  { return optionKeys[k] }
 
 func hasSchemePrefix(v string) bool {
 	i := strings.Index(v, "://")
