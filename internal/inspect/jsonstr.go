@@ -239,76 +239,9 @@ func (sc *scanner) value(i int, key string, inArray bool) (int, error) {
 	}
 	switch c := raw[i]; {
 	case c == '{':
-		if sc.depth++; sc.depth > maxDepth {
-			return 0, errBadJSON
-		}
-		defer func() { sc.depth-- }()
-		i = sc.space(i + 1)
-		if i < len(raw) && raw[i] == '}' {
-			return i + 1, nil
-		}
-		top := len(sc.path.segs)
-		sc.path.segs = append(sc.path.segs, pathSeg{index: -1})
-		defer func() { sc.path.segs = sc.path.segs[:top] }()
-		for {
-			if i >= len(raw) || raw[i] != '"' {
-				return 0, errBadJSON
-			}
-			k, end, err := sc.key(i)
-			if err != nil {
-				return 0, err
-			}
-			sc.path.segs[top].key = k
-			sc.emit(k, true, k, false)
-			i = sc.space(end)
-			if i >= len(raw) || raw[i] != ':' {
-				return 0, errBadJSON
-			}
-			if i, err = sc.value(sc.space(i+1), k, false); err != nil {
-				return 0, err
-			}
-			i = sc.space(i)
-			if i >= len(raw) {
-				return 0, errBadJSON
-			}
-			if raw[i] == '}' {
-				return i + 1, nil
-			}
-			if raw[i] != ',' {
-				return 0, errBadJSON
-			}
-			i = sc.space(i + 1)
-		}
+		return sc.object(i)
 	case c == '[':
-		if sc.depth++; sc.depth > maxDepth {
-			return 0, errBadJSON
-		}
-		defer func() { sc.depth-- }()
-		i = sc.space(i + 1)
-		if i < len(raw) && raw[i] == ']' {
-			return i + 1, nil
-		}
-		top := len(sc.path.segs)
-		sc.path.segs = append(sc.path.segs, pathSeg{})
-		defer func() { sc.path.segs = sc.path.segs[:top] }()
-		for n := 0; ; n++ {
-			var err error
-			sc.path.segs[top].index = n
-			if i, err = sc.value(i, key, true); err != nil {
-				return 0, err
-			}
-			i = sc.space(i)
-			if i >= len(raw) {
-				return 0, errBadJSON
-			}
-			if raw[i] == ']' {
-				return i + 1, nil
-			}
-			if raw[i] != ',' {
-				return 0, errBadJSON
-			}
-			i = sc.space(i + 1)
-		}
+		return sc.array(i, key)
 	case c == '"':
 		s, end, err := sc.str(i)
 		if err != nil {
@@ -334,6 +267,89 @@ func (sc *scanner) value(i int, key string, inArray bool) (int, error) {
 		return sc.number(i)
 	}
 	return 0, errBadJSON
+}
+
+// object reads the object at i. Depth and path are restored on the way
+// out, without defers (an error ends the whole scan, so those paths need
+// not restore them).
+func (sc *scanner) object(i int) (int, error) {
+	raw := sc.raw
+	if sc.depth++; sc.depth > maxDepth {
+		return 0, errBadJSON
+	}
+	i = sc.space(i + 1)
+	if i < len(raw) && raw[i] == '}' {
+		sc.depth--
+		return i + 1, nil
+	}
+	top := len(sc.path.segs)
+	sc.path.segs = append(sc.path.segs, pathSeg{index: -1})
+	for {
+		if i >= len(raw) || raw[i] != '"' {
+			return 0, errBadJSON
+		}
+		k, end, err := sc.key(i)
+		if err != nil {
+			return 0, err
+		}
+		sc.path.segs[top].key = k
+		sc.emit(k, true, k, false)
+		i = sc.space(end)
+		if i >= len(raw) || raw[i] != ':' {
+			return 0, errBadJSON
+		}
+		if i, err = sc.value(sc.space(i+1), k, false); err != nil {
+			return 0, err
+		}
+		i = sc.space(i)
+		if i >= len(raw) {
+			return 0, errBadJSON
+		}
+		if raw[i] == '}' {
+			sc.depth--
+			sc.path.segs = sc.path.segs[:top]
+			return i + 1, nil
+		}
+		if raw[i] != ',' {
+			return 0, errBadJSON
+		}
+		i = sc.space(i + 1)
+	}
+}
+
+// array reads the array at i, whose elements are under key.
+func (sc *scanner) array(i int, key string) (int, error) {
+	raw := sc.raw
+	if sc.depth++; sc.depth > maxDepth {
+		return 0, errBadJSON
+	}
+	i = sc.space(i + 1)
+	if i < len(raw) && raw[i] == ']' {
+		sc.depth--
+		return i + 1, nil
+	}
+	top := len(sc.path.segs)
+	sc.path.segs = append(sc.path.segs, pathSeg{})
+	for n := 0; ; n++ {
+		var err error
+		sc.path.segs[top].index = n
+		if i, err = sc.value(i, key, true); err != nil {
+			return 0, err
+		}
+		i = sc.space(i)
+		if i >= len(raw) {
+			return 0, errBadJSON
+		}
+		if raw[i] == ']' {
+			sc.depth--
+			sc.path.segs = sc.path.segs[:top]
+			return i + 1, nil
+		}
+		if raw[i] != ',' {
+			return 0, errBadJSON
+		}
+		i = sc.space(i + 1)
+	}
 }
 
 func (sc *scanner) literal(i int, lit string) (int, error) {
