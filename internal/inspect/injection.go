@@ -18,11 +18,12 @@ func Injection(text string) []Finding {
 	if len(text) < 12 {
 		return nil
 	}
-	if !injectionNeedles.any(text) && Check(text).Hidden == "" {
+	h := Check(text) // once: it is pure
+	if !injectionNeedles.any(text) && h.Hidden == "" {
 		return nil
 	}
 	norm := normaliseText(text)
-	if h := Check(text); h.Hidden != "" {
+	if h.Hidden != "" {
 		norm += "\n" + normaliseText(h.Hidden)
 	}
 	found := matchPhrases(norm, "inject.", overridePhrases, concealPhrases, hiddenPhrases, credentialPhrases, resultRedirect)
