@@ -87,9 +87,9 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 		case "initialize":
 			p.instructions(ctx, ex)
 		default:
-			// Tools and prompts are what the model reads and calls; the name
-			// of a resource or template is a display name.
-			if field := mcp.ListField(ex.Method); field == "tools" || field == "prompts" {
+			// Every list the model reads: tools, prompts, resources and
+			// resource templates (whose descriptions reach the model too).
+			if field := mcp.ListField(ex.Method); field != "" {
 				p.definitions(ctx, ex, field)
 			}
 		}
@@ -115,8 +115,8 @@ func (p *Policy) definitions(ctx context.Context, ex *relay.Exchange, field stri
 		d := decisions[i]
 		i++
 		name := d.Name
-		if name == "" {
-			name = mcp.ItemName(field, item)
+		if name == "" || kind == "resource" || kind == "resourceTemplate" {
+			name = mcp.ItemName(field, item) // the URI (template) that identifies it
 		}
 		switch d.Action {
 		case policy.Deny:

@@ -138,8 +138,11 @@ const (
 	KindResourceTemplate = "resourceTemplate"
 )
 
-// InspectDefinitions inspects the items of a tools/list, prompts/list or
-// resources/list response for metadata poisoning. For each item, Deny means
+// InspectDefinitions inspects the items of a tools/list, prompts/list,
+// resources/list or resources/templates/list response (kind: KindTool,
+// KindPrompt, KindResource, KindResourceTemplate) for metadata poisoning.
+// The name of a resource or template is a display name ("Dynamic Text
+// Resource"), not an identifier the model calls, and is judged as one. For each item, Deny means
 // hide it; Redact means forward Rewritten, the item with invisible
 // characters and escapes stripped (definitions.invisible: strip, and only
 // when nothing else was found).
@@ -147,12 +150,12 @@ func (e *Engine) InspectDefinitions(ctx context.Context, server, kind string, it
 	set := e.settingsFor(server)
 	out := make([]ItemDecision, len(items))
 	for i, raw := range items {
-		out[i] = e.inspectDefinition(ctx, set, server, i, raw)
+		out[i] = e.inspectDefinition(ctx, set, server, kind, i, raw)
 	}
 	return out
 }
 
-func (e *Engine) inspectDefinition(ctx context.Context, set *settings, server string, i int, raw json.RawMessage) (id ItemDecision) {
+func (e *Engine) inspectDefinition(ctx context.Context, set *settings, server, kind string, i int, raw json.RawMessage) (id ItemDecision) {
 	id.Index = i
 	defer func() {
 		if r := recover(); r != nil {
@@ -160,7 +163,11 @@ func (e *Engine) inspectDefinition(ctx context.Context, set *settings, server st
 		}
 	}()
 	c := &callCtx{ctx: ctx, set: set, in: &Input{Server: server}}
-	name, found, err := inspect.Definition(raw)
+	inspectDef := inspect.Definition
+	if kind == KindResource || kind == KindResourceTemplate {
+		inspectDef = inspect.DisplayNamed
+	}
+	name, found, err := inspectDef(raw)
 	id.Name = name
 	if err != nil {
 		c.add("engine.bad-arguments", "definition is not valid JSON", "")
@@ -207,7 +214,7 @@ func (e *Engine) InspectInstructions(ctx context.Context, server, instructions s
 		}
 	}()
 	raw, _ := json.Marshal(map[string]string{"instructions": instructions})
-	id := e.inspectDefinition(ctx, e.settingsFor(server), server, 0, raw)
+	id := e.inspectDefinition(ctx, e.settingsFor(server), server, "instructions", 0, raw)
 	// Instructions are written for the model: speaking to it is their
 	// purpose, not a sign of poisoning. Everything else still counts.
 	var kept []Finding
