@@ -29,6 +29,11 @@ const (
 	Truncated ProblemKind = "truncated"
 	// BadCheckpoint: a checkpoint's signature does not verify.
 	BadCheckpoint ProblemKind = "bad-checkpoint"
+	// BadIndex: an index a store keeps beside its records (the SQLite
+	// store's block ranges) does not match the records it describes; such
+	// an edit leaves the chain intact but hides records from filtered
+	// queries (ward audit list --since).
+	BadIndex ProblemKind = "bad-index"
 )
 
 // Problem is one defect Verify found.
@@ -223,6 +228,13 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 		}
 		return pi < pj
 	})
+	if ic, ok := s.(IndexChecker); ok {
+		problems, err := ic.CheckIndex(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("verify audit trail: %w", err)
+		}
+		rep.Problems = append(rep.Problems, problems...)
+	}
 	return rep, nil
 }
 
@@ -283,4 +295,12 @@ func (r *recent) put(seq uint64, pos int64) {
 		r.next = (r.next + 1) % len(r.ring)
 	}
 	r.pos[seq] = pos
+}
+
+// IndexChecker is implemented by stores that keep an index beside their
+// records, outside the hash chain: CheckIndex reports (as BadIndex problems)
+// the index entries that do not match the records they describe. Verify
+// calls it.
+type IndexChecker interface {
+	CheckIndex(ctx context.Context) ([]Problem, error)
 }

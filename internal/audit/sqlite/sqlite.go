@@ -374,3 +374,57 @@ func (s *Store) Close() error {
 	}
 	return nil
 }
+
+// CheckIndex implements audit.IndexChecker: each block's range of sequence
+// numbers and times and its last hash, which Append reads as the chain head
+// and Query filters by, must be those of the events it holds. Records that
+// cannot be read are left to Verify's reading of the chain.
+func (s *Store) CheckIndex(ctx context.Context) ([]audit.Problem, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, first_seq, last_seq, min_time_ns, max_time_ns, last_hash, events FROM blocks ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("check audit index: %w", err)
+	}
+	defer rows.Close()
+	var problems []audit.Problem
+	for rows.Next() {
+		var (
+			id, minT, maxT int64
+			first, last    uint64
+			lastHash       string
+			block          []byte
+		)
+		if err := rows.Scan(&id, &first, &last, &minT, &maxT, &lastHash, &block); err != nil {
+			return nil, fmt.Errorf("check audit index: %w", err)
+		}
+		var got struct {
+			first, last uint64
+			minT, maxT  int64
+			hash        string
+			n           int
+		}
+		for line := range bytes.SplitSeq(block, []byte("\n")) {
+			e, err := audit.UnmarshalStored(line)
+			if err != nil {
+				continue
+			}
+			t := e.Time.UnixNano()
+			if got.n == 0 {
+				got.first, got.minT, got.maxT = e.Seq, t, t
+			}
+			got.last, got.hash, got.n = e.Seq, e.Hash, got.n+1
+			got.minT, got.maxT = min(got.minT, t), max(got.maxT, t)
+		}
+		if got.n == 0 {
+			continue
+		}
+		if got.first != first || got.last != last || got.minT != minT || got.maxT != maxT || got.hash != lastHash {
+			problems = append(problems, audit.Problem{Kind: audit.BadIndex, Seq: first,
+				Detail: fmt.Sprintf("block %d claims seq %d–%d, times %d–%d and last hash %.12s…, but holds seq %d–%d, times %d–%d, last hash %.12s…",
+					id, first, last, minT, maxT, lastHash, got.first, got.last, got.minT, got.maxT, got.hash)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("check audit index: %w", err)
+	}
+	return problems, nil
+}
