@@ -3,6 +3,7 @@ package audit
 import (
 	"errors"
 	"fmt"
+	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"slices"
 	"strconv"
 	"unicode/utf16"
@@ -457,40 +458,18 @@ func skipContainer(data []byte, i, depth int) (n, end int, err error) {
 }
 
 // scanString validates the string whose quote is data[i] and returns the
-// index past its closing quote and whether it holds escapes.
+// index past its closing quote and whether it holds escapes. It is the
+// codec's scanner (which leaves UTF-8 alone, as sealing must), with this
+// file's errors.
 func scanString(data []byte, i int) (end int, escaped bool, err error) {
-	for i++; i < len(data); {
-		switch c := data[i]; {
-		case c == '"':
-			return i + 1, escaped, nil
-		case c == '\\':
-			escaped = true
-			if i+1 >= len(data) {
-				return len(data), true, errJSONTruncated
-			}
-			switch data[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i += 2
-			case 'u':
-				if len(data)-i < 6 {
-					return len(data), true, errJSONTruncated
-				}
-				for _, h := range data[i+2 : i+6] {
-					if hexVal(h) < 0 {
-						return i, true, errJSONSyntax
-					}
-				}
-				i += 6
-			default:
-				return i, true, errJSONSyntax
-			}
-		case c < 0x20:
-			return i, escaped, errJSONSyntax
-		default:
-			i++
+	end, escaped, err = jsonrpc.ScanString(data, i)
+	if err != nil {
+		if end >= len(data) {
+			return end, escaped, errJSONTruncated
 		}
+		return end, escaped, errJSONSyntax
 	}
-	return i, escaped, errJSONTruncated
+	return end, escaped, nil
 }
 
 // scanNumber validates the number at data[i] and returns the index past it
