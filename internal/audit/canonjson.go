@@ -3,13 +3,14 @@ package audit
 import (
 	"errors"
 	"fmt"
-	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/gowebpki/jcs"
+
+	"github.com/ward-mcp/ward/internal/jsonrpc"
 )
 
 // maxNesting is encoding/json's limit on nested arrays and objects
