@@ -474,48 +474,17 @@ func scanString(data []byte, i int) (end int, escaped bool, err error) {
 }
 
 // scanNumber validates the number at data[i] and returns the index past it
-// and whether it is an integer (no fraction, no exponent).
+// and whether it is an integer (no fraction, no exponent): the codec's
+// scanner, with this file's errors.
 func scanNumber(data []byte, i int) (end int, integer bool, err error) {
-	if data[i] == '-' {
-		i++
+	end, integer, err = jsonrpc.ScanNumber(data, i)
+	if err != nil {
+		if end >= len(data) {
+			return end, false, errJSONTruncated
+		}
+		return end, false, errJSONSyntax
 	}
-	switch {
-	case i >= len(data):
-		return i, false, errJSONTruncated
-	case data[i] == '0':
-		i++
-	case data[i] >= '1' && data[i] <= '9':
-		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
-			i++
-		}
-	default:
-		return i, false, errJSONSyntax
-	}
-	integer = true
-	if i < len(data) && data[i] == '.' {
-		integer = false
-		d := i + 1
-		for i = d; i < len(data) && data[i] >= '0' && data[i] <= '9'; i++ {
-		}
-		if i == d {
-			return i, false, errJSONSyntax
-		}
-	}
-	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
-		integer = false
-		i++
-		if i < len(data) && (data[i] == '+' || data[i] == '-') {
-			i++
-		}
-		d := i
-		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
-			i++
-		}
-		if i == d {
-			return i, false, errJSONSyntax
-		}
-	}
-	return i, integer, nil
+	return end, integer, nil
 }
 
 // scanLiteral validates true, false or null at data[i].

@@ -439,3 +439,10 @@ func DuplicateName(v []byte) (name string, found bool) {
 func ScanString(data []byte, i int) (end int, escaped bool, err error) {
 	return scanString(data, i)
 }
+
+// ScanNumber validates the JSON number that starts at data[i] (RFC 8259) and
+// returns the index just past it and whether it is an integer (no fraction
+// or exponent).
+func ScanNumber(data []byte, i int) (end int, integer bool, err error) {
+	return scanNumber(data, i)
+}
