@@ -30,6 +30,10 @@ type waitReader struct {
 	mu     sync.RWMutex
 	closed atomic.Bool
 	name   string
+	// drained: the last read returned less than asked, so the source is
+	// most likely empty and the next Read waits first instead of paying a
+	// read that would only say EAGAIN.
+	drained bool
 }
 
 // newWaitReader takes over fd (already non-blocking) and returns a reader of
@@ -62,6 +66,13 @@ func (w *waitReader) Read(b []byte) (int, error) {
 		if w.closed.Load() {
 			return 0, ErrClosed
 		}
+		if w.drained {
+			w.drained = false
+			if err := w.wait(); err != nil {
+				return 0, err
+			}
+			continue
+		}
 		// The fd is non-blocking: a raw system call cannot block here, and
 		// skips the scheduler's bookkeeping for one that could.
 		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(w.fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
@@ -70,6 +81,7 @@ func (w *waitReader) Read(b []byte) (int, error) {
 			if n == 0 {
 				return 0, io.EOF
 			}
+			w.drained = int(n) < len(b)
 			return int(n), nil
 		case syscall.EINTR:
 			continue
@@ -77,12 +89,21 @@ func (w *waitReader) Read(b []byte) (int, error) {
 		default:
 			return 0, &os.PathError{Op: "read", Path: w.name, Err: errno}
 		}
-		fds := [2]pollFd{{fd: int32(w.fd), events: pollIn}, {fd: int32(w.wake), events: pollIn}}
-		_, _, errno = syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), 2, 0, 0, 0, 0)
-		if errno != 0 && errno != syscall.EINTR {
-			return 0, os.NewSyscallError("ppoll", errno)
+		if err := w.wait(); err != nil {
+			return 0, err
 		}
 	}
+}
+
+// wait blocks until the source is readable (or at its end) or Close is
+// called.
+func (w *waitReader) wait() error {
+	fds := [2]pollFd{{fd: int32(w.fd), events: pollIn}, {fd: int32(w.wake), events: pollIn}}
+	_, _, errno := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), 2, 0, 0, 0, 0)
+	if errno != 0 && errno != syscall.EINTR {
+		return os.NewSyscallError("ppoll", errno)
+	}
+	return nil
 }
 
 // Close wakes a Read in progress, which returns ErrClosed, and closes the
