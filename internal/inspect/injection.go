@@ -9,7 +9,16 @@ var injectionTriggers = []string{"ignore", "disregard", "forget", "override", "b
 	"send ", "forward ", "upload ", "post ", "system prompt", "mcp.json", ".cursor", ".aws", ".env", ".npmrc", ".netrc", "before using",
 	"you must", "the above", "private key", "real task", "unrestricted", "human:", "user:", "assistant", "ai:", "ai,", "ai agent", " ai ", "llm", "language model", "model:", "model,", "models:", "models,", "model reading", "agent:", "agent,", "agents:", "agents,", "chatgpt", "claude", "copilot", "gpt"}
 
-var injectionNeedles = newNeedles(true, injectionTriggers...)
+var injectionNeedles = newNeedles(true, append(injectionTriggers, phraseTriggerWords(structuralPhrases)...)...)
+
+// phraseTriggerWords returns the triggers of a phrase list.
+func phraseTriggerWords(l []phrase) []string {
+	var out []string
+	for _, ph := range l {
+		out = append(out, ph.trig...)
+	}
+	return out
+}
 
 // Injection inspects one text of a result (a tools/call content item, a
 // resources/read text, a prompts/get message) for instructions aimed at the
@@ -26,7 +35,7 @@ func Injection(text string) []Finding {
 	if h.Hidden != "" {
 		norm += "\n" + normaliseText(h.Hidden)
 	}
-	found := matchPhrases(norm, "inject.", overridePhrases, concealPhrases, hiddenPhrases, credentialPhrases, resultRedirect)
+	found := matchPhrases(norm, "inject.", overridePhrases, concealPhrases, hiddenPhrases, credentialPhrases, resultRedirect, structuralPhrases)
 	for i := range found {
 		found[i].Rule = "inject.instructions"
 	}

@@ -53,7 +53,7 @@ var phraseTriggers struct {
 const maxTriggers = 1024
 
 func init() {
-	indexTriggers(overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect)
+	indexTriggers(overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect, structuralPhrases)
 }
 
 // indexTriggers gives every trigger of lists an id and every phrase with

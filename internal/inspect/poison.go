@@ -27,7 +27,19 @@ func DisplayNamed(raw []byte) (name string, findings []Finding, err error) {
 
 func definition(raw []byte, identifierName bool) (name string, findings []Finding, err error) {
 	fs := &findingSet{}
+	var params []string
+	_ = WalkStrings(raw, func(s string, where *Path, isKey bool) {
+		if isKey && isPropertyName(where) && ValidName(s) {
+			params = append(params, strings.ToLower(s))
+		}
+	})
 	err = WalkStrings(raw, func(s string, where *Path, isKey bool) {
+		if !isKey {
+			if f, ok := paramSink(s, params); ok {
+				f.Where = where.String()
+				fs.add(f)
+			}
+		}
 		if !isKey && where.Len() == 1 && where.IsKey(0, "name") {
 			name = s
 			if identifierName && !ValidName(s) {
@@ -140,7 +152,7 @@ func inspectText(raw, text string, where *Path, prefix string, fs *findingSet) {
 		fs.add(Finding{Rule: prefix + "encoded-payload", Reason: fmt.Sprintf("encoded text decodes to %q", clipText(dec)), Where: where.String()})
 		norm += "\n" + normaliseText(dec)
 	}
-	for _, f := range matchPhrases(norm, prefix, overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases) {
+	for _, f := range matchPhrases(norm, prefix, overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, structuralPhrases) {
 		f.Where = where.String()
 		fs.add(f)
 	}
