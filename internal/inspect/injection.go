@@ -11,11 +11,35 @@ var injectionTriggers = []string{"ignore", "disregard", "forget", "override", "b
 
 var injectionNeedles = newNeedles(true, append(injectionTriggers, phraseTriggerWords(structuralPhrases)...)...)
 
-// phraseTriggerWords returns the triggers of a phrase list.
+// commonTriggers are structural triggers too frequent in ordinary results
+// to open the slow path on their own: a structural phrase they start still
+// runs when another trigger (its "also" words, a model noun, a verb of
+// concealment) is present.
+var commonTriggers = map[string]bool{"user": true, "request": true, "show": true, "report": true, "explain": true, "describ": true,
+	"rules": true, "command": true, "other ": true, "next ": true, "later ": true, "following ": true, "follow": true, "trust": true,
+	"mode": true, "confirm": true, "display": true, "repeat": true, "quot": true, "mention": false, "training": true, "operator": true,
+	"customer": true, "human": false, "polic": true, "orders": true, "prompt": true}
+
+// phraseTriggerWords returns the triggers of a phrase list but the common
+// ones, and the also-words of phrases whose triggers are common.
 func phraseTriggerWords(l []phrase) []string {
 	var out []string
 	for _, ph := range l {
-		out = append(out, ph.trig...)
+		common := false
+		for _, t := range ph.trig {
+			if commonTriggers[t] {
+				common = true
+				continue
+			}
+			out = append(out, t)
+		}
+		if common {
+			for _, a := range ph.also {
+				if !commonTriggers[a] && len(a) > 3 {
+					out = append(out, a)
+				}
+			}
+		}
 	}
 	return out
 }

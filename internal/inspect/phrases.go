@@ -29,6 +29,10 @@ type phrase struct {
 	// trig are substrings of which at least one must occur for re to be
 	// tried: a cheap filter, since most text contains none.
 	trig []string
+	// also, when set, are substrings of which one must also occur in the
+	// sentence: a second cheap filter for phrases whose triggers are
+	// common words.
+	also []string
 	// trigSet is the set of trig's ids in phraseTriggers, when all of them
 	// have one (see indexTriggers).
 	trigSet []uint64
@@ -340,6 +344,9 @@ func matchPhrases(text string, prefix string, lists ...[]phrase) []Finding {
 					end = starts[k+1]
 				}
 				sn := text[starts[k]:end]
+				if ph.also != nil && !hasAny(sn, ph.also) {
+					continue
+				}
 				loc := ph.re.FindStringIndex(sn)
 				if loc == nil || quoted(sn, loc[0], loc[1]) || (negatable[ph.rule] && negated(sn, loc[0])) {
 					continue
