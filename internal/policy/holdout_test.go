@@ -44,6 +44,16 @@ func TestCorpusHoldout3(t *testing.T) {
 	runHoldout(t, "holdout3.jsonl", holdout3Floor.missed, holdout3Floor.falsePos)
 }
 
+// holdout4Floor is the fourth held-out round (definitions and results),
+// written after the structural detectors were final. It records the first
+// run (18 of 22 attacks missed, 2 of 17 ordinary items flagged), which was
+// not tuned on afterwards (docs/detection.md): a change may only improve it.
+var holdout4Floor = struct{ missed, falsePos int }{missed: 18, falsePos: 2}
+
+func TestCorpusHoldout4(t *testing.T) {
+	runHoldout(t, "holdout4.jsonl", holdout4Floor.missed, holdout4Floor.falsePos)
+}
+
 func runHoldout(t *testing.T, file string, floorMissed, floorFP int) {
 	e := testEngine(t, nil)
 	cases := readJSONL[holdoutCase](t, file)
