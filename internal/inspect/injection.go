@@ -17,8 +17,8 @@ var injectionNeedles = newNeedles(true, append(injectionTriggers, phraseTriggerW
 // concealment) is present.
 var commonTriggers = map[string]bool{"user": true, "request": true, "show": true, "report": true, "explain": true, "describ": true,
 	"rules": true, "command": true, "other ": true, "next ": true, "later ": true, "following ": true, "follow": true, "trust": true,
-	"mode": true, "confirm": true, "display": true, "repeat": true, "quot": true, "mention": false, "training": true, "operator": true,
-	"customer": true, "human": false, "polic": true, "orders": true, "prompt": true}
+	"mode": true, "confirm": true, "display": true, "repeat": true, "quot": true, "training": true, "operator": true,
+	"customer": true, "polic": true, "orders": true, "prompt": true}
 
 // phraseTriggerWords returns the triggers of a phrase list but the common
 // ones, and the also-words of phrases whose triggers are common.

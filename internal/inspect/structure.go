@@ -34,11 +34,11 @@ const (
 	moveVerb = `(?:put|place|pass|passing|send|sending|include|including|embed|embedding|encode|encoding|append|appending|attach|attaching|insert|inserting|copy|copying|paste|pasting|add|adding|stuff|stuffing|write|writing|store|storing|submit|submitting|forward|forwarding|transmit|transmitting|upload|uploading|relay|relaying|mirror|mirroring|fill|filling|populate|populating|set|setting|smuggle|smuggling|carry|carrying|echo|echoing|summari[sz]e|summari[sz]ing|serialize|serializing|dump|dumping|repeat|repeating|quote|quoting|give|giving|share|sharing|provide|providing|report|reporting|supply|supplying|hand over|leak|leaking|exfiltrate|exfiltrating|appended|added|included|sent|passed|placed|attached|embedded|encoded|inserted|copied|pasted|forwarded|uploaded|written|stored|submitted|shared|provided|given|leaked)`
 	// toConduit is a preposition and a conduit.
 	toConduit = `\b(?:in|into|as|inside|within|via|through|to|on|onto|under|using)\b (?:the |a |an |each |every |its |this |that |your |our )?(?:['"\x60]?[\w.-]+['"\x60]? )?` + conduit + `\b`
-	// conduit is where moved data leaves: an argument, a URL, a message.
 	// imperative widens directiveWords with the verbs and obligations an
 	// order to the model is made of.
 	imperative = `(?:` + directiveWords + `|\b(?:mandatory|required|obligatory|grab|collect|fetch|get|put|copy|paste|write|post|visit|go to|navigate|use|store|save|append|attach|add|tell|say|answer|recommend|stop|quit|switch|start|begin|delete|remove|output|print|reveal|show|list|dump|share|give|provide|browse|download|install|click|push|merge|transfer|pay|wire|prefix|route|redirect|set|change|replace|include|forward|buy|approve|confirm|sign|invoke|trigger|email|message|contact|ping)\b)`
-	conduit    = `(?:parameter|param|argument|arg|field|property|query(?: string)?|querystring|url|link|hyperlink|image|markdown|request(?: body)?|header|payload|body|message|email|comment|webhook|input|tool|function)s?`
+	// conduit is where moved data leaves: an argument, a URL, a message.
+	conduit = `(?:parameter|param|argument|arg|field|property|query(?: string)?|querystring|url|link|hyperlink|image|markdown|request(?: body)?|header|payload|body|message|email|comment|webhook|input|tool|function)s?`
 )
 
 // Triggers of the structural phrases: each phrase runs only on sentences
@@ -50,7 +50,7 @@ var (
 	revealTrig = []string{"mention", "reveal", "surfac", "display", "echo", "expos", "acknowledg", "referenc", "disclos", "repeat", "quot", "narrat", "describ", "discuss", "explain", "admit", "report", "show"}
 )
 
-// also returns ph with a second filter (see phrase.also).
+// withAlso returns ph with a second filter (see phrase.also).
 func (ph phrase) withAlso(also ...string) phrase {
 	ph.also = also
 	return ph
