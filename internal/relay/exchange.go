@@ -82,7 +82,12 @@ type Exchange struct {
 	findings []Finding
 	// started is when the request a response answers was forwarded.
 	started time.Time
-	relay   *Relay
+	// names, if set, interns the names of requests (see nameCache).
+	names *nameCache
+	// at, if set, is the time to record the exchange's decision with (the
+	// request's registration), so that the clock is read once per message.
+	at    time.Time
+	relay *Relay
 }
 
 // ErrWrongDirection is returned by CallServer outside the host→server path.
@@ -112,7 +117,7 @@ func (ex *Exchange) Name() string {
 	if !ex.nameDone {
 		ex.nameDone = true
 		if ex.Msg.Kind == jsonrpc.KindRequest {
-			ex.name = RequestName(ex.Method, ex.Msg.Params())
+			ex.name = ex.names.requestName(ex.Method, ex.Msg.Params())
 		}
 	}
 	return ex.name
@@ -148,6 +153,35 @@ func RequestName(method string, params []byte) string {
 		return ""
 	}
 	s, _ := jsonrpc.String(jsonrpc.Member(params, key))
+	return s
+}
+
+// nameCache interns the names requests carry, per reader loop: a session
+// calls the same few tools again and again, and each name would otherwise
+// be a new string for every call. Keys are the raw JSON strings.
+type nameCache struct{ m map[string]string }
+
+// maxInterned bounds a nameCache: a peer sending ever new names gets them
+// decoded each time, not held.
+const maxInterned = 256
+
+// requestName is RequestName through the cache; a nil cache decodes.
+func (c *nameCache) requestName(method string, params []byte) string {
+	key := nameKey(method)
+	if c == nil || key == "" || method == "completion/complete" {
+		return RequestName(method, params)
+	}
+	raw := jsonrpc.Member(params, key)
+	if s, ok := c.m[string(raw)]; ok {
+		return s
+	}
+	s, ok := jsonrpc.String(raw)
+	if ok && len(raw) <= 256 && len(c.m) < maxInterned {
+		if c.m == nil {
+			c.m = make(map[string]string)
+		}
+		c.m[string(raw)] = s
+	}
 	return s
 }
 

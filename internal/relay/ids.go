@@ -51,18 +51,32 @@ func (g *idGen) next(buf *[idJSONLen]byte) (idKey, error) {
 
 // parseIDKey returns the key of a ward id given as raw JSON. Only the exact
 // form ward sends (16 lower-case hex digits in quotes) can be one of its ids.
+// It runs for every response, so it decodes in one pass through a table.
 func parseIDKey(raw []byte) (idKey, bool) {
 	var k idKey
 	if len(raw) != idJSONLen || raw[0] != '"' || raw[idJSONLen-1] != '"' {
 		return k, false
 	}
-	for _, c := range raw[1 : idJSONLen-1] {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return k, false
-		}
+	var bad byte
+	for i := range idBytes {
+		hi, lo := lowerHex[raw[1+2*i]], lowerHex[raw[2+2*i]]
+		bad |= hi | lo
+		k[i] = hi<<4 | lo&0x0f
 	}
-	if _, err := hex.Decode(k[:], raw[1:idJSONLen-1]); err != nil {
-		return k, false
-	}
-	return k, true
+	return k, bad < 0x10
 }
+
+// lowerHex maps a lower-case hex digit to its value and every other byte to
+// 0xff.
+var lowerHex = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c - '0'
+	}
+	for c := byte('a'); c <= 'f'; c++ {
+		t[c] = c - 'a' + 10
+	}
+	return t
+}()

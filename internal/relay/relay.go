@@ -239,6 +239,11 @@ type loop struct {
 	ex    Exchange
 	ev    Event
 	parts [3][]byte
+	names nameCache
+	// now is when the message being handled arrived: when the read that
+	// completed it returned. Messages that arrive together share one
+	// reading of the clock, which is not free (~60 ns here).
+	now time.Time
 }
 
 // writePieces writes a message given in three pieces (see
@@ -258,8 +263,16 @@ func (l *loop) exchange(r *Relay, dir Direction, m *jsonrpc.Message, method stri
 		return &Exchange{Dir: dir, Msg: m, Method: method, Session: r.sess.Load(), relay: r}
 	}
 	findings := l.ex.findings[:0]
-	l.ex = Exchange{Dir: dir, Msg: m, Method: method, Session: r.sess.Load(), relay: r, findings: findings}
+	l.ex = Exchange{Dir: dir, Msg: m, Method: method, Session: r.sess.Load(), relay: r, findings: findings, names: &l.names}
 	return &l.ex
+}
+
+// arrival returns when the message being handled arrived (see loop.now).
+func (l *loop) arrival() time.Time {
+	if l == nil || l.now.IsZero() {
+		return time.Now()
+	}
+	return l.now
 }
 
 // event returns the loop's Event reset, or a new one outside a loop.
@@ -277,7 +290,12 @@ func (r *Relay) readLoop(ctx context.Context, dir Direction) error {
 	l := new(loop)
 	m := &l.m
 	for {
+		buffered := src.Buffered()
 		raw, err := src.Read()
+		if buffered <= len(raw) {
+			// Not all of the message was buffered before: it arrived now.
+			l.now = time.Now()
+		}
 		if err != nil {
 			var tl *jsonrpc.TooLargeError
 			if errors.As(err, &tl) {
@@ -429,8 +447,14 @@ func (r *Relay) recordVerdict(l *loop, ex *Exchange, decision string, v Verdict)
 	if ex.Msg.Kind == jsonrpc.KindRequest {
 		e.Params = ex.Params()
 	}
+	// One reading of the clock serves the record's time and its latency:
+	// the time the request was registered, or now.
+	e.Time = ex.at
+	if e.Time.IsZero() {
+		e.Time = r.now()
+	}
 	if !ex.started.IsZero() {
-		e.Latency = r.now().Sub(ex.started)
+		e.Latency = e.Time.Sub(ex.started)
 	}
 	r.record(e)
 }
@@ -462,16 +486,18 @@ func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.
 		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), v.Code, v.Reason, nil))
 		return
 	}
-	p, code, why := r.register(dir, m, ex, b)
+	p, code, why := r.register(dir, m, ex, b, l.arrival())
 	if p == nil {
 		v := Verdict{Action: Deny, Rule: "ward.unavailable", Reason: why, Code: code}
 		r.recordVerdict(l, ex, "deny", v)
 		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), code, why, nil))
 		return
 	}
+	ex.at = p.started
 	r.recordVerdict(l, ex, "allow", Allowed)
 	edit := ex.edit
 	edit.ID = p.wardID
+	seq := p.seq // p may be answered and recycled once it is on its way
 	var err error
 	if edit.Params == nil {
 		before, id, after := m.Pieces(p.wardID)
@@ -481,13 +507,13 @@ func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.
 	}
 	if err != nil {
 		// The receiver is gone; its reader loop will notice and answer.
-		r.failOne(p, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: could not forward %s: %v", m.Method, err))
+		r.failOne(p, seq, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: could not forward %s: %v", m.Method, err))
 	}
 }
 
 // register records a request in the pending table of dir and gives it a
 // ward id. On failure it returns nil with the error to answer.
-func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *batch) (*pending, int, string) {
+func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *batch, now time.Time) (*pending, int, string) {
 	peerID := string(m.ID())
 	token := ""
 	// The cheap test first: most requests carry no progress token, and
@@ -513,8 +539,8 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 			return nil, jsonrpc.CodeInvalidRequest, fmt.Sprintf("ward: progress token %s is already in use", token)
 		}
 	}
-	now := time.Now()
-	p := &pending{dir: dir, peerID: []byte(peerID), method: m.Method, name: ex.Name(), token: token, started: r.stamp(now), batch: b}
+	p := pendingPool.Get().(*pending)
+	*p = pending{dir: dir, peerID: append(p.peerID[:0], peerID...), method: m.Method, name: ex.Name(), token: token, started: r.stamp(now), batch: b}
 	key, err := r.ids.next(&p.idBuf)
 	for err == nil && r.tables[dir][key] != nil {
 		key, err = r.ids.next(&p.idBuf)
@@ -559,10 +585,12 @@ func (r *Relay) take(p *pending) bool {
 	return true
 }
 
-// failOne answers p's sender with an error, if p is still pending.
-func (r *Relay) failOne(p *pending, code int, reason string) {
+// failOne answers p's sender with an error, if p is still pending as the
+// registration seq: a request answered meanwhile may have been recycled
+// (see pendingPool) for another one, which must not be failed in its place.
+func (r *Relay) failOne(p *pending, seq uint64, code int, reason string) {
 	r.mu.Lock()
-	owned := r.take(p)
+	owned := p.seq == seq && r.take(p)
 	r.mu.Unlock()
 	if owned {
 		r.answerWithError(p, code, reason, "error", "ward.unavailable")
@@ -640,10 +668,28 @@ func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc
 	}
 	if ex.edit.Result != nil {
 		_ = r.dst(dir).Write(m.Append(nil, jsonrpc.Edit{ID: p.peerID, Result: ex.edit.Result}))
-		return
+	} else {
+		before, id, after := m.Pieces(p.peerID)
+		_ = l.writePieces(r.dst(dir), before, id, after)
 	}
-	before, id, after := m.Pieces(p.peerID)
-	_ = l.writePieces(r.dst(dir), before, id, after)
+	recycle(p)
+}
+
+// pendingPool recycles the pending entries of answered requests: one per
+// call would otherwise be allocated and collected. An entry goes back only
+// from response, once taken from every table and answered; whoever still
+// holds it after that (request, between registering and forwarding) checks
+// its seq before acting on it (failOne).
+var pendingPool = sync.Pool{New: func() any { return new(pending) }}
+
+// recycle returns p to pendingPool, keeping its peer id's storage.
+func recycle(p *pending) {
+	peer := p.peerID[:0]
+	if cap(peer) > 64 {
+		peer = nil // a huge id is not worth keeping
+	}
+	*p = pending{peerID: peer, seq: p.seq}
+	pendingPool.Put(p)
 }
 
 // notification handles a notification travelling in dir.
@@ -820,12 +866,15 @@ func (r *Relay) Call(ctx context.Context, method string, params []byte) ([]byte,
 	p.key, p.wardID = key, p.idBuf[:]
 	p.peerID = append([]byte("ward:"), p.wardID...)
 	wardID := p.wardID
+	r.seq++
+	p.seq = r.seq
+	seq := p.seq
 	r.tables[ToServer][key] = p
 	r.byPeer[ToServer][string(p.peerID)] = p
 	r.schedule(p, now)
 	r.mu.Unlock()
 	if err := writeFlush(r.server, jsonrpc.AppendRequest(nil, wardID, method, params)); err != nil {
-		r.failOne(p, jsonrpc.CodeUnavailable, err.Error())
+		r.failOne(p, seq, jsonrpc.CodeUnavailable, err.Error())
 		return nil, fmt.Errorf("send %s: %w", method, err)
 	}
 	select {
