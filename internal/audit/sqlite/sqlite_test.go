@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/ward-mcp/ward/internal/audit"
@@ -202,5 +203,56 @@ func TestVerifyChecksBlockIndex(t *testing.T) {
 	rep, err := audit.Verify(context.Background(), s, nil)
 	if err != nil || rep.OK() || len(rep.Problems) != 1 || rep.Problems[0].Kind != audit.BadIndex || rep.Problems[0].Seq != 6 {
 		t.Fatalf("edited index: %+v %v", rep, err)
+	}
+}
+
+func pragma(t *testing.T, s *Store, name string) string {
+	t.Helper()
+	var v string
+	if err := s.DB().QueryRow(`PRAGMA ` + name).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// A new database gets 64 KiB pages (set before its first page is written);
+// one made with SQLite's default 4 KiB keeps them, and both go on working.
+func TestPageSize(t *testing.T) {
+	ctx := context.Background()
+	for _, size := range []int{4096, pageSize} {
+		path := filepath.Join(t.TempDir(), "audit.db")
+		func() {
+			defer func(p int) { pageSize = p }(pageSize)
+			pageSize = size
+			s, err := Open(path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.Append(ctx, audittest.Sample(3)); err != nil {
+				t.Fatal(err)
+			}
+		}()
+		s, err := Open(path, nil) // reopened with the current pageSize
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Append(ctx, audittest.Sample(2000)); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := pragma(t, s, "page_size"), strconv.Itoa(size); got != want {
+			t.Errorf("page_size %s, want %s", got, want)
+		}
+		if got := pragma(t, s, "journal_mode"); got != "wal" {
+			t.Errorf("journal_mode %s, want wal", got)
+		}
+		if got := pragma(t, s, "wal_autocheckpoint"); got != strconv.Itoa(walAutocheckpoint) {
+			t.Errorf("wal_autocheckpoint %s, want %d", got, walAutocheckpoint)
+		}
+		rep, err := audit.Verify(ctx, s, nil)
+		if err != nil || !rep.OK() || rep.Records != 2003 {
+			t.Errorf("page size %d: verify %+v %v", size, rep, err)
+		}
+		s.Close()
 	}
 }
