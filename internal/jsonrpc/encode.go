@@ -106,6 +106,14 @@ func AppendRequest(dst, id []byte, method string, params []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plainASCII marks the bytes AppendString copies as they are.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // AppendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, and
 // characters that are unsafe in HTML or terminals are escaped.
 func AppendString(dst []byte, s string) []byte {
@@ -114,7 +122,7 @@ func AppendString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c != 0x7f {
+			if plainASCII[c] {
 				i++
 				continue
 			}
