@@ -277,12 +277,16 @@ func FuzzNeedles(f *testing.F) {
 		f.Add(s)
 	}
 	one := newNeedles(true, "q", "ab", "<|", "ssh", "ignore")
+	// Needles of every length sharing first bytes, given out of order:
+	// at one position they are reported in the order given.
+	mixed := newNeedles(false, "abcd", "a", "abc", "ab", "abx", "b", "abcdefghij", "ab", "bcd")
+	mixedFold := newNeedles(true, "abcd", "a", "abc", "ab", "abx", "b", "abcdefghij", "bcd")
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, n := range []*needles{injectionNeedles, secretNeedles, one} {
+		for _, n := range []*needles{injectionNeedles, secretNeedles, phraseTriggers.n, one, mixed, mixedFold} {
 			var got, want []string
 			n.each(s, func(i int, w string) bool { got = append(got, fmt.Sprint(i, w)); return true })
 			for i := 0; i+1 < len(s); i++ {
-				for _, w := range n.first[s[i]] {
+				for _, w := range n.words {
 					if len(s)-i >= len(w) && (n.fold && strings.EqualFold(s[i:i+len(w)], w) && isASCIIFold(s[i:i+len(w)]) || !n.fold && s[i:i+len(w)] == w) {
 						want = append(want, fmt.Sprint(i, w))
 					}

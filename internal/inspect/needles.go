@@ -2,15 +2,24 @@ package inspect
 
 import "math/bits"
 
-// needles finds any of a set of short ASCII needles in one pass over a text,
-// indexing the needles by their first byte. It is what keeps the content
-// detectors cheap on the common case of text that contains none of them.
+// needles finds any of a set of short ASCII needles in one pass over a text.
+// It is what keeps the content detectors cheap on the common case of text
+// that contains none of them: a bit set of three-byte prefixes rules out
+// almost every position, and a small hash table of those prefixes names the
+// few needles worth comparing at the others.
 type needles struct {
-	first [256][]string
-	// head holds, for each needle of first, its first eight bytes (fewer
-	// for shorter needles; ORed with 0x20 when folding) and which of
-	// them count: a cheap first comparison with the text.
-	head [256][]needleHead
+	words []string     // the distinct needles, in the order given
+	heads []needleHead // per word: its first eight bytes
+	// table maps the first three bytes of the needles of three bytes or
+	// more (ORed with 0x20 each when folding) to their indices in words,
+	// idx[start:end], in the order given. It is open-addressed, a power of
+	// two in size and at most half full.
+	table []needleBucket
+	idx   []uint16
+	// shortIdx lists, by first byte c (both cases when folding), the
+	// needles shorter than three bytes: shortIdx[shortStart[c]:shortStart[c+1]].
+	shortIdx   []uint16
+	shortStart [257]uint16
 	// short is the bit set of the first two bytes of the needles shorter
 	// than three bytes (every second byte for one-byte needles).
 	short    [65536 / 64]uint64
@@ -29,18 +38,34 @@ type needles struct {
 // needleHead is the start of a needle as a little-endian word and mask.
 type needleHead struct{ word, mask uint64 }
 
+// needleBucket is one slot of needles.table: key is the three bytes with
+// bit 31 set (0 marks an empty slot).
+type needleBucket struct {
+	key        uint32
+	start, end uint16
+}
+
 // triBits is the size of the three-byte filter: a few hundred needles set
 // well under 1% of it.
 const triBits = 1 << 16
 
 // newNeedles indexes ws. With fold, matching ignores ASCII case and ws must
-// be lower case.
+// be lower case. Repeated and empty needles are dropped.
 func newNeedles(fold bool, ws ...string) *needles {
 	n := &needles{fold: fold}
+	var shortBy [256][]uint16
+	seen := map[string]bool{}
+	groups := map[uint32][]uint16{}
+	var keys []uint32 // in order of first appearance
 	for _, w := range ws {
-		if w == "" {
+		if w == "" || seen[w] {
 			continue
 		}
+		seen[w] = true
+		if len(n.words) >= 1<<16-1 {
+			panic("inspect: too many needles")
+		}
+		id := uint16(len(n.words))
 		c := w[0]
 		var hd needleHead
 		for k := 0; k < len(w) && k < 8; k++ {
@@ -51,15 +76,14 @@ func newNeedles(fold bool, ws ...string) *needles {
 			hd.word |= b << (8 * k)
 			hd.mask |= 0xFF << (8 * k)
 		}
-		n.first[c] = append(n.first[c], w)
-		n.head[c] = append(n.head[c], hd)
-		if fold && c >= 'a' && c <= 'z' {
-			n.first[c-32] = append(n.first[c-32], w)
-			n.head[c-32] = append(n.head[c-32], hd)
-		}
+		n.words = append(n.words, w)
+		n.heads = append(n.heads, hd)
 		switch len(w) {
 		case 1:
 			n.hasShort, n.hasOne = true, true
+			for _, a := range cases(c, fold) {
+				shortBy[a] = append(shortBy[a], id)
+			}
 			for _, a := range cases(c, fold) {
 				for b := range 256 {
 					n.setPair(a, byte(b))
@@ -67,6 +91,9 @@ func newNeedles(fold bool, ws ...string) *needles {
 			}
 		case 2:
 			n.hasShort = true
+			for _, a := range cases(c, fold) {
+				shortBy[a] = append(shortBy[a], id)
+			}
 			for _, a := range cases(c, fold) {
 				for _, b := range cases(w[1], fold) {
 					n.setPair(a, b)
@@ -77,9 +104,61 @@ func newNeedles(fold bool, ws ...string) *needles {
 			}
 		default:
 			n.setTri(w[0], w[1], w[2])
+			k := n.key3(w[0], w[1], w[2])
+			if _, ok := groups[k]; !ok {
+				keys = append(keys, k)
+			}
+			groups[k] = append(groups[k], id)
 		}
 	}
+	for c := range 256 {
+		n.shortStart[c] = uint16(len(n.shortIdx))
+		n.shortIdx = append(n.shortIdx, shortBy[c]...)
+	}
+	n.shortStart[256] = uint16(len(n.shortIdx))
+	size := 16
+	for size < 2*len(keys) {
+		size *= 2
+	}
+	n.table = make([]needleBucket, size)
+	for _, k := range keys {
+		j := n.slot(k)
+		for n.table[j].key != 0 {
+			j = (j + 1) & (len(n.table) - 1)
+		}
+		start := len(n.idx)
+		n.idx = append(n.idx, groups[k]...)
+		n.table[j] = needleBucket{key: k, start: uint16(start), end: uint16(len(n.idx))}
+	}
 	return n
+}
+
+// key3 returns the table key of three bytes.
+func (n *needles) key3(a, b, c byte) uint32 {
+	x := uint32(a) | uint32(b)<<8 | uint32(c)<<16
+	if n.fold {
+		x |= 0x202020
+	}
+	return x | 1<<31
+}
+
+// slot returns where the table's probe for key k starts.
+func (n *needles) slot(k uint32) int {
+	return int((k*0x9E3779B1)>>16) & (len(n.table) - 1)
+}
+
+// group returns the indices of the needles of three bytes or more whose
+// first three bytes are those of s at i.
+func (n *needles) group(s string, i int) []uint16 {
+	k := n.key3(s[i], s[i+1], s[i+2])
+	for j := n.slot(k); ; j = (j + 1) & (len(n.table) - 1) {
+		switch b := n.table[j]; b.key {
+		case k:
+			return n.idx[b.start:b.end]
+		case 0:
+			return nil
+		}
+	}
 }
 
 // triHit reports (as 1 or 0) whether the three low bytes of w, already
@@ -105,7 +184,8 @@ func (n *needles) any(s string) bool {
 	return found
 }
 
-// each calls fn for every occurrence, in order, until fn returns false.
+// each calls fn for every occurrence, in order of position and, at one
+// position, in the order the needles were given, until fn returns false.
 func (n *needles) each(s string, fn func(i int, w string) bool) {
 	var fold uint64
 	if n.fold {
@@ -146,20 +226,38 @@ func (n *needles) each(s string, fn func(i int, w string) bool) {
 
 // at calls fn for each needle that occurs at i and reports whether to go on.
 func (n *needles) at(s string, i int, fn func(i int, w string) bool) bool {
+	var long []uint16
+	if i+3 <= len(s) {
+		long = n.group(s, i)
+	}
+	var short []uint16
+	if n.hasShort {
+		short = n.shortIdx[n.shortStart[s[i]]:n.shortStart[int(s[i])+1]]
+	}
+	if len(long) == 0 && len(short) == 0 {
+		return true
+	}
 	var x uint64
-	long := i+8 <= len(s) // x holds eight bytes of s at i
-	if long {
+	full := i+8 <= len(s) // x holds eight bytes of s at i
+	if full {
 		x = load64(s, i)
 		if n.fold {
 			x |= 0x2020202020202020
 		}
 	}
-	heads := n.head[s[i]]
-	for j, w := range n.first[s[i]] {
+	// The two lists, each in the order given, merged.
+	for len(long) > 0 || len(short) > 0 {
+		var id uint16
+		if len(short) == 0 || (len(long) > 0 && long[0] < short[0]) {
+			id, long = long[0], long[1:]
+		} else {
+			id, short = short[0], short[1:]
+		}
+		w := n.words[id]
 		if len(s)-i < len(w) {
 			continue
 		}
-		if hd := heads[j]; long && x&hd.mask != hd.word {
+		if hd := n.heads[id]; full && x&hd.mask != hd.word {
 			continue
 		}
 		if n.fold {

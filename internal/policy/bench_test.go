@@ -114,12 +114,24 @@ func BenchmarkInspectDefinitions(b *testing.B) {
 	}
 }
 
-// BenchmarkSmallEcho is the proxy benchmark's message pair: a tools/call
-// echo with a short text and its result. Fixed costs dominate here.
+// BenchmarkSmallEcho is a tools/call echo with a short text and its
+// result. Fixed costs dominate here.
 func BenchmarkSmallEcho(b *testing.B) {
+	benchCallResult(b, `{"message":"call 12345 of the load client"}`, `{"content":[{"type":"text","text":"Echo: call 12345 of the load client"}]}`)
+}
+
+// BenchmarkProxyEcho is the message pair of the proxy benchmark
+// (bench/loadclient with its default -size 64, bench/echoserver): the
+// arguments of the call and the result, exactly as they travel.
+func BenchmarkProxyEcho(b *testing.B) {
+	text := "call-123-" + strings.Repeat("x", 64-len("call-123-"))
+	benchCallResult(b, `{"text":"`+text+`"}`, `{"content":[{"type":"text","text":"`+text+`"}]}`)
+}
+
+func benchCallResult(b *testing.B, args, result string) {
 	e := testEngine(b, nil)
-	call := &Input{Server: "s", Method: "tools/call", Name: "echo", Arguments: json.RawMessage(`{"message":"call 12345 of the load client"}`)}
-	res := &Input{Server: "s", Method: "tools/call", Direction: ToHost, Result: json.RawMessage(`{"content":[{"type":"text","text":"Echo: call 12345 of the load client"}]}`)}
+	call := &Input{Server: "s", Method: "tools/call", Name: "echo", Arguments: json.RawMessage(args)}
+	res := &Input{Server: "s", Method: "tools/call", Direction: ToHost, Result: json.RawMessage(result)}
 	b.Run("call", func(b *testing.B) {
 		b.ReportAllocs()
 		start := cpuTime()
