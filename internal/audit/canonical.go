@@ -100,7 +100,11 @@ func appendCanonical(b []byte, e *Event) ([]byte, error) {
 	str("server", e.Server)
 	str("session", e.Session)
 	key("time")
-	b = appendJCSString(b, e.Time.Format(time.RFC3339Nano))
+	// RFC 3339 of a year 0-9999 is ASCII without anything to escape: the
+	// string appendJCSString would write, without the allocation of Format.
+	b = append(b, '"')
+	b = e.Time.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, '"')
 	str("ward_version", e.WardVersion)
 	return append(b, '}'), nil
 }

@@ -2,7 +2,11 @@ package audit
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +49,41 @@ func FuzzCanonical(f *testing.F) {
 		}
 		if werr == nil && !bytes.Equal(got, want) {
 			t.Fatalf("Canonical differs from RFC 8785 of the JSON form:\n got %s\nwant %s", got, want)
+		}
+	})
+}
+
+// chainHashBefore is ChainHash as it was before it hashed one buffer: the
+// definition the faster one must match, errors included.
+func chainHashBefore(prev string, e *Event) (string, error) {
+	pb, err := hex.DecodeString(prev)
+	if err != nil || len(pb) != sha256.Size {
+		return "", fmt.Errorf("malformed previous hash %q", prev)
+	}
+	canon, err := reference(e)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	h.Write(pb)
+	h.Write(canon)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func FuzzChainHash(f *testing.F) {
+	f.Add(GenesisHash, "s1", uint64(1), []byte(`{"path": "/x", "n": 1}`))
+	f.Add(strings.ToUpper("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"), "", uint64(2), []byte(nil))
+	f.Add("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a0", "x", uint64(3), []byte(`[]`))
+	f.Add("g"+GenesisHash[1:], "x", uint64(3), []byte(`1e999`))
+	f.Fuzz(func(t *testing.T, prev, session string, seq uint64, args []byte) {
+		e := &Event{Schema: 1, Seq: seq, Time: time.Unix(0, int64(seq)).UTC(), Session: session, Decision: Allow}
+		if len(args) > 0 && json.Valid(args) {
+			e.Arguments = args
+		}
+		want, werr := chainHashBefore(prev, e)
+		got, gerr := ChainHash(prev, e)
+		if (werr != nil) != (gerr != nil) || got != want {
+			t.Fatalf("ChainHash(%q) = %q, %v; before %q, %v", prev, got, gerr, want, werr)
 		}
 	})
 }

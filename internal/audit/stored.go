@@ -162,6 +162,28 @@ func appendCompact(dst, src []byte) ([]byte, error) {
 		err := json.Compact(buf, src)
 		return buf.Bytes(), err
 	}
+	return appendCompactValid(dst, src), nil
+}
+
+// compactValid returns src, which jsonrpc.Valid accepts, without
+// insignificant whitespace: src itself if it has none, else a copy.
+func compactValid(src []byte) []byte {
+	for i := 0; i < len(src); {
+		switch src[i] {
+		case '"':
+			end, _, _ := jsonrpc.ScanString(src, i)
+			i = end
+		case ' ', '\t', '\n', '\r':
+			return appendCompactValid(make([]byte, 0, len(src)), src)
+		default:
+			i++
+		}
+	}
+	return src
+}
+
+// appendCompactValid is appendCompact for src that jsonrpc.Valid accepts.
+func appendCompactValid(dst, src []byte) []byte {
 	start := 0
 	for i := 0; i < len(src); {
 		switch src[i] {
@@ -178,5 +200,5 @@ func appendCompact(dst, src []byte) ([]byte, error) {
 			i++
 		}
 	}
-	return append(dst, src[start:]...), nil
+	return append(dst, src[start:]...)
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"time"
 )
 
@@ -76,6 +78,11 @@ func FuzzAppendCompact(f *testing.F) {
 		}
 		if werr == nil && string(got) != "prefix"+want.String() {
 			t.Fatalf("appendCompact(%q) = %q, json.Compact %q", src, got, want.String())
+		}
+		if jsonrpc.Valid(src) {
+			if got := compactValid(src); string(got) != want.String() {
+				t.Fatalf("compactValid(%q) = %q, json.Compact %q", src, got, want.String())
+			}
 		}
 	})
 }

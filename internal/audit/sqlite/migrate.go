@@ -41,7 +41,7 @@ func migrate(tx *sql.Tx) error {
 	}
 	for len(all) > 0 {
 		n := min(len(all), migrateBlock)
-		if err := insertEvents(context.Background(), tx, all[:n]); err != nil {
+		if _, err := insertEvents(context.Background(), tx, all[:n], nil); err != nil {
 			return err
 		}
 		all = all[n:]

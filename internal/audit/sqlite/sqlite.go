@@ -100,7 +100,14 @@ type Store struct {
 	mu       sync.Mutex // serialises appends within this process
 	closed   bool
 	readOnly bool
+	// Reused by Append under mu: the sealed copy of a batch and its block.
+	sealed []audit.Event
+	block  []byte
 }
+
+// maxKeptBlock is the largest block buffer Append keeps for the next batch
+// (a batch of 1024 ordinary events needs about 600 KB).
+const maxKeptBlock = 4 << 20
 
 var _ audit.Store = (*Store)(nil)
 
@@ -279,14 +286,22 @@ func (s *Store) Append(ctx context.Context, events []audit.Event) (err error) {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("append audit events: read chain head: %w", err)
 	}
-	sealed := make([]audit.Event, len(events))
-	copy(sealed, events)
+	// Sealed in a copy: events stay as they were if the commit fails.
+	sealed := append(s.sealed[:0], events...)
+	defer func() {
+		clear(sealed) // keep no event's strings alive until the next batch
+		s.sealed = sealed[:0]
+	}()
 	for i := range sealed {
 		if err := head.Seal(&sealed[i]); err != nil {
 			return fmt.Errorf("append audit events: %w", err)
 		}
 	}
-	if err := insertEvents(ctx, tx, sealed); err != nil {
+	block, err := insertEvents(ctx, tx, sealed, s.block[:0])
+	if cap(block) <= maxKeptBlock {
+		s.block = block[:0]
+	}
+	if err != nil {
 		return fmt.Errorf("append audit events: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -296,9 +311,9 @@ func (s *Store) Append(ctx context.Context, events []audit.Event) (err error) {
 	return nil
 }
 
-// insertEvents stores sealed events as one block.
-func insertEvents(ctx context.Context, tx *sql.Tx, events []audit.Event) error {
-	block := make([]byte, 0, 512*len(events))
+// insertEvents stores sealed events as one block, encoded into block,
+// which it returns for reuse (the driver copies what it binds).
+func insertEvents(ctx context.Context, tx *sql.Tx, events []audit.Event, block []byte) ([]byte, error) {
 	minT, maxT := events[0].Time.UnixNano(), events[0].Time.UnixNano()
 	for i := range events {
 		e := &events[i]
@@ -307,14 +322,14 @@ func insertEvents(ctx context.Context, tx *sql.Tx, events []audit.Event) error {
 		}
 		var err error
 		if block, err = audit.AppendStored(block, e); err != nil {
-			return fmt.Errorf("encode audit event %d: %w", e.Seq, err)
+			return block, fmt.Errorf("encode audit event %d: %w", e.Seq, err)
 		}
 		t := e.Time.UnixNano()
 		minT, maxT = min(minT, t), max(maxT, t)
 	}
 	last := &events[len(events)-1]
 	_, err := tx.ExecContext(ctx, insertBlock, events[0].Seq, last.Seq, minT, maxT, last.Hash, block)
-	return err
+	return block, err
 }
 
 // AppendCheckpoint implements audit.Store.
