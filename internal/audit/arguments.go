@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
@@ -86,7 +87,9 @@ func ReduceArguments(raw json.RawMessage, mode ArgumentsMode, opts *ReduceOption
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = 16
 	}
-	r := reducer{o: &o, data: raw}
+	r := reducers.Get().(*reducer)
+	defer r.release()
+	r.o, r.data = &o, raw
 	out, i, err := r.value(make([]byte, 0, len(raw)+len(raw)/8), skipWS(raw, 0), 0)
 	if err != nil || skipWS(raw, i) != len(raw) {
 		return json.RawMessage(`{"_ward":"arguments were not valid JSON"}`)
@@ -111,6 +114,21 @@ type reducer struct {
 	// members and entries are stacks shared by the objects being reduced.
 	members []reducedMember
 	entries []reducedEntry
+}
+
+// reducers keep the stacks of finished reducers, so that reducing small
+// arguments does not allocate them.
+var reducers = sync.Pool{New: func() any { return new(reducer) }}
+
+// release returns r to reducers, holding no reference to its input.
+func (r *reducer) release() {
+	if cap(r.members) > 1024 || cap(r.entries) > 1024 {
+		return
+	}
+	clear(r.members[:cap(r.members)])
+	clear(r.entries[:cap(r.entries)])
+	r.o, r.data, r.members, r.entries = nil, nil, r.members[:0], r.entries[:0]
+	reducers.Put(r)
 }
 
 // reducedMember is one member of an object being reduced: its name decoded

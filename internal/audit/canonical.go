@@ -127,41 +127,49 @@ func appendJCSInt(b []byte, v int64) []byte {
 // Invalid UTF-8 becomes U+FFFD, as encoding/json does before JCS sees it.
 func appendJCSString[S string | []byte](b []byte, s S) []byte {
 	b = append(b, '"')
+	start := 0 // s[start:i] is yet to be copied as it is
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '"':
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"':
 				b = append(b, '\\', '"')
-			case c == '\\':
+			case '\\':
 				b = append(b, '\\', '\\')
-			case c >= 0x20:
-				b = append(b, c)
-			case c == '\b':
+			case '\b':
 				b = append(b, '\\', 'b')
-			case c == '\t':
+			case '\t':
 				b = append(b, '\\', 't')
-			case c == '\n':
+			case '\n':
 				b = append(b, '\\', 'n')
-			case c == '\f':
+			case '\f':
 				b = append(b, '\\', 'f')
-			case c == '\r':
+			case '\r':
 				b = append(b, '\\', 'r')
 			default:
 				b = append(b, '\\', 'u', '0', '0', hexDigit(c>>4), hexDigit(c&0xf))
 			}
 			i++
+			start = i
 			continue
 		}
 		// At most utf8.UTFMax bytes: converting them does not allocate.
 		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
 			b = utf8.AppendRune(b, utf8.RuneError)
-		} else {
-			b = append(b, s[i:i+size]...)
+			i++
+			start = i
+			continue
 		}
 		i += size
 	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
 

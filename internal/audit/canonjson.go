@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -48,7 +49,8 @@ var (
 // comparison sort, O(m log m) for m members; members that are already in
 // order, as in data this function wrote, are not moved.
 func appendCanonicalJSON(b, data []byte) ([]byte, error) {
-	var c canonicaliser
+	c := canonicalisers.Get().(*canonicaliser)
+	defer c.release()
 	c.data = data
 	b, i, err := c.value(b, skipWS(data, 0), 0)
 	if err != nil {
@@ -65,6 +67,20 @@ func appendCanonicalJSON(b, data []byte) ([]byte, error) {
 type canonicaliser struct {
 	data    []byte
 	members []canonMember
+}
+
+// canonicalisers keep the members stacks of finished canonicalisers, so that
+// sealing an event does not allocate one.
+var canonicalisers = sync.Pool{New: func() any { return new(canonicaliser) }}
+
+// release returns c to canonicalisers, holding no reference to its input.
+func (c *canonicaliser) release() {
+	if cap(c.members) > 1024 {
+		return
+	}
+	clear(c.members[:cap(c.members)])
+	c.data, c.members = nil, c.members[:0]
+	canonicalisers.Put(c)
 }
 
 // canonMember is one member of an object being written: its decoded name

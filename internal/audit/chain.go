@@ -22,35 +22,47 @@ func Canonical(e *Event) ([]byte, error) {
 // ChainHash returns the hash of e when it follows a record whose hash is prev:
 // hex(SHA-256(bytes(prev) ‖ Canonical(e))).
 func ChainHash(prev string, e *Event) (string, error) {
-	buf := hashBuffers.Get().(*[]byte)
-	defer hashBuffers.Put(buf)
-	var sum [sha256.Size]byte
-	var err error
-	if sum, *buf, err = chainSum((*buf)[:0], prev, e); err != nil {
+	sum, err := chainSum(prev, nil, e)
+	if err != nil {
 		return "", err
 	}
-	var h [2 * sha256.Size]byte
-	hex.Encode(h[:], sum[:])
-	return string(h[:]), nil
+	return hexHash(&sum), nil
 }
 
-// hashBuffers hold the bytes ChainHash hashes, so that sealing an event
+// hashBuffers hold the bytes chainSum hashes, so that sealing an event
 // allocates nothing but its hash string.
 var hashBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
-// chainSum is ChainHash before the hex encoding, with the bytes it hashes,
-// bytes(prev) ‖ Canonical(e), written into buf (returned for reuse): one
-// buffer, one call of sha256.
-func chainSum(buf []byte, prev string, e *Event) ([sha256.Size]byte, []byte, error) {
-	buf, ok := appendHashBytes(buf, prev)
-	if !ok {
-		return [sha256.Size]byte{}, buf, fmt.Errorf("audit event %d: malformed previous hash %q", e.Seq, prev)
+// chainSum is ChainHash before the hex encoding: SHA-256 of bytes(prev) ‖
+// Canonical(e), written into one pooled buffer and hashed in one call.
+// prevBytes, if not nil, are the bytes of prev, already decoded.
+func chainSum(prev string, prevBytes *[sha256.Size]byte, e *Event) ([sha256.Size]byte, error) {
+	bp := hashBuffers.Get().(*[]byte)
+	defer hashBuffers.Put(bp)
+	buf := (*bp)[:0]
+	if prevBytes != nil {
+		buf = append(buf, prevBytes[:]...)
+	} else {
+		var ok bool
+		if buf, ok = appendHashBytes(buf, prev); !ok {
+			return [sha256.Size]byte{}, fmt.Errorf("audit event %d: malformed previous hash %q", e.Seq, prev)
+		}
 	}
 	buf, err := appendCanonical(buf, e)
 	if err != nil {
-		return [sha256.Size]byte{}, buf[:0], err
+		return [sha256.Size]byte{}, err
 	}
-	return sha256.Sum256(buf), buf, nil
+	if cap(buf) <= 64<<10 {
+		*bp = buf
+	}
+	return sha256.Sum256(buf), nil
+}
+
+// hexHash returns the hex form of sum.
+func hexHash(sum *[sha256.Size]byte) string {
+	var h [2 * sha256.Size]byte
+	hex.Encode(h[:], sum[:])
+	return string(h[:])
 }
 
 // appendHashBytes appends the bytes of the hex hash s, which must be
@@ -61,9 +73,8 @@ func appendHashBytes(b []byte, s string) ([]byte, bool) {
 		return b, false
 	}
 	for i := 0; i < len(s); i += 2 {
-		hi, ok1 := fromHexChar(s[i])
-		lo, ok2 := fromHexChar(s[i+1])
-		if !ok1 || !ok2 {
+		hi, lo := hexValue[s[i]], hexValue[s[i+1]]
+		if hi|lo > 0xf {
 			return b, false
 		}
 		b = append(b, hi<<4|lo)
@@ -71,17 +82,19 @@ func appendHashBytes(b []byte, s string) ([]byte, bool) {
 	return b, true
 }
 
-func fromHexChar(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
+// hexValue maps a hex digit of either case to its value, anything else to 0xff.
+var hexValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
-	return 0, false
-}
+	for i, c := range "0123456789abcdef" {
+		t[c] = byte(i)
+	}
+	for i, c := range "ABCDEF" {
+		t[c] = byte(10 + i)
+	}
+	return t
+}()
 
 // Head is the end of a hash chain: the sequence number and hash of the last
 // record, or 0 and GenesisHash for an empty store. Stores use it to seal
@@ -89,6 +102,11 @@ func fromHexChar(c byte) (byte, bool) {
 type Head struct {
 	Seq  uint64
 	Hash string
+
+	// sum is Hash decoded, when sumOf equals Hash: Seal does not decode the
+	// hash it has just encoded.
+	sum   [sha256.Size]byte
+	sumOf string
 }
 
 // EmptyHead is the head of an empty chain.
@@ -113,19 +131,24 @@ func (h *Head) Seal(e *Event) error {
 	}
 	e.Seq = h.Seq + 1
 	e.PrevHash = h.Hash
-	sum, err := ChainHash(h.Hash, e)
+	var prev *[sha256.Size]byte
+	if h.sumOf == h.Hash && h.sumOf != "" {
+		prev = &h.sum
+	}
+	sum, err := chainSum(h.Hash, prev, e)
 	if err != nil {
 		// Arguments that RFC 8785 cannot represent (a number beyond float64)
 		// are kept as a JSON string, so that the decision is still recorded.
 		q, _ := json.Marshal(string(e.Arguments))
 		e.Arguments = q
-		sum, err = ChainHash(h.Hash, e)
+		sum, err = chainSum(h.Hash, prev, e)
 		if err != nil {
 			e.Seq, e.PrevHash = 0, ""
 			return err
 		}
 	}
-	e.Hash = sum
-	h.Seq, h.Hash = e.Seq, sum
+	e.Hash = hexHash(&sum)
+	h.Seq, h.Hash = e.Seq, e.Hash
+	h.sum, h.sumOf = sum, e.Hash
 	return nil
 }
