@@ -9,7 +9,18 @@ var injectionTriggers = []string{"ignore", "disregard", "forget", "override", "b
 	"send ", "forward ", "upload ", "post ", "system prompt", "mcp.json", ".cursor", ".aws", ".env", ".npmrc", ".netrc", "before using",
 	"you must", "the above", "private key", "real task", "unrestricted", "human:", "user:", "assistant", "ai:", "ai,", "ai agent", " ai ", "llm", "language model", "model:", "model,", "models:", "models,", "model reading", "agent:", "agent,", "agents:", "agents,", "chatgpt", "claude", "copilot", "gpt"}
 
-var injectionNeedles = newNeedles(true, append(injectionTriggers, phraseTriggerWords(structuralPhrases)...)...)
+// injectionWords are the words of which one must occur in a result's text
+// for the phrases to run on it.
+var injectionWords = append(injectionTriggers, phraseTriggerWords(structuralPhrases)...)
+
+var injectionNeedles = newNeedles(true, injectionWords...)
+
+// injectionLists are the phrase lists Injection runs, and injectionWant
+// the set of their phrases (see phraseGate).
+var (
+	injectionLists = [][]phrase{overridePhrases, concealPhrases, hiddenPhrases, credentialPhrases, resultRedirect, structuralPhrases}
+	injectionWant  phraseSet
+)
 
 // commonTriggers are structural triggers too frequent in ordinary results
 // to open the slow path on their own: a structural phrase they start still
@@ -52,14 +63,26 @@ func Injection(text string) []Finding {
 		return nil
 	}
 	h := Check(text) // once: it is pure
-	if !injectionNeedles.any(text) && h.Hidden == "" {
-		return nil
+	if h.Hidden == "" {
+		if !injectionNeedles.any(text) {
+			return nil
+		}
+		if plainText(text) {
+			// The normal form is the text in lower case: the gate can
+			// look at the text itself, and rule out the whole slow path.
+			var found gateSet
+			var cand phraseSet
+			gateScan(text, &found, &cand)
+			if !mayMatch(&found, &cand, &injectionWant) {
+				return nil
+			}
+		}
 	}
 	norm := normaliseText(text)
 	if h.Hidden != "" {
 		norm += "\n" + normaliseText(h.Hidden)
 	}
-	found := matchPhrases(norm, "inject.", overridePhrases, concealPhrases, hiddenPhrases, credentialPhrases, resultRedirect, structuralPhrases)
+	found := matchPhrases(norm, "inject.", injectionLists...)
 	for i := range found {
 		found[i].Rule = "inject.instructions"
 	}

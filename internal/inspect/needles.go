@@ -187,6 +187,11 @@ func (n *needles) any(s string) bool {
 // each calls fn for every occurrence, in order of position and, at one
 // position, in the order the needles were given, until fn returns false.
 func (n *needles) each(s string, fn func(i int, w string) bool) {
+	n.eachID(s, func(i, k int) bool { return fn(i, n.words[k]) })
+}
+
+// eachID is each, naming the needle by its index in n.words.
+func (n *needles) eachID(s string, fn func(i, k int) bool) {
 	var fold uint64
 	if n.fold {
 		fold = 0x2020202020202020
@@ -225,7 +230,7 @@ func (n *needles) each(s string, fn func(i int, w string) bool) {
 }
 
 // at calls fn for each needle that occurs at i and reports whether to go on.
-func (n *needles) at(s string, i int, fn func(i int, w string) bool) bool {
+func (n *needles) at(s string, i int, fn func(i, k int) bool) bool {
 	var long []uint16
 	if i+3 <= len(s) {
 		long = n.group(s, i)
@@ -267,7 +272,7 @@ func (n *needles) at(s string, i int, fn func(i int, w string) bool) bool {
 		} else if s[i:i+len(w)] != w {
 			continue
 		}
-		if !fn(i, w) {
+		if !fn(i, int(id)) {
 			return false
 		}
 	}

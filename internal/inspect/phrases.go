@@ -36,6 +36,9 @@ type phrase struct {
 	// trigSet is the set of trig's ids in phraseTriggers, when all of them
 	// have one (see indexTriggers).
 	trigSet []uint64
+	// gid is 1 + the phrase's index in phraseGate.phrases, 0 for a
+	// phrase the gate does not know.
+	gid int
 }
 
 func p(rule, what, re string, trig ...string) phrase {
@@ -58,6 +61,8 @@ const maxTriggers = 1024
 
 func init() {
 	indexTriggers(overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect, structuralPhrases)
+	buildGate(overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect, structuralPhrases)
+	injectionWant = phrasesOf(injectionLists...)
 }
 
 // indexTriggers gives every trigger of lists an id and every phrase with
@@ -302,6 +307,22 @@ func normaliseText(s string) string {
 // matchPhrases runs phrase lists over normalised text and returns findings
 // with the given rule prefix ("poison." or "inject.").
 func matchPhrases(text string, prefix string, lists ...[]phrase) []Finding {
+	return matchPhrasesGated(text, prefix, true, lists...)
+}
+
+// matchPhrasesGated is matchPhrases, with the phrase gate or (for the
+// tests that hold the gate to the patterns) without it.
+func matchPhrasesGated(text string, prefix string, gate bool, lists ...[]phrase) []Finding {
+	// The gate first: most texts leave no phrase that could match.
+	var found gateSet
+	var cand phraseSet
+	if gate {
+		gateScan(text, &found, &cand)
+		want := phrasesOf(lists...)
+		if !mayMatch(&found, &cand, &want) {
+			return nil
+		}
+	}
 	var out []Finding
 	seen := map[string]bool{}
 	var starts []int
@@ -310,7 +331,7 @@ func matchPhrases(text string, prefix string, lists ...[]phrase) []Finding {
 	var hits []int
 	for _, l := range lists {
 		for _, ph := range l {
-			if seen[ph.rule] {
+			if seen[ph.rule] || (gate && !mayMatchPhrase(&ph, &found, &cand)) {
 				continue
 			}
 			if ph.trigSet != nil {
