@@ -103,10 +103,37 @@ func appendCanonical(b []byte, e *Event) ([]byte, error) {
 	// RFC 3339 of a year 0-9999 is ASCII without anything to escape: the
 	// string appendJCSString would write, without the allocation of Format.
 	b = append(b, '"')
-	b = e.Time.AppendFormat(b, time.RFC3339Nano)
+	b = appendTime(b, e.Time)
 	b = append(b, '"')
 	str("ward_version", e.WardVersion)
 	return append(b, '}'), nil
+}
+
+// appendTime appends t.AppendFormat(b, time.RFC3339Nano), in fewer steps
+// for a UTC time of the years 0-9999, the time of every sealed event.
+func appendTime(b []byte, t time.Time) []byte {
+	y, mo, d := t.Date()
+	if t.Location() != time.UTC || y < 0 || y > 9999 {
+		return t.AppendFormat(b, time.RFC3339Nano)
+	}
+	h, mi, s := t.Clock()
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+mo/10), byte('0'+mo%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	if ns := t.Nanosecond(); ns != 0 {
+		var f [10]byte
+		f[0] = '.'
+		for i := 9; i > 0; i-- {
+			f[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := len(f)
+		for f[n-1] == '0' {
+			n--
+		}
+		b = append(b, f[:n]...)
+	}
+	return append(b, 'Z')
 }
 
 // appendJCSInt writes an integer as RFC 8785 does: as the shortest form of

@@ -87,3 +87,28 @@ func FuzzChainHash(f *testing.F) {
 		}
 	})
 }
+
+// appendTime must write what AppendFormat(RFC3339Nano) writes, in any zone.
+func FuzzAppendTime(f *testing.F) {
+	f.Add(int64(1700000000123456789), 0)
+	f.Add(int64(1700000000000000000), 0)
+	f.Add(int64(1700000000100000000), 3600)
+	f.Add(int64(-62135596800000000000/1000), -1)
+	f.Add(int64(253402300799999999999/1000), 0)
+	f.Fuzz(func(t *testing.T, nanos int64, zone int) {
+		tm := time.Unix(nanos/1e9, nanos%1e9).UTC()
+		switch {
+		case zone > 0:
+			tm = tm.In(time.FixedZone("z", zone%86400))
+		case zone < 0:
+			tm = tm.Local()
+		}
+		// Years beyond 0-9999 too (AppendFormat decides for them).
+		for _, tm := range []time.Time{tm, tm.AddDate(9000, 0, 0), tm.AddDate(-3000, 0, 0)} {
+			want := tm.AppendFormat([]byte("x"), time.RFC3339Nano)
+			if got := appendTime([]byte("x"), tm); !bytes.Equal(got, want) {
+				t.Fatalf("appendTime(%v) = %s, want %s", tm, got, want)
+			}
+		}
+	})
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
@@ -24,7 +23,7 @@ func AppendStored(b []byte, e *Event) ([]byte, error) {
 	b = append(b, `,"seq":`...)
 	b = strconv.AppendUint(b, e.Seq, 10)
 	b = append(b, `,"time":"`...)
-	b = e.Time.AppendFormat(b, time.RFC3339Nano)
+	b = appendTime(b, e.Time)
 	b = append(b, '"')
 	b = appendStoredField(b, "session", e.Session)
 	b = appendStoredField(b, "server", e.Server)

@@ -2,8 +2,10 @@ package enforce
 
 import (
 	"context"
+	"iter"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -78,5 +80,51 @@ func TestAuditDeferredReduction(t *testing.T) {
 	}
 	if !strings.Contains(got, `"key"`) || !strings.Contains(got, "xxxx") {
 		t.Errorf("stored arguments %s lost what should stay", got)
+	}
+}
+
+// discardStore is an audit.Store that keeps nothing, so that a benchmark
+// measures only what comes before it.
+type discardStore struct{}
+
+func (discardStore) Append(context.Context, []audit.Event) error              { return nil }
+func (discardStore) AppendCheckpoint(context.Context, audit.Checkpoint) error { return nil }
+func (discardStore) Query(context.Context, audit.Filter) iter.Seq2[audit.Event, error] {
+	return func(func(audit.Event, error) bool) {}
+}
+func (discardStore) Checkpoints(context.Context) ([]audit.Checkpoint, error) { return nil, nil }
+func (discardStore) Stats(context.Context, audit.Filter) (*audit.Stats, error) {
+	return &audit.Stats{}, nil
+}
+func (discardStore) Close() error { return nil }
+
+// cpuTime returns the process's user+system CPU time, for cpu-ns/op.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkAuditRecord measures what the relay pays per decision with the
+// audit trail on, as ward proxy records it (NewAuditDeferred): building the
+// event, copying the arguments and the queue push. The writer behind it
+// keeps nothing and reduces nothing, but its goroutine's CPU is in
+// cpu-ns/op.
+func BenchmarkAuditRecord(b *testing.B) {
+	w := audit.NewWriter(discardStore{}, &audit.WriterOptions{QueueSize: 1 << 17, Linger: 200 * time.Microsecond})
+	defer w.Close()
+	a := NewAuditDeferred(w, "fs", audit.ArgumentsRedacted)
+	ev := &relay.Event{Time: time.Now(), Session: "s1", ClientName: "claude-code", ClientVersion: "2.1.0",
+		Dir: relay.ToServer, Method: "tools/call", Kind: "tool", Name: "read_file", Decision: "allow",
+		Params: []byte(`{"name":"read_file","arguments":{"path":"/src/components/Button.tsx","n":1}}`)}
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		a.Record(ev)
+	}
+	w.Flush(context.Background())
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	if a.Failed() != 0 {
+		b.Fatalf("%d events not queued", a.Failed())
 	}
 }
