@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"regexp/syntax"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -237,6 +238,68 @@ func orCond(kids []cond) cond {
 	return cond{op: condOr, kids: out}
 }
 
+// stopWords are words that occur in almost any prose: a required literal
+// that is one of them (with spaces around it, or shorter than minAtom
+// after trimming) selects nothing, and a conjunction that has a better
+// literal to require does without it.
+var stopWords = map[string]bool{"the": true, "a": true, "an": true, "of": true, "to": true, "in": true, "on": true, "at": true, "as": true,
+	"is": true, "are": true, "be": true, "was": true, "were": true, "it": true, "its": true, "this": true, "that": true, "these": true,
+	"those": true, "and": true, "or": true, "for": true, "from": true, "with": true, "by": true, "you": true, "your": true, "we": true,
+	"our": true, "they": true, "their": true, "all": true, "any": true, "each": true, "every": true, "me": true, "us": true, "if": true,
+	"then": true, "not": true, "no": true, "will": true, "can": true, "has": true, "have": true, "had": true, "do": true, "does": true,
+	"use": true, "get": true, "set": true, "into": true, "out": true, "one": true, "new": true, "now": true, "more": true, "when": true}
+
+// weak reports whether c holds in much ordinary text: it is true, or
+// needs no more than one of some short words.
+func (c *cond) weak() bool {
+	switch c.op {
+	case condTrue:
+		return true
+	case condWord:
+		w := strings.TrimSpace(c.str)
+		return len(w) < minAtom || stopWords[w]
+	case condOr:
+		for i := range c.kids {
+			if c.kids[i].weak() {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range c.kids { // condAnd
+		if !c.kids[i].weak() {
+			return false
+		}
+	}
+	return true
+}
+
+// prune drops the weak parts of the conjunctions in c that have a strong
+// one: fewer gate words for the scan to find, for a condition that is
+// weaker, and so still necessary.
+func prune(c cond) cond {
+	if c.op != condAnd && c.op != condOr {
+		return c
+	}
+	kids := make([]cond, len(c.kids))
+	for i := range c.kids {
+		kids[i] = prune(c.kids[i])
+	}
+	if c.op == condOr {
+		return orCond(kids)
+	}
+	var strong []cond
+	for _, k := range kids {
+		if !k.weak() {
+			strong = append(strong, k)
+		}
+	}
+	if len(strong) > 0 {
+		kids = strong
+	}
+	return andCond(kids)
+}
+
 // assign gives the words of c their ids.
 func (b *gateBuilder) assign(c *cond) {
 	if c.op == condWord {
@@ -358,7 +421,7 @@ func buildGate(lists ...[]phrase) {
 			if err != nil {
 				panic("inspect: phrase pattern: " + err.Error())
 			}
-			gp.need = b.toCond(required(re.Simplify(), b))
+			gp.need = prune(b.toCond(required(re.Simplify(), b)))
 			b.assign(&gp.need)
 			g.phrases = append(g.phrases, gp)
 		}
@@ -462,8 +525,6 @@ func phrasesOf(lists ...[]phrase) (want phraseSet) {
 	}
 	return want
 }
-
-
 
 // admits reports whether the phrase could match in a text with the words
 // found, given that one of its triggers is among them.
