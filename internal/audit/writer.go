@@ -80,12 +80,23 @@ type Writer struct {
 	store Store
 	opts  WriterOptions
 
-	mu     sync.RWMutex // guards closed against sends on queue
-	closed bool
-	queue  chan Event
-	done   chan struct{}
-	wake   chan struct{} // see nudge
-	once   sync.Once
+	// The queue is a slice that Write appends to under mu and the writer
+	// goroutine takes whole, leaving it an empty one: a push costs an
+	// uncontended lock and a copy, and the writer takes a batch in one step.
+	// (A channel cost a lock on both sides per event, and the two
+	// goroutines contended for it.)
+	mu      sync.Mutex
+	closed  bool
+	pending []Event       // queued events, at most opts.QueueSize
+	spare   []Event       // the writer's last batch, emptied, for the next swap
+	ready   chan struct{} // has a value once pending is not empty or closed is set
+	done    chan struct{}
+	wake    chan struct{} // see nudge
+	once    sync.Once
+	// nQueued is len(pending) and isClosed closed, for Healthy and Stats
+	// without the lock.
+	nQueued  atomic.Int64
+	isClosed atomic.Bool
 
 	enqueued    atomic.Uint64
 	written     atomic.Uint64
@@ -108,7 +119,7 @@ type Writer struct {
 // NewWriter starts a Writer in front of s. The caller keeps ownership of s and
 // closes it after the Writer.
 func NewWriter(s Store, opts *WriterOptions) *Writer {
-	w := &Writer{store: s, done: make(chan struct{}), wake: make(chan struct{}, 1)}
+	w := &Writer{store: s, done: make(chan struct{}), wake: make(chan struct{}, 1), ready: make(chan struct{}, 1)}
 	if opts != nil {
 		w.opts = *opts
 	}
@@ -127,7 +138,6 @@ func NewWriter(s Store, opts *WriterOptions) *Writer {
 	if w.opts.RetryAfter <= 0 {
 		w.opts.RetryAfter = time.Second
 	}
-	w.queue = make(chan Event, w.opts.QueueSize)
 	w.progressCond = sync.NewCond(&w.progress)
 	go w.run()
 	return w
@@ -144,29 +154,40 @@ func (w *Writer) Write(e Event) error {
 		w.invalid.Add(1)
 		return err
 	}
-	w.mu.RLock()
-	defer w.mu.RUnlock()
+	w.mu.Lock()
 	if w.closed {
+		w.mu.Unlock()
 		return ErrClosed
 	}
-	select {
-	case w.queue <- e:
-		w.enqueued.Add(1)
-	default:
+	if len(w.pending) >= w.opts.QueueSize {
+		w.mu.Unlock()
 		w.dropped.Add(1)
 		return ErrQueueFull
 	}
+	w.pending = append(w.pending, e)
+	first := len(w.pending) == 1
+	w.nQueued.Store(int64(len(w.pending)))
+	w.enqueued.Add(1)
+	w.mu.Unlock()
+	if first {
+		w.signal()
+	}
 	return nil
+}
+
+// signal tells the writer goroutine that there is something to do.
+func (w *Writer) signal() {
+	select {
+	case w.ready <- struct{}{}:
+	default:
+	}
 }
 
 // Healthy reports whether the writer can record events now: it is open, its
 // queue is not full and the store's last write succeeded. With
 // audit.required, the relay denies a call when Healthy is false.
 func (w *Writer) Healthy() bool {
-	w.mu.RLock()
-	closed := w.closed
-	w.mu.RUnlock()
-	return !closed && !w.unhealthy.Load() && len(w.queue) < cap(w.queue)
+	return !w.isClosed.Load() && !w.unhealthy.Load() && w.nQueued.Load() < int64(w.opts.QueueSize)
 }
 
 // Stats returns the writer's counters.
@@ -177,7 +198,7 @@ func (w *Writer) Stats() WriterStats {
 		Failed:      w.failed.Load(),
 		Invalid:     w.invalid.Load(),
 		Checkpoints: w.checkpoints.Load(),
-		Queued:      len(w.queue),
+		Queued:      int(w.nQueued.Load()),
 	}
 }
 
@@ -214,8 +235,9 @@ func (w *Writer) Close() error {
 	w.once.Do(func() {
 		w.mu.Lock()
 		w.closed = true
-		close(w.queue)
+		w.isClosed.Store(true)
 		w.mu.Unlock()
+		w.signal()
 		w.nudge()
 	})
 	<-w.done
@@ -231,21 +253,16 @@ func (w *Writer) Close() error {
 func (w *Writer) run() {
 	defer close(w.done)
 	ctx := context.Background()
-	batch := make([]Event, 0, w.opts.MaxBatch)
 	linger := time.NewTimer(time.Hour)
 	linger.Stop()
-	full := false // the last batch was cut at MaxBatch: more are waiting
+	full := false // the last take had MaxBatch events or more: more may be waiting
 	for {
-		e, ok := <-w.queue
-		if !ok {
-			break
-		}
-		batch = append(batch[:0], e)
-		if w.opts.Linger > 0 && !full {
-			// Let the events of the next Linger gather in the queue. Waiting
-			// on the queue instead would wake this goroutine (and often a
-			// thread) for every event, which costs the relay more than the
-			// write itself.
+		<-w.ready
+		if w.opts.Linger > 0 && !full && !w.isClosed.Load() {
+			// Let the events of the next Linger gather in the queue. Waking
+			// up for every event would wake this goroutine (and often a
+			// thread) each time, which costs the relay more than the write
+			// itself.
 			linger.Reset(w.opts.Linger)
 			select {
 			case <-linger.C:
@@ -253,20 +270,28 @@ func (w *Writer) run() {
 				linger.Stop()
 			}
 		}
-	drain:
-		for len(batch) < w.opts.MaxBatch {
-			select {
-			case e, ok := <-w.queue:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, e)
-			default:
-				break drain
-			}
+		w.mu.Lock()
+		batch := w.pending
+		w.pending, w.spare = w.spare[:0], nil
+		w.nQueued.Store(0)
+		closed := w.closed
+		w.mu.Unlock()
+		full = len(batch) >= w.opts.MaxBatch
+		for rest := batch; len(rest) > 0; {
+			n := min(len(rest), w.opts.MaxBatch)
+			w.commit(ctx, rest[:n])
+			rest = rest[n:]
 		}
-		full = len(batch) == w.opts.MaxBatch
-		w.commit(ctx, batch)
+		clear(batch) // keep no event's strings alive
+		w.mu.Lock()
+		w.spare = batch[:0]
+		if len(w.pending) > 0 || w.closed != closed {
+			w.signal() // more arrived while committing, or Close did
+		}
+		w.mu.Unlock()
+		if closed {
+			break
+		}
 	}
 	if w.head.Seq > w.lastSigned {
 		w.checkpoint(ctx)
