@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -163,6 +164,11 @@ func (w *Writer) Write(e Event) error {
 		w.mu.Unlock()
 		w.dropped.Add(1)
 		return ErrQueueFull
+	}
+	if len(w.pending) == cap(w.pending) {
+		// Double at once (append grows big slices by a quarter, which made
+		// a busy queue reallocate a dozen times on its way to QueueSize).
+		w.pending = slices.Grow(w.pending, min(max(cap(w.pending), 64), w.opts.QueueSize-len(w.pending)))
 	}
 	w.pending = append(w.pending, e)
 	first := len(w.pending) == 1
