@@ -80,15 +80,18 @@ func benchWriter(b *testing.B, sync Sync, reduce bool) {
 	w.Close()
 }
 
-// BenchmarkPageSize compares page sizes and checkpoint intervals of new
-// databases on BenchmarkWriter's FULL path.
+// BenchmarkPageSize compares page sizes (and checkpoint intervals keeping
+// a 4 MiB log) of new databases by Store.Append's CPU per event, for a
+// group commit of 128 events and one of 1024.
 func BenchmarkPageSize(b *testing.B) {
-	for _, bc := range []struct{ page, ckpt int }{{4096, 1000}, {65536, 64}, {65536, 256}, {32768, 128}} {
-		b.Run(fmt.Sprintf("page=%d/ckpt=%d", bc.page, bc.ckpt), func(b *testing.B) {
-			defer func(p, c int) { pageSize, walAutocheckpoint = p, c }(pageSize, walAutocheckpoint)
-			pageSize, walAutocheckpoint = bc.page, bc.ckpt
-			benchWriter(b, SyncFull, false)
-		})
+	for _, n := range []int{128, 1024} {
+		for _, bc := range []struct{ page, ckpt int }{{4096, 1000}, {16384, 256}, {32768, 128}, {65536, 64}} {
+			b.Run(fmt.Sprintf("batch=%d/page=%d", n, bc.page), func(b *testing.B) {
+				defer func(p, c int) { pageSize, walAutocheckpoint = p, c }(pageSize, walAutocheckpoint)
+				pageSize, walAutocheckpoint = bc.page, bc.ckpt
+				benchAppend(b, n)
+			})
+		}
 	}
 }
 
@@ -127,4 +130,33 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(100000*b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkAppendBatch measures Store.Append per event for batch sizes of
+// lighter and heavier load: the per-transaction work (reading the head, the
+// insert, the commit and its sync, rewriting the last pages of the table and
+// its indexes) weighs on small batches.
+func BenchmarkAppendBatch(b *testing.B) {
+	for _, n := range []int{16, 128, 1024} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) { benchAppend(b, n) })
+	}
+}
+
+func benchAppend(b *testing.B, n int) {
+	s, err := Open(filepath.Join(b.TempDir(), "audit.db"), &Options{Sync: SyncFull})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	evs := audittest.Sample(n)
+	batch := make([]audit.Event, n)
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		copy(batch, evs)
+		if err := s.Append(context.Background(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N*n), "cpu-ns/event")
 }

@@ -215,7 +215,7 @@ func pragma(t *testing.T, s *Store, name string) string {
 	return v
 }
 
-// A new database gets 64 KiB pages (set before its first page is written);
+// A new database gets pageSize pages (set before its first page is written);
 // one made with SQLite's default 4 KiB keeps them, and both go on working.
 func TestPageSize(t *testing.T) {
 	ctx := context.Background()
