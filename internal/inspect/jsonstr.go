@@ -101,7 +101,7 @@ func WalkStrings(raw []byte, fn StringFunc) error { return VisitStrings(raw, fn)
 
 // VisitStrings is WalkStrings with a visitor.
 func VisitStrings(raw []byte, v StringVisitor) error {
-	_, err := scanJSON(raw, scanner{strs: v})
+	_, err := scanJSON(raw, v, nil, nil)
 	return err
 }
 
@@ -109,7 +109,7 @@ func VisitStrings(raw []byte, v StringVisitor) error {
 // (replacement, true) replaced; everything else, including key order,
 // numbers and whitespace, is copied byte for byte.
 func RewriteStrings(raw []byte, fn func(s string, where *Path) (string, bool)) (json.RawMessage, error) {
-	return scanJSON(raw, scanner{rewrite: fn})
+	return scanJSON(raw, nil, nil, fn)
 }
 
 // ValueFunc is called for every string value in a JSON document: key is the
@@ -133,7 +133,7 @@ func WalkValues(raw []byte, fn ValueFunc) error { return VisitValues(raw, fn) }
 
 // VisitValues is WalkValues with a visitor.
 func VisitValues(raw []byte, v ValueVisitor) error {
-	_, err := scanJSON(raw, scanner{vals: v})
+	_, err := scanJSON(raw, nil, v, nil)
 	return err
 }
 
@@ -155,16 +155,20 @@ func (sc *scanner) emit(s string, isKey bool, key string, inArray bool) (string,
 	return "", false
 }
 
-// scanJSON walks raw with a scanner set up like init (one of its visitors
-// set).
-func scanJSON(raw []byte, init scanner) (json.RawMessage, error) {
+// scanJSON walks raw with a scanner that has one of the visitors strs,
+// vals and rewrite.
+func scanJSON(raw []byte, strs StringVisitor, vals ValueVisitor, rewrite func(s string, where *Path) (string, bool)) (json.RawMessage, error) {
 	sc := scanners.Get().(*scanner)
-	*sc = init
-	sc.raw = raw
+	sc.raw, sc.strs, sc.vals, sc.rewrite = raw, strs, vals, rewrite
+	sc.out, sc.last, sc.depth = nil, 0, 0
 	sc.path.segs = sc.stack[:0]
 	i, err := sc.value(sc.space(0), "", false)
 	out, last := sc.out, sc.last
-	*sc = scanner{} // drop the references before the scanner is reused
+	// Drop the references before the scanner is reused: field by field,
+	// and only the steps of the path that were used.
+	sc.raw, sc.strs, sc.vals, sc.rewrite, sc.out, sc.path.segs = nil, nil, nil, nil, nil, nil
+	clear(sc.stack[:min(sc.deepest, len(sc.stack))])
+	sc.deepest = 0
 	scanners.Put(sc)
 	if err != nil {
 		return nil, err
@@ -198,6 +202,7 @@ type scanner struct {
 	depth   int
 	path    Path        // where the scanner is: one step per open object or array
 	stack   [16]pathSeg // the first steps of path, without allocating
+	deepest int         // the most steps path has had
 }
 
 func (sc *scanner) space(i int) int { return skipSpace(sc.raw, i) }
@@ -284,6 +289,7 @@ func (sc *scanner) object(i int) (int, error) {
 	}
 	top := len(sc.path.segs)
 	sc.path.segs = append(sc.path.segs, pathSeg{index: -1})
+	sc.deepest = max(sc.deepest, top+1)
 	for {
 		if i >= len(raw) || raw[i] != '"' {
 			return 0, errBadJSON
@@ -330,6 +336,7 @@ func (sc *scanner) array(i int, key string) (int, error) {
 	}
 	top := len(sc.path.segs)
 	sc.path.segs = append(sc.path.segs, pathSeg{})
+	sc.deepest = max(sc.deepest, top+1)
 	for n := 0; ; n++ {
 		var err error
 		sc.path.segs[top].index = n
@@ -400,34 +407,163 @@ func (sc *scanner) number(i int) (int, error) {
 	return i, nil
 }
 
-// key reads the object member name at i like str, without allocating for
-// the names MCP messages and JSON Schemas use most.
+// key reads the object member name at i like str.
 func (sc *scanner) key(i int) (string, int, error) {
-	end, esc, err := jsonrpc.ScanString(sc.raw, i)
-	if err != nil {
-		return "", 0, errBadJSON
-	}
-	body := sc.raw[i+1 : end-1]
-	if !esc {
-		if k, ok := commonKeys[string(body)]; ok {
-			return k, end, nil
-		}
-	}
-	return decodeBody(body, esc), end, nil
+	return sc.str(i)
 }
 
-// commonKeys are member names kept as strings once for all messages.
-var commonKeys = func() map[string]string {
-	m := map[string]string{}
-	for _, k := range []string{"content", "contents", "type", "text", "isError", "structuredContent", "uri", "mimeType", "blob", "name", "title",
-		"description", "inputSchema", "outputSchema", "properties", "required", "items", "default", "enum", "annotations", "arguments",
-		"resource", "resources", "messages", "role", "tools", "prompts", "nextCursor", "_meta", "data", "id", "value", "path", "url",
-		"command", "message", "query", "file", "args", "additionalProperties", "$schema", "format", "examples", "image", "size",
-		"key", "result", "error", "code", "status", "body", "headers", "method", "params", "jsonrpc", "progressToken", "cursor"} {
-		m[k] = k
+// maxCommon is the length of the longest string common knows.
+const maxCommon = 20
+
+// common returns the string body holds when it is one of the member names
+// and values MCP messages and JSON Schemas use most, without allocating.
+func common(body []byte) (string, bool) {
+	switch string(body) {
+	case "content":
+		return "content", true
+	case "contents":
+		return "contents", true
+	case "type":
+		return "type", true
+	case "text":
+		return "text", true
+	case "isError":
+		return "isError", true
+	case "structuredContent":
+		return "structuredContent", true
+	case "uri":
+		return "uri", true
+	case "mimeType":
+		return "mimeType", true
+	case "blob":
+		return "blob", true
+	case "name":
+		return "name", true
+	case "title":
+		return "title", true
+	case "description":
+		return "description", true
+	case "inputSchema":
+		return "inputSchema", true
+	case "outputSchema":
+		return "outputSchema", true
+	case "properties":
+		return "properties", true
+	case "required":
+		return "required", true
+	case "items":
+		return "items", true
+	case "default":
+		return "default", true
+	case "enum":
+		return "enum", true
+	case "annotations":
+		return "annotations", true
+	case "arguments":
+		return "arguments", true
+	case "resource":
+		return "resource", true
+	case "resources":
+		return "resources", true
+	case "messages":
+		return "messages", true
+	case "role":
+		return "role", true
+	case "tools":
+		return "tools", true
+	case "prompts":
+		return "prompts", true
+	case "nextCursor":
+		return "nextCursor", true
+	case "_meta":
+		return "_meta", true
+	case "data":
+		return "data", true
+	case "id":
+		return "id", true
+	case "value":
+		return "value", true
+	case "path":
+		return "path", true
+	case "url":
+		return "url", true
+	case "command":
+		return "command", true
+	case "message":
+		return "message", true
+	case "query":
+		return "query", true
+	case "file":
+		return "file", true
+	case "args":
+		return "args", true
+	case "additionalProperties":
+		return "additionalProperties", true
+	case "$schema":
+		return "$schema", true
+	case "format":
+		return "format", true
+	case "examples":
+		return "examples", true
+	case "image":
+		return "image", true
+	case "size":
+		return "size", true
+	case "key":
+		return "key", true
+	case "result":
+		return "result", true
+	case "error":
+		return "error", true
+	case "code":
+		return "code", true
+	case "status":
+		return "status", true
+	case "body":
+		return "body", true
+	case "headers":
+		return "headers", true
+	case "method":
+		return "method", true
+	case "params":
+		return "params", true
+	case "jsonrpc":
+		return "jsonrpc", true
+	case "progressToken":
+		return "progressToken", true
+	case "cursor":
+		return "cursor", true
+	case "audio":
+		return "audio", true
+	case "resource_link":
+		return "resource_link", true
+	case "object":
+		return "object", true
+	case "string":
+		return "string", true
+	case "array":
+		return "array", true
+	case "number":
+		return "number", true
+	case "integer":
+		return "integer", true
+	case "boolean":
+		return "boolean", true
+	case "user":
+		return "user", true
+	case "assistant":
+		return "assistant", true
+	case "text/plain":
+		return "text/plain", true
+	case "application/json":
+		return "application/json", true
+	case "true":
+		return "true", true
+	case "false":
+		return "false", true
 	}
-	return m
-}()
+	return "", false
+}
 
 // str reads the string literal at i and returns its value and the index
 // after the closing quote.
@@ -441,6 +577,11 @@ func (sc *scanner) str(i int) (string, int, error) {
 
 // decodeBody decodes the body of a valid JSON string literal.
 func decodeBody(body []byte, esc bool) string {
+	if !esc && len(body) <= maxCommon {
+		if s, ok := common(body); ok {
+			return s
+		}
+	}
 	if !esc && utf8.Valid(body) {
 		return string(body)
 	}

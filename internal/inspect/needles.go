@@ -33,7 +33,16 @@ type needles struct {
 	// no needle but a one-byte one, or a two-byte one at the end of the text.
 	tri  [triBits / 64]uint64
 	fold bool
+	// pair, for a set of needles that start with few distinct pairs of
+	// bytes (usePair), is the bit set of those pairs (ORed with 0x2020 when
+	// folding): a filter without the tri filter's hashing.
+	pair    [65536 / 64]uint64
+	usePair bool
 }
+
+// maxPairs is the most distinct first pairs of bytes for which the pair
+// filter is worth a look before the tri filter.
+const maxPairs = 256
 
 // needleHead is the start of a needle as a little-endian word and mask.
 type needleHead struct{ word, mask uint64 }
@@ -111,6 +120,18 @@ func newNeedles(fold bool, ws ...string) *needles {
 			groups[k] = append(groups[k], id)
 		}
 	}
+	pairs := map[uint16]bool{}
+	for _, w := range n.words {
+		if len(w) >= 2 {
+			k := uint16(w[0]) | uint16(w[1])<<8
+			if fold {
+				k |= 0x2020
+			}
+			pairs[k] = true
+			n.pair[k>>6] |= 1 << (k & 63)
+		}
+	}
+	n.usePair = !n.hasOne && len(pairs) <= maxPairs
 	for c := range 256 {
 		n.shortStart[c] = uint16(len(n.shortIdx))
 		n.shortIdx = append(n.shortIdx, shortBy[c]...)
@@ -168,6 +189,13 @@ func (n *needles) triHit(w uint64) uint {
 	return uint(n.tri[h>>6]>>(h&63)) & 1
 }
 
+// pairHit reports (as 1 or 0) whether the two low bytes of w, already
+// folded, pass the pair filter.
+func (n *needles) pairHit(w uint64) uint {
+	k := uint16(w)
+	return uint(n.pair[k>>6]>>(k&63)) & 1
+}
+
 // triHash hashes three bytes for the tri filter.
 func (n *needles) triHash(a, b, c byte) uint32 {
 	x := uint32(a) | uint32(b)<<8 | uint32(c)<<16
@@ -201,6 +229,9 @@ func (n *needles) eachID(s string, fn func(i, k int) bool) {
 	// in its first six bytes.
 	for ; i+8 <= len(s); i += 6 {
 		w := load64(s, i) | fold
+		if n.usePair && n.pairHit(w)|n.pairHit(w>>8)|n.pairHit(w>>16)|n.pairHit(w>>24)|n.pairHit(w>>32)|n.pairHit(w>>40) == 0 {
+			continue
+		}
 		hit := n.triHit(w) | n.triHit(w>>8)<<1 | n.triHit(w>>16)<<2 | n.triHit(w>>24)<<3 | n.triHit(w>>32)<<4 | n.triHit(w>>40)<<5
 		if n.hasOne {
 			for k := range 6 {
