@@ -62,7 +62,15 @@ func Injection(text string) []Finding {
 	if len(text) < 12 {
 		return nil
 	}
-	h := Check(text) // once: it is pure
+	return InjectionChecked(text, Check(text))
+}
+
+// InjectionChecked is Injection for a caller that has checked the text
+// already: h must be Check(text).
+func InjectionChecked(text string, h Hygiene) []Finding {
+	if len(text) < 12 {
+		return nil
+	}
 	if h.Hidden == "" {
 		if !injectionNeedles.any(text) {
 			return nil

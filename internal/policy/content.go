@@ -31,11 +31,13 @@ func contentAction(setting string) (Action, bool) {
 // Rewritten holds the result with every changed string replaced and all
 // other bytes kept.
 func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
-	c := &callCtx{ctx: ctx, set: e.settingsFor(in.Server), in: in}
+	c := newCallCtx(ctx, e.settingsFor(in.Server), in)
 	defer func() {
 		if r := recover(); r != nil {
 			d = Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{fmt.Sprintf("result inspection panicked: %v", r)}}
+			return // c is not reused
 		}
+		c.release()
 	}()
 	set := c.set
 	if len(in.Result) == 0 {
@@ -45,9 +47,9 @@ func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
 	r.invAct, r.invOn = contentAction(set.results.Invisible)
 	r.secAct, r.secOn = contentAction(set.results.Secrets)
 	r.injAct, r.injOn = contentAction(set.results.Injection)
-	r.invOn = r.invOn && set.packs[PackInjection]
-	r.injOn = r.injOn && set.packs[PackInjection]
-	r.secOn = r.secOn && set.packs[PackSecrets]
+	r.invOn = r.invOn && set.packInjection
+	r.injOn = r.injOn && set.packInjection
+	r.secOn = r.secOn && set.packSecrets
 	err := inspect.VisitStrings(in.Result, c)
 	c.at = nil
 	if err != nil {
@@ -92,8 +94,11 @@ func (c *callCtx) VisitString(s string, at *inspect.Path, isKey bool) {
 	const where = "" // the rules report at c.at, the string's path
 	c.at = at
 	r := &c.res
+	var h inspect.Hygiene
+	if r.invOn || r.injOn {
+		h = inspect.Check(s) // once for both
+	}
 	if r.invOn {
-		h := inspect.Check(s)
 		if h.Invisible > 0 {
 			c.contentFinding("inject.invisible-unicode", r.invAct, fmt.Sprintf("%d invisible character(s)", h.Invisible), where)
 			r.needRewrite = r.needRewrite || r.invAct == Redact
@@ -110,7 +115,7 @@ func (c *callCtx) VisitString(s string, at *inspect.Path, isKey bool) {
 		}
 	}
 	if r.injOn {
-		for _, f := range inspect.Injection(s) {
+		for _, f := range inspect.InjectionChecked(s, h) {
 			c.contentFinding(f.Rule, r.injAct, f.Reason, where)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ward-mcp/ward/internal/inspect"
 )
@@ -55,9 +56,9 @@ type settings struct {
 	fs             FS
 	lookup         func(ctx context.Context, host string) ([]netip.Addr, error)
 
-	// packFS … packSecrets are packs[PackFilesystem] … packs[PackSecrets],
-	// looked up once: every argument string asks.
-	packFS, packNet, packCmd, packSecrets bool
+	// packFS … packInjection are packs[PackFilesystem] …
+	// packs[PackInjection], looked up once: every argument string asks.
+	packFS, packNet, packCmd, packSecrets, packInjection bool
 }
 
 type root struct {
@@ -217,7 +218,7 @@ func buildSettings(s *Settings, o *Options, cels []*celPolicy) (*settings, error
 			}
 		}
 	}
-	st.packFS, st.packNet, st.packCmd, st.packSecrets = st.packs[PackFilesystem], st.packs[PackNetwork], st.packs[PackCommand], st.packs[PackSecrets]
+	st.packFS, st.packNet, st.packCmd, st.packSecrets, st.packInjection = st.packs[PackFilesystem], st.packs[PackNetwork], st.packs[PackCommand], st.packs[PackSecrets], st.packs[PackInjection]
 	if s.Results != nil {
 		st.results = *s.Results
 	}
@@ -281,6 +282,24 @@ type callCtx struct {
 	res resultSettings
 }
 
+// callCtxs reuses callCtxs: handed to the JSON walk as its visitor, a
+// callCtx would otherwise be allocated for every message.
+var callCtxs = sync.Pool{New: func() any { return new(callCtx) }}
+
+// newCallCtx returns a callCtx for one message; release gives it back.
+func newCallCtx(ctx context.Context, set *settings, in *Input) *callCtx {
+	c := callCtxs.Get().(*callCtx)
+	c.ctx, c.set, c.in = ctx, set, in
+	return c
+}
+
+// release clears c (the decision keeps its findings, c forgets them) and
+// puts it back for reuse. A callCtx a panic interrupted is not released.
+func (c *callCtx) release() {
+	*c = callCtx{}
+	callCtxs.Put(c)
+}
+
 // location returns the location of a finding at where, below c's current
 // path.
 func (c *callCtx) location(where string) string {
@@ -340,11 +359,13 @@ func (c *callCtx) guard(name string, fn func()) {
 // EvaluateCall decides on a request from the host (tools/call, prompts/get,
 // resources/read, …). It never panics; a failing rule yields Deny.
 func (e *Engine) EvaluateCall(ctx context.Context, in *Input) (d Decision) {
-	c := &callCtx{ctx: ctx, set: e.settingsFor(in.Server), in: in}
+	c := newCallCtx(ctx, e.settingsFor(in.Server), in)
 	defer func() {
 		if r := recover(); r != nil {
 			d = Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{fmt.Sprintf("policy engine panicked: %v", r)}}
+			return // c is not reused
 		}
+		c.release()
 	}()
 	c.write = isWriteTool(in.Name)
 	raw := bytes.TrimSpace(in.Arguments)

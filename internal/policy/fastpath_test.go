@@ -1,0 +1,54 @@
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+)
+
+// TestCallCtxReuse checks that a reused callCtx carries nothing from one
+// message to the next, and that a decision keeps its findings after the
+// engine has moved on.
+func TestCallCtxReuse(t *testing.T) {
+	e := testEngine(t, nil)
+	ctx := context.Background()
+	bad := &Input{Server: "s", Method: "tools/call", Name: "read_file", Arguments: json.RawMessage(`{"path":"/etc/passwd","cmd":["rm","-rf","/"]}`)}
+	good := &Input{Server: "s", Method: "tools/call", Name: "echo", Arguments: json.RawMessage(`{"text":"call-1-xxxxxxxx"}`)}
+	badRes := &Input{Server: "s", Method: "tools/call", Direction: ToHost, Result: json.RawMessage(`{"content":[{"type":"text","text":"key ghp_` + "Zx9Qw2Er4Ty6Ui8Op0As1Df3Gh5Jk7Lz9Xc2V" + ` here"}]}`)}
+	goodRes := &Input{Server: "s", Method: "tools/call", Direction: ToHost, Result: json.RawMessage(`{"content":[{"type":"text","text":"call-1-xxxxxxxx"}]}`)}
+	for range 3 {
+		d1 := e.EvaluateCall(ctx, bad)
+		if d1.Action != Deny || len(d1.Findings) == 0 {
+			t.Fatalf("bad call: %+v", d1)
+		}
+		want := d1.Findings[0]
+		if d := e.EvaluateCall(ctx, good); d.Action != Allow || len(d.Findings) != 0 {
+			t.Fatalf("good call after a bad one: %+v", d)
+		}
+		r1 := e.InspectResult(ctx, badRes)
+		if r1.Action != Redact || len(r1.Findings) == 0 || len(r1.Rewritten) == 0 {
+			t.Fatalf("bad result: %+v", r1)
+		}
+		if d := e.InspectResult(ctx, goodRes); d.Action != Allow || len(d.Findings) != 0 || d.Rewritten != nil {
+			t.Fatalf("good result after a bad one: %+v", d)
+		}
+		if d1.Findings[0] != want {
+			t.Fatalf("the first decision's finding changed: %+v, was %+v", d1.Findings[0], want)
+		}
+	}
+}
+
+// TestSmallMessageAllocs holds the small-message path to its allocations:
+// the call's and the result's text, nothing else.
+func TestSmallMessageAllocs(t *testing.T) {
+	e := testEngine(t, nil)
+	ctx := context.Background()
+	call := &Input{Server: "s", Method: "tools/call", Name: "echo", Arguments: json.RawMessage(`{"text":"call-123-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}`)}
+	res := &Input{Server: "s", Method: "tools/call", Direction: ToHost, Result: json.RawMessage(`{"content":[{"type":"text","text":"Echo: call 12345 of the load client"}]}`)}
+	if n := testing.AllocsPerRun(100, func() { e.EvaluateCall(ctx, call) }); n > 1 {
+		t.Errorf("EvaluateCall of a small call: %v allocations, want at most 1", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { e.InspectResult(ctx, res) }); n > 1 {
+		t.Errorf("InspectResult of a small result: %v allocations, want at most 1", n)
+	}
+}
