@@ -16,6 +16,7 @@ type needles struct {
 	// two in size and at most half full.
 	table []needleBucket
 	idx   []uint16
+	ihead []needleHead // heads[idx[j]] at j: compared in a row
 	// shortIdx lists, by first byte c (both cases when folding), the
 	// needles shorter than three bytes: shortIdx[shortStart[c]:shortStart[c+1]].
 	shortIdx   []uint16
@@ -149,6 +150,9 @@ func newNeedles(fold bool, ws ...string) *needles {
 		}
 		start := len(n.idx)
 		n.idx = append(n.idx, groups[k]...)
+		for _, id := range groups[k] {
+			n.ihead = append(n.ihead, n.heads[id])
+		}
 		n.table[j] = needleBucket{key: k, start: uint16(start), end: uint16(len(n.idx))}
 	}
 	return n
@@ -168,16 +172,16 @@ func (n *needles) slot(k uint32) int {
 	return int((k*0x9E3779B1)>>16) & (len(n.table) - 1)
 }
 
-// group returns the indices of the needles of three bytes or more whose
-// first three bytes are those of s at i.
-func (n *needles) group(s string, i int) []uint16 {
+// group returns where in idx the needles of three bytes or more whose
+// first three bytes are those of s at i are.
+func (n *needles) group(s string, i int) (start, end int) {
 	k := n.key3(s[i], s[i+1], s[i+2])
 	for j := n.slot(k); ; j = (j + 1) & (len(n.table) - 1) {
 		switch b := n.table[j]; b.key {
 		case k:
-			return n.idx[b.start:b.end]
+			return int(b.start), int(b.end)
 		case 0:
-			return nil
+			return 0, 0
 		}
 	}
 }
@@ -262,15 +266,15 @@ func (n *needles) eachID(s string, fn func(i, k int) bool) {
 
 // at calls fn for each needle that occurs at i and reports whether to go on.
 func (n *needles) at(s string, i int, fn func(i, k int) bool) bool {
-	var long []uint16
+	var start, end int
 	if i+3 <= len(s) {
-		long = n.group(s, i)
+		start, end = n.group(s, i)
 	}
 	var short []uint16
 	if n.hasShort {
 		short = n.shortIdx[n.shortStart[s[i]]:n.shortStart[int(s[i])+1]]
 	}
-	if len(long) == 0 && len(short) == 0 {
+	if start == end && len(short) == 0 {
 		return true
 	}
 	var x uint64
@@ -281,6 +285,32 @@ func (n *needles) at(s string, i int, fn func(i, k int) bool) bool {
 			x |= 0x2020202020202020
 		}
 	}
+	if full && len(short) == 0 {
+		// The common case: the group's heads compared in a row.
+		heads := n.ihead[start:end]
+		for j := range heads {
+			if x&heads[j].mask != heads[j].word {
+				continue
+			}
+			id := n.idx[start+j]
+			w := n.words[id]
+			if len(s)-i < len(w) {
+				continue
+			}
+			if n.fold {
+				if !equalFold(s[i:i+len(w)], w) {
+					continue
+				}
+			} else if len(w) > 8 && s[i:i+len(w)] != w {
+				continue
+			}
+			if !fn(i, int(id)) {
+				return false
+			}
+		}
+		return true
+	}
+	long := n.idx[start:end]
 	// The two lists, each in the order given, merged.
 	for len(long) > 0 || len(short) > 0 {
 		var id uint16
