@@ -3,10 +3,12 @@ package audit
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
-
-	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"time"
+
+	"github.com/gowebpki/jcs"
+	"github.com/ward-mcp/ward/internal/jsonrpc"
 )
 
 // storedSeeds are events whose strings exercise every escape.
@@ -85,4 +87,32 @@ func FuzzAppendCompact(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The string encoders skip plain bytes eight at a time: a special byte at
+// any offset, of any kind, must still be encoded as encoding/json (stored
+// form) and RFC 8785 (canonical form) encode it.
+func TestStringEncodersAtEveryOffset(t *testing.T) {
+	for _, special := range []string{`"`, `\`, "\x00", "\x1f", "\x7f", " ", "é", "\xff", "\u2028", "\U0001F600", "\xe2\x80"} {
+		for pre := range 20 {
+			for post := range 10 {
+				s := strings.Repeat("a", pre) + special + strings.Repeat("b", post)
+				var want bytes.Buffer
+				enc := json.NewEncoder(&want)
+				enc.SetEscapeHTML(false)
+				enc.Encode(s)
+				if got := appendStoredString(nil, s); string(got) != strings.TrimSuffix(want.String(), "\n") {
+					t.Fatalf("appendStoredString(%q) = %s, want %s", s, got, want.String())
+				}
+				m, _ := json.Marshal(s)
+				wantJCS, err := jcs.Transform(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := appendJCSString(nil, s); !bytes.Equal(got, wantJCS) {
+					t.Fatalf("appendJCSString(%q) = %s, want %s", s, got, wantJCS)
+				}
+			}
+		}
+	}
 }
