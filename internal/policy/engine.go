@@ -419,7 +419,7 @@ func (c *callCtx) walkRaw(raw []byte) {
 		c.add("engine.bad-arguments", "arguments are not valid JSON", "") // at /arguments: the prefix
 		return
 	}
-	if c.set.packs[PackCommand] {
+	if c.set.packCmd {
 		for _, a := range c.argvs {
 			c.guard("command", func() { c.scanShell(shellJoin(a.words), a.where, 0) })
 		}

@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -51,4 +52,40 @@ func TestSmallMessageAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { e.InspectResult(ctx, res) }); n > 1 {
 		t.Errorf("InspectResult of a small result: %v allocations, want at most 1", n)
 	}
+}
+
+// looksLikePathSlow is looksLikePath before its first-byte shortcut.
+func looksLikePathSlow(v string) bool {
+	if len(v) < 2 || len(v) > 4096 {
+		return false
+	}
+	var ok bool
+	switch {
+	case strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//"):
+		ok = !strings.Contains(v, " ") || strings.Count(v, "/") > 1
+	case strings.HasPrefix(v, "~/"), strings.HasPrefix(v, "./"), strings.HasPrefix(v, "../"), strings.HasPrefix(v, "..\\"):
+		ok = true
+	default:
+		lv := v[:min(len(v), 8)]
+		hasPrefix := func(p string) bool { return len(lv) >= len(p) && strings.EqualFold(lv[:len(p)], p) }
+		if !isASCII(lv) {
+			lv = strings.ToLower(lv)
+			hasPrefix = func(p string) bool { return strings.HasPrefix(lv, p) }
+		}
+		ok = hasPrefix("file:") || hasPrefix("%2e") || hasPrefix("%252e") || hasPrefix("%2f") || hasPrefix("..%")
+	}
+	return ok && strings.IndexByte(v, '\n') < 0 && strings.IndexByte(v, '\r') < 0
+}
+
+// FuzzLooksLikePath holds looksLikePath to its version without the
+// first-byte shortcut.
+func FuzzLooksLikePath(f *testing.F) {
+	for _, s := range []string{"file:///etc", "FILE:x", "%2e%2e/", "%252e", "..%2f", "call-123-xxx", "fİle:", "\u0130x", "./a", "/etc/passwd", "Echo: call"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if got, want := looksLikePath(v), looksLikePathSlow(v); got != want {
+			t.Fatalf("looksLikePath(%q) = %v, want %v", v, got, want)
+		}
+	})
 }

@@ -422,6 +422,10 @@ func looksLikePath(v string) bool {
 		ok = !strings.Contains(v, " ") || strings.Count(v, "/") > 1
 	case strings.HasPrefix(v, "~/"), strings.HasPrefix(v, "./"), strings.HasPrefix(v, "../"), strings.HasPrefix(v, "..\\"):
 		ok = true
+	case v[0] < utf8.RuneSelf && v[0] != 'f' && v[0] != 'F' && v[0] != '%' && v[0] != '.':
+		// None of the prefixes below can start with it, whatever follows
+		// (lower-casing leaves an ASCII byte ASCII): most prose.
+		return false
 	default:
 		lv := v[:min(len(v), 8)]
 		hasPrefix := func(p string) bool { return len(lv) >= len(p) && strings.EqualFold(lv[:len(p)], p) }
