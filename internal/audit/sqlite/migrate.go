@@ -39,9 +39,14 @@ func migrate(tx *sql.Tx) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	insert, err := tx.Prepare(insertBlock)
+	if err != nil {
+		return err
+	}
+	defer insert.Close()
 	for len(all) > 0 {
 		n := min(len(all), migrateBlock)
-		if _, err := insertEvents(context.Background(), tx, all[:n], nil); err != nil {
+		if _, err := insertEvents(context.Background(), insert, all[:n], nil); err != nil {
 			return err
 		}
 		all = all[n:]

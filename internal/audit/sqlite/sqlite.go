@@ -100,9 +100,33 @@ type Store struct {
 	mu       sync.Mutex // serialises appends within this process
 	closed   bool
 	readOnly bool
-	// Reused by Append under mu: the sealed copy of a batch and its block.
-	sealed []audit.Event
-	block  []byte
+	// Reused by Append under mu: the sealed copy of a batch and its block,
+	// and its two statements, prepared at the first Append.
+	sealed     []audit.Event
+	block      []byte
+	headStmt   *sql.Stmt
+	insertStmt *sql.Stmt
+}
+
+const selectHead = `SELECT last_seq, last_hash FROM blocks ORDER BY id DESC LIMIT 1`
+
+// prepare prepares Append's statements once: parsing them cost a group
+// commit as much as a few events.
+func (s *Store) prepare(ctx context.Context) error {
+	if s.insertStmt != nil {
+		return nil
+	}
+	head, err := s.db.PrepareContext(ctx, selectHead)
+	if err != nil {
+		return err
+	}
+	insert, err := s.db.PrepareContext(ctx, insertBlock)
+	if err != nil {
+		head.Close()
+		return err
+	}
+	s.headStmt, s.insertStmt = head, insert
+	return nil
 }
 
 // maxKeptBlock is the largest block buffer Append keeps for the next batch
@@ -276,6 +300,9 @@ func (s *Store) Append(ctx context.Context, events []audit.Event) (err error) {
 	if s.readOnly {
 		return fmt.Errorf("append audit events: %s is open read-only", s.path)
 	}
+	if err := s.prepare(ctx); err != nil {
+		return fmt.Errorf("append audit events: %w", err)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("append audit events: %w", err)
@@ -286,7 +313,7 @@ func (s *Store) Append(ctx context.Context, events []audit.Event) (err error) {
 		}
 	}()
 	head := audit.EmptyHead()
-	err = tx.QueryRowContext(ctx, `SELECT last_seq, last_hash FROM blocks ORDER BY id DESC LIMIT 1`).Scan(&head.Seq, &head.Hash)
+	err = tx.StmtContext(ctx, s.headStmt).QueryRowContext(ctx).Scan(&head.Seq, &head.Hash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("append audit events: read chain head: %w", err)
 	}
@@ -301,7 +328,7 @@ func (s *Store) Append(ctx context.Context, events []audit.Event) (err error) {
 			return fmt.Errorf("append audit events: %w", err)
 		}
 	}
-	block, err := insertEvents(ctx, tx, sealed, s.block[:0])
+	block, err := insertEvents(ctx, tx.StmtContext(ctx, s.insertStmt), sealed, s.block[:0])
 	if cap(block) <= maxKeptBlock {
 		s.block = block[:0]
 	}
@@ -317,7 +344,7 @@ func (s *Store) Append(ctx context.Context, events []audit.Event) (err error) {
 
 // insertEvents stores sealed events as one block, encoded into block,
 // which it returns for reuse (the driver copies what it binds).
-func insertEvents(ctx context.Context, tx *sql.Tx, events []audit.Event, block []byte) ([]byte, error) {
+func insertEvents(ctx context.Context, insert *sql.Stmt, events []audit.Event, block []byte) ([]byte, error) {
 	minT, maxT := events[0].Time.UnixNano(), events[0].Time.UnixNano()
 	for i := range events {
 		e := &events[i]
@@ -332,7 +359,7 @@ func insertEvents(ctx context.Context, tx *sql.Tx, events []audit.Event, block [
 		minT, maxT = min(minT, t), max(maxT, t)
 	}
 	last := &events[len(events)-1]
-	_, err := tx.ExecContext(ctx, insertBlock, events[0].Seq, last.Seq, minT, maxT, last.Hash, block)
+	_, err := insert.ExecContext(ctx, events[0].Seq, last.Seq, minT, maxT, last.Hash, block)
 	return block, err
 }
 
@@ -440,6 +467,10 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	if s.insertStmt != nil {
+		s.headStmt.Close()
+		s.insertStmt.Close()
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close audit database: %w", err)
 	}
