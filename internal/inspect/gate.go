@@ -1,6 +1,8 @@
 package inspect
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"regexp/syntax"
@@ -28,6 +30,7 @@ type cond struct {
 	op   condOp
 	word int    // condWord: the gate word's id
 	str  string // condWord: the word
+	b    []byte // condWord: the word
 	kids []cond // condAnd, condOr
 }
 
@@ -57,6 +60,29 @@ func (c *cond) eval(found *gateSet) bool {
 	case condOr:
 		for i := range c.kids {
 			if c.kids[i].eval(found) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// evalIn reports whether c holds for the lower-case text t.
+func (c *cond) evalIn(t []byte) bool {
+	switch c.op {
+	case condWord:
+		return bytes.Contains(t, c.b)
+	case condAnd:
+		for i := range c.kids {
+			if !c.kids[i].evalIn(t) {
+				return false
+			}
+		}
+		return true
+	case condOr:
+		for i := range c.kids {
+			if c.kids[i].evalIn(t) {
 				return true
 			}
 		}
@@ -304,6 +330,7 @@ func prune(c cond) cond {
 func (b *gateBuilder) assign(c *cond) {
 	if c.op == condWord {
 		c.word = b.word(c.str)
+		c.b = []byte(c.str)
 	}
 	for i := range c.kids {
 		b.assign(&c.kids[i])
@@ -387,6 +414,8 @@ type gatePhrase struct {
 var phraseGate struct {
 	n       *needles     // the words of two bytes or more
 	multiID []int        // by index in n.words, the word's id
+	tn      *needles     // the triggers and also-words of two bytes or more
+	tnID    []int        // by index in tn.words, the word's id
 	one     [256]int     // per byte, id+1 of the one-byte word (either case), else 0
 	hasOne  bool         // a one-byte word
 	words   []string     // by id
@@ -430,7 +459,14 @@ func buildGate(lists ...[]phrase) {
 		panic(fmt.Sprintf("inspect: too many gate words: %d", len(b.words)))
 	}
 	g.words = b.words
-	var multi []string
+	var multi, trigAlso []string
+	for _, gp := range g.phrases {
+		for _, id := range append(append([]int(nil), gp.trig...), gp.also...) {
+			if len(b.words[id]) > 1 {
+				trigAlso = append(trigAlso, b.words[id])
+			}
+		}
+	}
 	for id, w := range b.words {
 		if len(w) == 1 {
 			c := w[0]
@@ -459,6 +495,91 @@ func buildGate(lists ...[]phrase) {
 	for k, w := range g.n.words {
 		g.multiID[k] = b.ids[w]
 	}
+	g.tn = newNeedles(true, trigAlso...)
+	g.tnID = make([]int, len(g.tn.words))
+	for k, w := range g.tn.words {
+		g.tnID[k] = b.ids[w]
+	}
+}
+
+// shortText is the length up to which Injection tries the gate's
+// conditions on a lower-case copy of the text (on the stack) instead of
+// scanning it for every gate word.
+const shortText = 256
+
+// mayMatchShort is the gate for a text no longer than shortText whose
+// normal form is lower, the text in lower case: the triggers and
+// also-words are found with a scan (of fewer words than gateScan's), the
+// literals the phrases left need by searching lower.
+func mayMatchShort(text string, lower []byte, want *phraseSet) bool {
+	g := &phraseGate
+	var found gateSet
+	cand := g.always
+	g.tn.eachID(text, func(_ int, k int) bool {
+		id := g.tnID[k]
+		if !found.has(id) {
+			found.add(id)
+			for _, gid := range g.byWord[id] {
+				cand[gid/64] |= 1 << (gid % 64)
+			}
+		}
+		return true
+	})
+	if g.hasOne {
+		for i := 0; i < len(text); i++ {
+			if id := g.one[text[i]]; id > 0 && !found.has(id-1) {
+				found.add(id - 1)
+				for _, gid := range g.byWord[id-1] {
+					cand[gid/64] |= 1 << (gid % 64)
+				}
+			}
+		}
+	}
+	for k := range cand {
+		for m := cand[k] & want[k]; m != 0; m &= m - 1 {
+			gp := &g.phrases[k*64+bits.TrailingZeros64(m)]
+			if gp.also != nil {
+				ok := false
+				for _, a := range gp.also {
+					if found.has(a) {
+						ok = true
+						break
+					}
+				}
+				if !ok {
+					continue
+				}
+			}
+			if gp.need.evalIn(lower) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// appendLower appends s with ASCII letters in lower case to b.
+func appendLower(b []byte, s string) []byte {
+	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7F7F7F7F7F7F7F7F
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := load64(s, i)
+		if x&highs != 0 {
+			break // not ASCII: byte by byte
+		}
+		geA := x + (0x80-'A')*ones     // high bit where a byte ≥ 'A'
+		gtZ := x + (0x80-'Z'-1)*ones   // high bit where a byte > 'Z'
+		x |= (geA &^ gtZ & highs) >> 2 // 0x20 on the upper-case letters
+		b = binary.LittleEndian.AppendUint64(b, x)
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // gateScan finds the gate words that occur in text, comparing ASCII letters
@@ -548,8 +669,25 @@ func (gp *gatePhrase) admits(found *gateSet) bool {
 // printable ASCII and line breaks, without two spaces in a row. The gate
 // words found in such a text, folded, are those of its normal form.
 func plainText(s string) bool {
+	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7F7F7F7F7F7F7F7F
+	i := 0
 	prev := byte(0)
-	for i := 0; i < len(s); i++ {
+	// Eight bytes at a time while none is below 0x20 (or a DEL, or
+	// above) and no two spaces are next to each other; the first load
+	// that may break the rule is looked at byte by byte below.
+	for ; i+8 <= len(s); i += 8 {
+		x := load64(s, i)
+		if x&highs != 0 || (x-0x20*ones)&^x&highs != 0 || (x^0x7F*ones-ones)&^(x^0x7F*ones)&highs != 0 {
+			break
+		}
+		y := x ^ 0x20*ones                      // zero where a space is
+		sp := ^(((y & lows) + lows) | y | lows) // 0x80 in each byte that is a space
+		if sp&(sp>>8) != 0 || (prev == ' ' && sp&0x80 != 0) {
+			return false
+		}
+		prev = s[i+7]
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		if (c < 0x20 && c != '\n') || c >= 0x7F || (c == ' ' && prev == ' ') {
 			return false

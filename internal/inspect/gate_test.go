@@ -135,3 +135,37 @@ func TestGateRequired(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPlainText holds plainText to a byte-by-byte look and to what it
+// promises: the normal form of a plain text is the text in lower case.
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"Echo: call 12345 of the load client", "ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{ azAZ", "two  spaces", "eight b  ytes", "1234567 x", "1234567  x", "tab\there", "line\nbreak", "caf\u00e9", "del\x7f", "12345678\n1234  5678"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := true
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c < 0x20 && c != '\n' || c >= 0x7F || c == ' ' && i > 0 && s[i-1] == ' ' {
+				want = false
+			}
+		}
+		lower := []byte(s)
+		for i, c := range lower {
+			if c >= 'A' && c <= 'Z' {
+				lower[i] = c + 'a' - 'A'
+			}
+		}
+		if got := appendLower(nil, s); string(got) != string(lower) {
+			t.Fatalf("appendLower(%q) = %q, want %q", s, got, lower)
+		}
+		if got := plainText(s); got != want {
+			t.Fatalf("plainText(%q) = %v, want %v", s, got, want)
+		}
+		if want {
+			if norm, lower := normaliseText(s), string(appendLower(nil, s)); norm != lower {
+				t.Fatalf("normaliseText(%q) = %q, not the text in lower case %q", s, norm, lower)
+			}
+		}
+	})
+}

@@ -72,17 +72,25 @@ func InjectionChecked(text string, h Hygiene) []Finding {
 		return nil
 	}
 	if h.Hidden == "" {
+		// The triggers, then the phrase gate: when normalising would
+		// only lower-case the text (plainText), the gate can look at the
+		// text itself and rule out the whole slow path.
 		if !injectionNeedles.any(text) {
 			return nil
 		}
 		if plainText(text) {
-			// The normal form is the text in lower case: the gate can
-			// look at the text itself, and rule out the whole slow path.
-			var found gateSet
-			var cand phraseSet
-			gateScan(text, &found, &cand)
-			if !mayMatch(&found, &cand, &injectionWant) {
-				return nil
+			if len(text) <= shortText {
+				var buf [shortText]byte
+				if !mayMatchShort(text, appendLower(buf[:0], text), &injectionWant) {
+					return nil
+				}
+			} else {
+				var found gateSet
+				var cand phraseSet
+				gateScan(text, &found, &cand)
+				if !mayMatch(&found, &cand, &injectionWant) {
+					return nil
+				}
 			}
 		}
 	}
