@@ -39,8 +39,10 @@ func (p *Policy) Middleware() relay.Middleware {
 	}
 }
 
-func (p *Policy) input(ex *relay.Exchange, dir policy.Direction) *policy.Input {
-	in := &policy.Input{Server: p.server, Method: ex.Method, Direction: dir, Name: ex.Name()}
+// input returns the engine's Input for ex. It is a value: the engine does
+// not keep it, so it stays on the caller's stack.
+func (p *Policy) input(ex *relay.Exchange, dir policy.Direction) policy.Input {
+	in := policy.Input{Server: p.server, Method: ex.Method, Direction: dir, Name: ex.Name()}
 	if s := ex.Session; s != nil {
 		in.Session = policy.Session{ID: s.ID, ClientName: s.ClientName, ClientVersion: s.ClientVersion}
 	}
@@ -57,7 +59,7 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 		}
 		in := p.input(ex, policy.ToServer)
 		in.Arguments = jsonrpc.Member(ex.Params(), "arguments")
-		d := p.eng.EvaluateCall(ctx, in)
+		d := p.eng.EvaluateCall(ctx, &in)
 		p.warnings(ex, d)
 		switch d.Action {
 		case policy.Deny:
@@ -72,7 +74,7 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 		case "tools/call", "prompts/get", "resources/read":
 			in := p.input(ex, policy.ToHost)
 			in.Result = ex.Result()
-			d := p.eng.InspectResult(ctx, in)
+			d := p.eng.InspectResult(ctx, &in)
 			p.warnings(ex, d)
 			switch d.Action {
 			case policy.Deny:

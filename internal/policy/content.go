@@ -167,7 +167,7 @@ func (e *Engine) inspectDefinition(ctx context.Context, set *settings, server, k
 			id.Decision = Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{fmt.Sprintf("definition inspection panicked: %v", r)}}
 		}
 	}()
-	c := &callCtx{ctx: ctx, set: set, in: &Input{Server: server}}
+	c := &callCtx{ctx: ctx, set: set, in: Input{Server: server}}
 	inspectDef := inspect.Definition
 	if kind == KindResource || kind == KindResourceTemplate {
 		inspectDef = inspect.DisplayNamed

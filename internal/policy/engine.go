@@ -263,9 +263,12 @@ func (e *Engine) settingsFor(server string) *settings {
 
 // callCtx collects the findings for one message.
 type callCtx struct {
-	ctx      context.Context
-	set      *settings
-	in       *Input
+	ctx context.Context
+	set *settings
+	// in is a copy of the message's Input: a callCtx lives on the heap
+	// (it is the JSON walk's visitor, and pooled), and a pointer to the
+	// caller's Input here would make every caller allocate its Input.
+	in       Input
 	findings []Finding
 	write    bool
 	// wherePrefix and at are prepended to the location of every finding:
@@ -289,7 +292,7 @@ var callCtxs = sync.Pool{New: func() any { return new(callCtx) }}
 // newCallCtx returns a callCtx for one message; release gives it back.
 func newCallCtx(ctx context.Context, set *settings, in *Input) *callCtx {
 	c := callCtxs.Get().(*callCtx)
-	c.ctx, c.set, c.in = ctx, set, in
+	c.ctx, c.set, c.in = ctx, set, *in
 	return c
 }
 
