@@ -113,8 +113,8 @@ type reInfo struct {
 func exactInfo(ss ...string) reInfo { return reInfo{exact: ss} }
 func anyInfo() reInfo               { return reInfo{match: trueCond} }
 
-// required returns what a match of re needs to find in the text. words
-// collects the literals it names (see gateBuilder.word).
+// required returns what a match of re needs to find in the text (b turns
+// the parts that stop being exact into conditions).
 func required(re *syntax.Regexp, b *gateBuilder) reInfo {
 	switch re.Op {
 	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
@@ -275,8 +275,8 @@ var stopWords = map[string]bool{"the": true, "a": true, "an": true, "of": true, 
 	"then": true, "not": true, "no": true, "will": true, "can": true, "has": true, "have": true, "had": true, "do": true, "does": true,
 	"use": true, "get": true, "set": true, "into": true, "out": true, "one": true, "new": true, "now": true, "more": true, "when": true}
 
-// weak reports whether c holds in much ordinary text: it is true, or
-// needs no more than one of some short words.
+// weak reports whether c holds in much ordinary text: it is true, or is
+// met by a stop word (or a word shorter than minAtom).
 func (c *cond) weak() bool {
 	switch c.op {
 	case condTrue:
@@ -338,7 +338,7 @@ func (b *gateBuilder) assign(c *cond) {
 }
 
 // gateBuilder collects the gate words: the triggers, also-words and
-// required literals of the phrases, and the injection triggers.
+// required literals of the phrases.
 type gateBuilder struct {
 	ids   map[string]int
 	words []string
