@@ -512,6 +512,7 @@ const shortText = 256
 // also-words are found with a scan (of fewer words than gateScan's), the
 // literals the phrases left need by searching lower.
 func mayMatchShort(text string, lower []byte, want *phraseSet) bool {
+	loadPhrases()
 	g := &phraseGate
 	var found gateSet
 	cand := g.always
@@ -586,6 +587,7 @@ func appendLower(b []byte, s string) []byte {
 // without regard to case, and the phrases one of whose triggers is among
 // them.
 func gateScan(text string, found *gateSet, cand *phraseSet) {
+	loadPhrases()
 	g := &phraseGate
 	*cand = g.always
 	g.n.eachID(text, func(_ int, k int) bool {

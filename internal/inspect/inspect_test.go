@@ -282,6 +282,7 @@ func FuzzNeedles(f *testing.F) {
 	mixed := newNeedles(false, "abcd", "a", "abc", "ab", "abx", "b", "abcdefghij", "ab", "bcd")
 	mixedFold := newNeedles(true, "abcd", "a", "abc", "ab", "abx", "b", "abcdefghij", "bcd")
 	f.Fuzz(func(t *testing.T, s string) {
+		loadPhrases()
 		for _, n := range []*needles{injectionNeedles, secretNeedles, phraseTriggers.n, one, mixed, mixedFold} {
 			var got, want []string
 			n.each(s, func(i int, w string) bool { got = append(got, fmt.Sprint(i, w)); return true })

@@ -1,9 +1,9 @@
 package inspect
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,7 +25,7 @@ type Finding struct {
 type phrase struct {
 	rule string
 	what string
-	re   *regexp.Regexp
+	re   *lazyRegexp
 	// trig are substrings of which at least one must occur for re to be
 	// tried: a cheap filter, since most text contains none.
 	trig []string
@@ -42,7 +42,7 @@ type phrase struct {
 }
 
 func p(rule, what, re string, trig ...string) phrase {
-	return phrase{rule: rule, what: what, re: regexp.MustCompile(re), trig: trig}
+	return phrase{rule: rule, what: what, re: lazyRE(re), trig: trig}
 }
 
 // phraseTriggers indexes the triggers of the phrase lists so that one pass
@@ -59,11 +59,17 @@ var phraseTriggers struct {
 // state on the stack).
 const maxTriggers = 1024
 
-func init() {
+// loadPhrases builds the trigger index and the phrase gate the first time a
+// detector needs them, not when the package is loaded: building the gate
+// analyses every pattern (megabytes of garbage and milliseconds that every
+// ward command would pay; see lazyRegexp). Every function that reads
+// phraseTriggers, phraseGate or a phrase's gid calls it first, or runs
+// after one that did.
+var loadPhrases = sync.OnceFunc(func() {
 	indexTriggers(overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect, structuralPhrases)
 	buildGate(overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect, structuralPhrases)
 	injectionWant = phrasesOf(injectionLists...)
-}
+})
 
 // indexTriggers gives every trigger of lists an id and every phrase with
 // triggers the set of their ids.
@@ -114,6 +120,7 @@ type trigOcc struct{ pos, id int }
 // triggers in text that trigHits's search finds: for each trigger, the
 // leftmost occurrences that do not overlap, at most 16.
 func trigScan(text string) []trigOcc {
+	loadPhrases()
 	pt := &phraseTriggers
 	var all []trigOcc
 	pt.n.each(text, func(i int, w string) bool {
@@ -236,14 +243,14 @@ var hiddenPhrases = []phrase{
 }
 
 // hiddenBlock matches the markers of a block meant for the model only.
-var hiddenBlock = regexp.MustCompile(`<(?:important|system|instructions?|secret|hidden|admin|assistant_instructions|ai_instructions|note_to_ai|context|rules|critical|mandatory|priority|override)>|<!--|\{\{#?system|\[hidden\]|\[(?:important|critical)\]`)
+var hiddenBlock = lazyRE(`<(?:important|system|instructions?|secret|hidden|admin|assistant_instructions|ai_instructions|note_to_ai|context|rules|critical|mandatory|priority|override)>|<!--|\{\{#?system|\[hidden\]|\[(?:important|critical)\]`)
 
 // identPhrase catches parameter names and required entries that ask for
 // secrets: content_from_reading_ssh_id_rsa, password_from_keychain.
-var identPhrase = regexp.MustCompile(`\b(?:from|reading|read|contents?|content|of|with|include|dump)\b.*\b(?:keychain|ssh|id rsa|rsa|credentials?|passwords?|api key|tokens?|secrets?|wallet|seed|mcp json|mcp config)\b|\b(?:ssh|aws|keychain|mcp)\b.*\b(?:key|credentials?|config|json|password)\b`)
+var identPhrase = lazyRE(`\b(?:from|reading|read|contents?|content|of|with|include|dump)\b.*\b(?:keychain|ssh|id rsa|rsa|credentials?|passwords?|api key|tokens?|secrets?|wallet|seed|mcp json|mcp config)\b|\b(?:ssh|aws|keychain|mcp)\b.*\b(?:key|credentials?|config|json|password)\b`)
 
 // directive words that, inside a hidden block, make it an instruction.
-var directive = regexp.MustCompile(`\b(?:you must|you should|you need to|always|never|do not|don't|make sure|be sure to|remember to|first|before|instead|ignore|disregard|override|forget|authori[sz]ed|allowed to|permitted to|when|whenever|(?:read|send|call|include|pass|run|execute|store|save|record|log|upload|forward|copy)(?:s|ing|ed)?)\b`)
+var directive = lazyRE(`\b(?:you must|you should|you need to|always|never|do not|don't|make sure|be sure to|remember to|first|before|instead|ignore|disregard|override|forget|authori[sz]ed|allowed to|permitted to|when|whenever|(?:read|send|call|include|pass|run|execute|store|save|record|log|upload|forward|copy)(?:s|ing|ed)?)\b`)
 
 // normaliseText prepares text for phrase matching: NFKC, invisible and
 // control characters dropped, lower case, typographic quotes made ASCII,
@@ -313,6 +320,7 @@ func matchPhrases(text string, prefix string, lists ...[]phrase) []Finding {
 // matchPhrasesGated is matchPhrases, with the phrase gate or (for the
 // tests that hold the gate to the patterns) without it.
 func matchPhrasesGated(text string, prefix string, gate bool, lists ...[]phrase) []Finding {
+	loadPhrases()
 	// The gate first: most texts leave no phrase that could match.
 	var found gateSet
 	var cand phraseSet
@@ -424,7 +432,7 @@ func sentenceStarts(text string) []int {
 // negatable rules are the ones a preceding "do not" turns into advice.
 var negatable = map[string]bool{"credential-access": true, "exfiltration": true, "tool-shadowing": true}
 
-var negation = regexp.MustCompile(`\b(?:do not|don't|dont|never|must not|should not|shouldn't|avoid|cannot|can't|won't|will not|no need to|without)\b`)
+var negation = lazyRE(`\b(?:do not|don't|dont|never|must not|should not|shouldn't|avoid|cannot|can't|won't|will not|no need to|without)\b`)
 
 // negated reports whether the sentence negates what starts at i.
 func negated(sn string, i int) bool {

@@ -123,8 +123,8 @@ var structuralPhrases = []phrase{
 }
 
 var (
-	movedDataRE = regexp.MustCompile(movedData)
-	moveVerbRE  = regexp.MustCompile(`\b` + moveVerb + `\b`)
+	movedDataRE = lazyRE(movedData)
+	moveVerbRE  = lazyRE(`\b` + moveVerb + `\b`)
 )
 
 // paramSink finds the sentence of a definition's text s that moves the

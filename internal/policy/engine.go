@@ -97,6 +97,9 @@ func NewWithOptions(cfg *Config, opts *Options) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("policy: %w", err)
 	}
+	// The detectors build their tables on first use; an engine is made to
+	// use them, so it pays for that here and not on the first message.
+	inspect.Warm()
 	var o Options
 	if opts != nil {
 		o = *opts

@@ -1,0 +1,50 @@
+package inspect
+
+import (
+	"regexp"
+	"sync"
+)
+
+// lazyRegexp is a regular expression compiled when it is first used. The
+// detectors hold a few hundred patterns; compiling them when the package is
+// loaded cost every ward command (ward version, ward proxy without a
+// policy) several milliseconds and megabytes of start-up memory for code it
+// may never run. TestPatternsCompile compiles every one, so that a bad
+// pattern fails the tests, not a session.
+type lazyRegexp struct {
+	src  string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// lazyRE returns src as a lazyRegexp.
+func lazyRE(src string) *lazyRegexp { return &lazyRegexp{src: src} }
+
+func (l *lazyRegexp) get() *regexp.Regexp {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.src) })
+	return l.re
+}
+
+// String returns the source of the pattern without compiling it.
+func (l *lazyRegexp) String() string { return l.src }
+
+// FindStringIndex is regexp.Regexp.FindStringIndex.
+func (l *lazyRegexp) FindStringIndex(s string) []int { return l.get().FindStringIndex(s) }
+
+// MatchString is regexp.Regexp.MatchString.
+func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) }
+
+// Warm builds the detectors' tables and compiles their patterns now rather
+// than on first use: a policy engine calls it when it is made, so that the
+// first message of a session does not wait for it.
+func Warm() {
+	loadPhrases()
+	for _, l := range [][]phrase{overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect, structuralPhrases} {
+		for i := range l {
+			l[i].re.get()
+		}
+	}
+	for _, re := range []*lazyRegexp{hiddenBlock, identPhrase, directive, negation, movedDataRE, moveVerbRE} {
+		re.get()
+	}
+}
