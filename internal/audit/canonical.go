@@ -103,15 +103,16 @@ func appendCanonical(b []byte, e *Event) ([]byte, error) {
 	// RFC 3339 of a year 0-9999 is ASCII without anything to escape: the
 	// string appendJCSString would write, without the allocation of Format.
 	b = append(b, '"')
-	b = appendTime(b, e.Time)
+	b = AppendTime(b, e.Time)
 	b = append(b, '"')
 	str("ward_version", e.WardVersion)
 	return append(b, '}'), nil
 }
 
-// appendTime appends t.AppendFormat(b, time.RFC3339Nano), in fewer steps
-// for a UTC time of the years 0-9999, the time of every sealed event.
-func appendTime(b []byte, t time.Time) []byte {
+// AppendTime appends t.AppendFormat(b, time.RFC3339Nano), in fewer steps
+// for a UTC time of the years 0-9999: the time of every sealed event and of
+// every line of the decision log.
+func AppendTime(b []byte, t time.Time) []byte {
 	y, mo, d := t.Date()
 	if t.Location() != time.UTC || y < 0 || y > 9999 {
 		return t.AppendFormat(b, time.RFC3339Nano)

@@ -88,7 +88,7 @@ func FuzzChainHash(f *testing.F) {
 	})
 }
 
-// appendTime must write what AppendFormat(RFC3339Nano) writes, in any zone.
+// AppendTime must write what AppendFormat(RFC3339Nano) writes, in any zone.
 func FuzzAppendTime(f *testing.F) {
 	f.Add(int64(1700000000123456789), 0)
 	f.Add(int64(1700000000000000000), 0)
@@ -106,8 +106,8 @@ func FuzzAppendTime(f *testing.F) {
 		// Years beyond 0-9999 too (AppendFormat decides for them).
 		for _, tm := range []time.Time{tm, tm.AddDate(9000, 0, 0), tm.AddDate(-3000, 0, 0)} {
 			want := tm.AppendFormat([]byte("x"), time.RFC3339Nano)
-			if got := appendTime([]byte("x"), tm); !bytes.Equal(got, want) {
-				t.Fatalf("appendTime(%v) = %s, want %s", tm, got, want)
+			if got := AppendTime([]byte("x"), tm); !bytes.Equal(got, want) {
+				t.Fatalf("AppendTime(%v) = %s, want %s", tm, got, want)
 			}
 		}
 	})

@@ -23,7 +23,7 @@ func AppendStored(b []byte, e *Event) ([]byte, error) {
 	b = append(b, `,"seq":`...)
 	b = strconv.AppendUint(b, e.Seq, 10)
 	b = append(b, `,"time":"`...)
-	b = appendTime(b, e.Time)
+	b = AppendTime(b, e.Time)
 	b = append(b, '"')
 	b = appendStoredField(b, "session", e.Session)
 	b = appendStoredField(b, "server", e.Server)

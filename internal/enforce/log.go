@@ -3,6 +3,7 @@ package enforce
 import (
 	"bufio"
 	"fmt"
+	"github.com/ward-mcp/ward/internal/audit"
 	"io"
 	"strconv"
 	"sync"
@@ -45,7 +46,6 @@ type Log struct {
 	bw    *bufio.Writer
 	buf   []byte
 	dirty bool
-	stamp stampCache
 
 	stop chan struct{}
 	done chan struct{}
@@ -96,7 +96,7 @@ func (l *Log) Record(e *relay.Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.format == LogJSON {
-		l.buf = appendEventJSON(l.buf[:0], e, &l.stamp)
+		l.buf = AppendEventJSON(l.buf[:0], e)
 	} else {
 		l.buf = AppendEventText(l.buf[:0], e)
 	}
@@ -111,14 +111,8 @@ func (l *Log) Record(e *relay.Event) {
 
 // AppendEventJSON appends e as a JSON object.
 func AppendEventJSON(b []byte, e *relay.Event) []byte {
-	return appendEventJSON(b, e, nil)
-}
-
-// appendEventJSON is AppendEventJSON with the time formatted through c (nil:
-// directly).
-func appendEventJSON(b []byte, e *relay.Event, c *stampCache) []byte {
 	b = append(b, `{"time":"`...)
-	b = c.append(b, e.Time)
+	b = audit.AppendTime(b, e.Time.UTC())
 	b = append(b, `","session":`...)
 	b = jsonrpc.AppendString(b, e.Session)
 	switch e.Dir { // the common values, escaped once here
@@ -142,44 +136,6 @@ func appendEventJSON(b []byte, e *relay.Event, c *stampCache) []byte {
 		b = strconv.AppendFloat(b, float64(e.Latency.Microseconds())/1000, 'f', -1, 64)
 	}
 	return append(b, '}')
-}
-
-// stampCache formats times as RFC 3339 with nanoseconds in UTC, as
-// time.RFC3339Nano does, reusing the formatted date and time of day while
-// the second stays the same: a log line per call would otherwise spend more
-// on its time than on the rest.
-type stampCache struct {
-	sec    int64 // Unix second of prefix; valid when n > 0
-	n      int
-	prefix [len("2006-01-02T15:04:05")]byte
-}
-
-// append appends t as time.RFC3339Nano formats t.UTC(); a nil c formats
-// directly.
-func (c *stampCache) append(b []byte, t time.Time) []byte {
-	t = t.UTC()
-	if c == nil || t.Year() < 0 || t.Year() > 9999 {
-		return t.AppendFormat(b, time.RFC3339Nano)
-	}
-	if sec := t.Unix(); c.n == 0 || sec != c.sec {
-		c.n = len(t.AppendFormat(c.prefix[:0], "2006-01-02T15:04:05"))
-		c.sec = sec
-	}
-	b = append(b, c.prefix[:c.n]...)
-	if ns := t.Nanosecond(); ns != 0 {
-		var frac [10]byte
-		frac[0] = '.'
-		for i := 9; i > 0; i-- {
-			frac[i] = byte('0' + ns%10)
-			ns /= 10
-		}
-		n := 10
-		for frac[n-1] == '0' {
-			n--
-		}
-		b = append(b, frac[:n]...)
-	}
-	return append(b, 'Z')
 }
 
 func appendJSONField(b []byte, key, val string) []byte {

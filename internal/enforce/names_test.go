@@ -3,7 +3,6 @@ package enforce
 import (
 	"bytes"
 	"encoding/json"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -106,24 +105,4 @@ func TestLogFormats(t *testing.T) {
 		t.Errorf("log has %d lines after Close, want 2:\n%s", n, buf.String())
 	}
 	l.Close() // idempotent
-}
-
-// TestStampCache holds the log's cached time formatting to time.RFC3339Nano
-// over times within one second, across seconds and days, and out of range.
-func TestStampCache(t *testing.T) {
-	var c stampCache
-	base := time.Date(2026, 12, 31, 23, 59, 58, 0, time.UTC)
-	rng := rand.New(rand.NewPCG(1, 2))
-	times := []time.Time{base, base.Add(time.Nanosecond), base.Add(100 * time.Millisecond), base.Add(time.Second),
-		base.Add(2 * time.Second), time.Date(10000, 1, 1, 0, 0, 0, 5, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(2026, 1, 2, 3, 4, 5, 6000000, time.FixedZone("x", 3600))}
-	for range 5000 {
-		times = append(times, base.Add(time.Duration(rng.Int64N(int64(5*time.Second)))))
-	}
-	for _, tm := range times {
-		want := tm.UTC().Format(time.RFC3339Nano)
-		if got := string(c.append(nil, tm)); got != want {
-			t.Fatalf("stamp of %v = %s, want %s", tm, got, want)
-		}
-	}
 }
