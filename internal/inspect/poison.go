@@ -58,6 +58,7 @@ func definition(raw []byte, identifierName bool) (name string, findings []Findin
 		}
 		inspectText(s, text, where, "poison.", fs)
 	})
+	definitionFlow(raw, name, params, fs)
 	return name, fs.list, err
 }
 

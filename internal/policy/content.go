@@ -115,7 +115,7 @@ func (c *callCtx) VisitString(s string, at *inspect.Path, isKey bool) {
 		}
 	}
 	if r.injOn {
-		for _, f := range inspect.InjectionChecked(s, h) {
+		for _, f := range inspect.InjectionAll(s, h) {
 			c.contentFinding(f.Rule, r.injAct, f.Reason, where)
 		}
 	}

@@ -1,0 +1,619 @@
+package inspect
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// Source-and-sink signals. The phrase lists of phrases.go and structure.go
+// describe the sentences attackers have written; these signals describe
+// what an attack cannot leave out, whatever its language or wording:
+//
+//   - a sensitive source: a credential or configuration file (~/.ssh,
+//     .aws/credentials, .env, .git/config, browser profiles, MCP host
+//     configurations: the filesystem jail's sensitive list in
+//     internal/policy), a command that prints secrets (`env`, printenv,
+//     history) or, weaker, a noun for secrets or for the user's history;
+//   - a sink: one of the tool's own parameters named as where data goes
+//     ("in the `notes` field", "en el campo q", "im Parameter q", "as
+//     `city_hint`"), a URL or mail address;
+//   - an addressee: the model, named in any of a few languages ("Asistente:",
+//     "Hinweis für KI-Systeme", "LLM-NOTE", "AI models summarizing this");
+//   - concealment: the user is not to know ("el usuario no debe
+//     enterarse", "keep that between us", "do not surface").
+//
+// A definition is flagged for a sensitive source flowing into a sink, or a
+// source with an addressee and concealment; a result for an addressee with
+// something to do. Mentioning a secret is not enough: real tools document
+// API keys, SSH key paths and .git/config (testdata/corpus/servers). Words
+// are data in small tables below, not sentences.
+
+// flowLex holds the compiled tables; built once, at first use.
+type flowLex struct {
+	// strong sources: paths and commands.
+	strongSource *regexp.Regexp
+	// weak sources: nouns for secrets and for the user's history.
+	weakSource *regexp.Regexp
+	// urlSink is a URL or mail address to send to.
+	urlSink *regexp.Regexp
+	// markAddressee are forms that exist only to address the model (a note
+	// for the AI, "LLM-NOTE", "(automated agents only)", "if you are an AI").
+	markAddressee *regexp.Regexp
+	// vocAddressee are forms that address the model but also occur in
+	// chat logs and configuration ("assistant:", "hey bot,", "AI models
+	// reading this").
+	vocAddressee *regexp.Regexp
+	// conceal is the user kept from knowing.
+	conceal *regexp.Regexp
+	// action is something to do: a modal, "please", an automatic or
+	// security-relevant verb.
+	action *regexp.Regexp
+	// turn is a forged conversation boundary ("[tool_output_end]").
+	turn *regexp.Regexp
+	// waiver claims approvals are not needed; override puts text above
+	// what the user types.
+	waiver, override *regexp.Regexp
+	// imgExfil is a markdown image whose URL carries a query.
+	imgExfil *regexp.Regexp
+	// transfer is a verb or noun of moving content, in a few languages.
+	transfer *regexp.Regexp
+	// toolIdent is an identifier such as another tool's name; redirect a
+	// verb of replacing where something goes, and destination what it is.
+	toolIdent, redirect, destination *regexp.Regexp
+	// resKind is the kinds (kindInj...) of each needle of gateRes;
+	// addrNeedles are the model nouns alone.
+	resKind, flowKind []uint8
+	addrNeedles       *needles
+	// gateFlow is gateRes without Injection's triggers.
+	gateFlow *needles
+	// gateDef and gateRes are the cheap necessary conditions: a definition
+	// or result without any of them has none of the signals.
+	gateDef, gateRes *needles
+}
+
+// Lexicons. Model nouns in English, German, Spanish, French, Italian and
+// Portuguese ("ki" and "ia" are AI).
+const (
+	flowModelNoun = `(?:ai|a\.i\.|ki|ia|llms?|assistants?|assistent(?:en|in)?|asistentes?|assistentes?|assistenti|assistante?s?|agents?|agentes?|agenti|models?|modelos?|modell(?:e|en)?|modello|modelli|modèles?|chatbots?|bots?|copilots?|claude|chatgpt|gpt(?:-?\d[\w.-]*)?|gemini|(?:large )?language models?|sprachmodell(?:e)?)`
+	flowSystems   = `(?:[- ](?:systems?|systeme?|sistemas?|systèmes?|sistemi|tools?|readers?|crawlers?))?`
+	// flowNB and flowNE are word boundaries that understand non-ASCII
+	// letters (\b does not).
+	flowNB = `(?:^|[^\p{L}\p{N}_])`
+	flowNE = `(?:$|[^\p{L}\p{N}_])`
+)
+
+var flowTables = sync.OnceValue(func() *flowLex {
+	l := &flowLex{}
+	l.strongSource = regexp.MustCompile(
+		// Home and workspace credential stores (internal/policy sensitiveHome and sensitiveBase).
+		`(?:~|\$home|%userprofile%|/home/[\w.-]+|/users/[\w.-]+|/root)?/?\.(?:ssh|aws|gnupg|azure|kube|docker|password-store|netrc|pgpass|git-credentials|npmrc|pypirc|vault-token|s3cfg|boto|databrickscfg|mozilla|claude\.json|claude/\.credentials\.json|cursor/mcp\.json|codeium|continue/config\.json|gem/credentials|cargo/credentials|terraform\.d/credentials)\b[\w./-]*` +
+			`|\.config/(?:gcloud|gh|hub|op|rclone|claude|google-chrome|chromium|bravesoftware|microsoft-edge|code/user/mcp\.json)\b[\w./-]*` +
+			`|\bid_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?\b` +
+			`|(?:^|[\s"'\x60(/~])\.env(?:\.(?:local|production|prod|development|dev|staging|test))?\b` +
+			`|\.git/config\b|\.git-credentials\b` +
+			`|\b(?:claude_desktop_config|mcp_config|mcp)\.json\b` +
+			`|/etc/(?:shadow|gshadow|sudoers|passwd|master\.passwd|ssh/ssh_host_\w+)\b|/proc/(?:self|\d+|\*)/(?:environ|mem|cmdline)\b|/(?:var/)?run/secrets\b|docker\.sock\b` +
+			`|\.(?:bash|zsh|sh|python|node_repl|psql|mysql|sqlite)_history\b|\b(?:bash|zsh|shell) history\b` +
+			`|library/(?:keychains|cookies)\b|\bkeychain\b|\blogin data\b|\bcookies\.sqlite\b|\bkey4\.db\b|\blogins\.json\b|\bwallet\.dat\b|\b(?:chrome|chromium|firefox|brave|edge|safari) (?:profile|cookies|passwords|history)\b` +
+			// Commands that print secrets, in code quotes or named as output.
+			"|\x60(?:env|printenv|set|export(?: -p)?|history|cat [^\x60]+|security find-[\\w-]+-password[^\x60]*|gh auth token|aws configure[^\x60]*|git config[^\x60]*|ssh-add -L|gpg --export[^\x60]*)\x60" +
+			`|\b(?:output|result|contents?) of (?:the )?(?:env|printenv|history|set)\b|\bprintenv\b|\bprocess\.env\b|\bos\.environ\b`)
+	l.weakSource = regexp.MustCompile(
+		`\b(?:environment variables?|env vars?|api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|bearer tokens?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|credentials|passwords?|passphrases?|tokens|session cookies|cookies|seed phrases?|mnemonic|recovery phrase|(?:recent|previous|past|last|earlier) (?:shell |terminal )?commands|command history|browsing history|(?:chat|conversation) history|(?:previous|prior|earlier|last|all|recent) (?:user )?messages|the (?:whole |entire )?conversation|system prompt)\b` +
+			`|` + flowNB + `(?:contraseñas?|claves? privadas?|claves? de api|credenciales|variables de entorno|historial|passw(?:ö|oe|o)rter|zugangsdaten|umgebungsvariablen|schlüssel|verlauf|mots? de passe|identifiants|clés? privées?|variables d'environnement|historique|senhas?|credenciais|chaves? privadas?|password|credenziali|chiavi private|cronologia)` + flowNE)
+	l.urlSink = regexp.MustCompile(`\bhttps?://[^\s"'\x60)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\bwebhook\b`)
+	l.markAddressee = regexp.MustCompile(
+		flowNB + `(?:note|notes|message|hint|instructions?|reminder|memo|p\.?s\.?|hinweis|nachricht|anweisung(?:en)?|nota|notas|mensaje|aviso|instrucciones|instrucción|remarque|consignes?|avis|messaggio|istruzioni|mensagem|instruções|attention)\s+(?:for|to|für|an|para|pour|à|aux|per|ai|alle?|al|a|ao|aos)\s+(?:\S+\s+){0,3}?` + flowModelNoun + flowSystems + flowNE +
+			`|` + flowNB + flowModelNoun + `[-_ ](?:note|notes|hinweis|nota|remarque|instructions?|only|directive|task)` + flowNE +
+			`|\((?:for )?(?:\S+ )?` + flowModelNoun + flowSystems + ` only\)` +
+			`|` + flowNB + `(?:if you are|if you're|as|si eres|si vous êtes|si tu es|wenn du|falls du|se sei|se você é|se voce e)\s+(?:an?|un|una|une|ein|eine|um|uma)?\s*(?:\S+\s+)?` + flowModelNoun + flowSystems + `(?:\s+bist)?\s*[,:;]` +
+			`|` + flowNB + `(?:dear|liebe[rs]?|querid[oa]s?|estimad[oa]s?|cher|chère|chers|caro|cara|car[oa]s|prezad[oa]s?)\s+(?:\S+\s+)?` + flowModelNoun + flowSystems + flowNE)
+	l.vocAddressee = regexp.MustCompile(
+		`(?:^|[\n.!?;"'(\[>*#-]\s*)(?:(?:hey|hi|hello|hallo|hola|bonjour|ciao|olá|oi|attention|achtung|atención)\s+)?(?:the\s+|el\s+|la\s+|le\s+|l'|die\s+|der\s+|il\s+|o\s+|a\s+)?(?:[\p{L}-]+\s+)?` + flowModelNoun + flowSystems + `\s*(?::|,|->|=>|—|–|\s-\s)` +
+			`|` + flowNB + flowModelNoun + flowSystems + `(?:\s+\S+)?\s+(?:(?:is|are|that are|who are|which are|currently)\s+)?(?:reading|summari[sz]ing|processing|parsing|viewing|seeing|indexing|crawling|analy[sz]ing|browsing|visiting|handling|scanning|ingesting|consuming|encountering|using|calling)\s+(?:this|these|the|that|my|our|\S+s\b)`)
+	l.conceal = regexp.MustCompile(
+		`\b(?:do not|don't|never|must not|should not|without)\s+(?:\S+\s+){0,2}?(?:tell|telling|inform|informing|show|showing|mention|mentioning|reveal|revealing|notify|notifying|alert|alerting|surface|surfacing|disclose|disclosing)\b` +
+			`|\b(?:the |your )?(?:user|human|they)\s+(?:must|should|need|needs|may|can)\s*(?:not|never)\s+(?:\S+\s+)?(?:know|notice|find out|learn|see|be told|be aware|suspect)\b` +
+			`|\bwithout (?:the |your )?(?:user|human)(?:'s)? (?:knowing|knowledge|noticing|noticing it|being told)\b|\bbehind (?:the |their )?(?:user'?s?|human'?s?) back\b` +
+			`|\bkeep (?:this|that|it) (?:between us|to yourself|secret|hidden)\b|\bbetween you and me\b|\b(?:any|no|without a) trace\b|\bdo not surface\b|\b(?:visibility|display)\s*[:=]\s*["']?(?:none|hidden|do not surface)\b|\bfont-size\s*:\s*0\b` +
+			`|` + flowNB + `(?:(?:el |al )?usuario (?:no (?:debe|tiene que|necesita|puede) (?:enterarse|saber(?:lo)?|ver(?:lo)?|notar(?:lo)?)|no se (?:debe )?entere)|sin (?:que (?:el )?usuario|decírselo|decirle|avisar|informar)|en secreto|secretamente|a escondidas|sin dejar rastro)` + flowNE +
+			`|` + flowNB + `(?:ohne (?:dass )?(?:de[nmr] )?(?:benutzer|nutzer|anwender)|(?:benutzer|nutzer|anwender)(?:in)? (?:darf|soll|muss) (?:das |es |davon |nichts )?(?:nicht|nichts|nie)|heimlich|unbemerkt|stillschweigend|verschweige)` + flowNE +
+			`|` + flowNB + `(?:à l'insu|sans (?:que l'utilisateur|le dire|prévenir|informer|en informer)|l'utilisateur ne (?:doit|peut) pas|en secret|secrètement|discrètement)` + flowNE +
+			`|` + flowNB + `(?:di nascosto|segretamente|senza (?:che l'utente|dirlo|avvisare)|l'utente non deve|em segredo|sem (?:que o usuário|avisar|contar)|o usuário não (?:deve|pode))` + flowNE)
+	l.action = regexp.MustCompile(
+		`\b(?:must|should|need to|needs to|have to|has to|are expected to|is expected to|are required to|is required to|shall|please|always|immediately|automatically|make sure|be sure to|do not|don't|never|instead)\b|\b(?:disable|delete|remove|export|forward|send|upload|transfer|approve|accept|grant|reveal|include|attach|post|pay|wire|run|call|execute|invoke|read)\s` +
+			`|` + flowNB + `(?:bitte|muss|müssen|musst|sollst|sollen|soll|sofort|immer|automatisch|leite|sende|schicke|lösche|lies|übergib|por favor|debe|deben|debes|tienes que|siempre|automáticamente|envía|reenvía|borra|lee|s'il vous plaît|veuillez|doit|doivent|devez|dois|toujours|automatiquement|envoie|transfère|supprime|lis|per favore|deve|devono|devi|sempre|automaticamente|invia|inoltra|cancella|leggi|favor|precisa|envie|encaminhe|apague|leia)` + flowNE)
+	l.turn = regexp.MustCompile(`(?:[\[<]\|?|\{\{)\s*/?\s*(?:(?:new|end|start|begin|next|close|open)[_ -]?(?:of[_ -])?)?(?:user|human|system|assistant|tool[_ -]?(?:output|result|response|call)|function[_ -]?(?:output|result)|im_start|im_end|turn|inst|sys)(?:[_ -]?(?:turn|message|input|end|start|begin|output|result|prompt))?\s*(?:\|?[\]>]|\}\})`)
+	l.waiver = regexp.MustCompile(`\b(?:confirmations?|approvals?|permissions?|consent|reviews?)\s+(?:is|are)\s+(?:no longer|not)\s+(?:required|needed|necessary)\b|\bpre-?approved\b|\b(?:already|automatically|implicitly) (?:approved|authori[sz]ed)\b`)
+	l.override = regexp.MustCompile(`\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what|whatever|which)?\s*(?:the user|they|the customer|you|the human)\s+(?:types?|says?|asks?|requests?|enters?|wants?|chooses?|picks?)\b|\beven if (?:the user|they|the customer) (?:asks?|says?|requests?|types?|chooses?) (?:otherwise|for another|a different)`)
+	l.imgExfil = regexp.MustCompile(`!\[[^\]]*\]\(\s*https?://[^)\s]*\?[^)\s]*=`)
+	l.transfer = regexp.MustCompile(`\b(?:send|sends|sending|include|includes|including|attach|attaching|append|appending|put|puts|putting|pass|passes|passing|paste|place|insert|upload|post|copy|forward|fill|populate|embed|add|belongs? in|goes? in|go into|along)\b|\b(?:contents?|output|value|values|text)\b` +
+		`|` + flowNB + `(?:envía|envia|enviar|manda|incluye|incluir|pon|pega|adjunta|contenido|übergib|übergeben|sende|schicke|füge|inhalt|anhängen|envoie|envoyer|inclus|inclure|mets|colle|joins?|contenu|invia|includi|inserisci|contenuto|inclua|anexe|coloque|conteúdo|lies|lee|lis|leggi|leia)` + flowNE)
+
+	l.toolIdent = regexp.MustCompile(`\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b`)
+	l.redirect = regexp.MustCompile(`\b(?:replace[sd]?|replacing|swap(?:s|ped)?|substitut(?:e|es|ed|ing)|redirect(?:s|ed)?|re-?route[sd]?|rewritten|overridden|changed to|set to|switched to)\b`)
+	l.destination = regexp.MustCompile(`\b(?:account|payee|recipients?|addresse?s?|wallet|destination|beneficiary|routing number|to address|email address)\b`)
+	var src []string
+	src = append(src, ".ssh", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".aws", ".gnupg", ".azure", ".kube", ".docker", ".password-store",
+		".netrc", ".pgpass", ".git-credentials", ".npmrc", ".pypirc", ".vault-token", ".s3cfg", ".boto", ".databrickscfg", ".mozilla", ".claude",
+		".cursor", ".codeium", ".continue", ".gem/", ".cargo/", ".terraform.d", ".config/", ".env", ".git/config", "mcp.json", "mcp_config",
+		"claude_desktop", "/etc/", "/proc/", "/run/secrets", "docker.sock", "_history", " history", "keychain", "login data", "cookies",
+		"key4.db", "logins.json", "wallet.dat", "`env`", "`printenv`", "`set`", "`export", "`history`", "`cat ", "`security ", "`gh auth",
+		"`aws ", "`git config", "`ssh-add", "`gpg", "printenv", "process.env", "os.environ", "of env")
+	weak := []string{"environment", "env var", "api key", "api_key", "apikey", "api-key", "token", "secret", "private key", "private_key", "ssh key",
+		"credential", "password", "passphrase", "seed phrase", "mnemonic", "recovery phrase", "commands", "command history", "conversation",
+		"chat history", "messages", "system prompt", "contraseña", "clave", "credencial", "variables de entorno", "historial", "passw", "zugangsdaten",
+		"umgebungsvariablen", "schlüssel", "verlauf", "mot de passe", "mots de passe", "identifiants", "clé", "clés", "historique", "senha",
+		"credenciai", "chave", "credenziali", "chiavi", "cronologia"}
+	addr := []string{"assistant", "asistente", "assistent", "assistente", "agent", "llm", "model", "modèle", "modell", "chatbot", " bot", "bot:",
+		"bot,", "copilot", "claude", "chatgpt", "gpt", "gemini", "language model", "sprachmodell",
+		" ai", "ai:", "ai,", "ai-", "ai_", "(ai", "\"ai", "'ai", ">ai", "\nai", "*ai", "#ai", "-ai", "[ai", " ki", "ki:", "ki,", "ki-", "ki_", "\nki", "(ki", "'ki", "\"ki",
+		" ia", "ia:", "ia,", "ia-", "'ia", "\nia", "(ia", "\"ia", "a.i."}
+	// A text that starts with "ai" or "ki" is checked as if a space came
+	// first (see flowGateRes).
+	turn := []string{"[sys", "[function", "<function", "[/", "</", "[end", "[start", "[begin", "[close", "[open", "[next", "<new", "<end", "<start",
+		"<begin", "<next", "<close", "<open", "{{", "_turn", "turn]", "turn>", "_end]", "_end>", "end_", "im_start", "im_end", "[/inst", "[inst", "<|", "{{user", "{{system",
+		"[user", "[system", "[assistant", "<user", "<system", "<assistant", "[tool", "<tool", "[new", "[human", "<human"}
+	defOnly := []string{"replace", "swap", "substitut", "redirect", "route", "rewritten", "overridden", "changed to", "set to", "switched to", "pre-approved", "preapproved", "approved", "no longer required", "not required", "regardless", "no matter",
+		"irrespective", "even if", "![", "trace"}
+	l.gateRes = newNeedles(true, append(append(append(append([]string{}, injectionWords...), src...), addr...), turn...)...)
+	l.gateFlow = newNeedles(true, append(append(append([]string{}, src...), addr...), turn...)...)
+	sets := map[uint8][]string{kindInj: injectionWords, kindSrc: src, kindAddr: addr, kindTurn: turn}
+	l.resKind, l.flowKind = needleKinds(l.gateRes, sets), needleKinds(l.gateFlow, sets)
+	l.addrNeedles = newNeedles(true, addr...)
+	l.gateDef = newNeedles(true, append(append(append(append(append([]string{}, src...), weak...), addr...), turn...), defOnly...)...)
+	return l
+})
+
+// Kinds of needle in flowLex.gateRes.
+const (
+	kindInj  = 1 << iota // one of Injection's triggers
+	kindAddr             // a model noun
+	kindTurn             // a turn marker
+	kindSrc              // a sensitive source
+)
+
+// flowKinds returns which kinds of needle of n (kind gives each needle's)
+// occur in a result's text.
+func flowKinds(n *needles, kind []uint8, s string) int {
+	kinds := 0
+	n.eachID(s, func(_, k int) bool {
+		kinds |= int(kind[k])
+		return kinds != kindInj|kindAddr|kindTurn|kindSrc
+	})
+	if len(s) >= 3 && (s[0]|0x20 == 'a' && s[1]|0x20 == 'i' || s[0]|0x20 == 'k' && s[1]|0x20 == 'i' || s[0]|0x20 == 'i' && s[1]|0x20 == 'a') && !isAlnum(s[2]) {
+		kinds |= kindAddr
+	}
+	return kinds
+}
+
+// shortFlowText is the length up to which InjectionAll runs Injection's
+// own gate and then a scan for its own needles: on short texts two small
+// scans cost less than one over the union, which Injection's gate repeats.
+const shortFlowText = 512
+
+// InjectionAll inspects one text of a result like InjectionChecked, and
+// when that finds nothing, for the source-and-sink signals: a note
+// addressed to the model, the model addressed with something to do, forged
+// conversation boundaries, or a sensitive source with concealment or an
+// address to send it to. h must be Check(text). On long texts one scan for
+// the triggers of both rules out almost every ordinary text.
+func InjectionAll(text string, h Hygiene) []Finding {
+	if len(text) < 12 {
+		return nil
+	}
+	l := flowTables()
+	kinds := kindInj | kindAddr | kindTurn | kindSrc
+	switch {
+	case h.Hidden != "":
+	case len(text) <= shortFlowText:
+		if f := InjectionChecked(text, h); len(f) > 0 {
+			return f
+		}
+		kinds = flowKinds(l.gateFlow, l.flowKind, text)
+	default:
+		kinds = flowKinds(l.gateRes, l.resKind, text)
+	}
+	if kinds&kindInj != 0 {
+		if f := InjectionChecked(text, h); len(f) > 0 {
+			return f
+		}
+	}
+	if kinds&^kindInj == 0 {
+		return nil
+	}
+	norm := normaliseText(text)
+	if h.Hidden != "" {
+		norm += "\n" + normaliseText(h.Hidden)
+	}
+	if why, ok := resultFlow(l, norm, kinds); ok {
+		return []Finding{{Rule: "inject.instructions", Reason: why}}
+	}
+	return nil
+}
+
+// resultFlow decides one normalised result text; kinds are the needles
+// found in it (flowGateRes). The addressee patterns run on windows around
+// the model nouns only, so that a long text pays for its few mentions.
+func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
+	if kinds&kindAddr != 0 {
+		last := -1
+		var why string
+		if len(norm) >= 3 && !isAlnum(norm[2]) && (norm[:2] == "ai" || norm[:2] == "ki" || norm[:2] == "ia") {
+			why = addressed(l, norm[:min(len(norm), 320)])
+		}
+		l.addrNeedles.each(norm, func(i int, _ string) bool {
+			if why != "" {
+				return false
+			}
+			if i < last {
+				return true
+			}
+			// The window starts at the sentence's start (its delimiter
+			// kept, for the vocative's anchor) or 200 bytes back.
+			lo := max(0, i-200)
+			if k := strings.LastIndexAny(norm[lo:i], "\n.!?;"); k >= 0 {
+				lo += k
+			}
+			for lo > 0 && norm[lo]&0xc0 == 0x80 {
+				lo--
+			}
+			hi := min(len(norm), i+320)
+			last = i + 20
+			why = addressed(l, norm[lo:hi])
+			return why == ""
+		})
+		if why != "" {
+			return why, true
+		}
+	}
+	// Forged turn boundaries: two, or one followed by a request.
+	if kinds&kindTurn != 0 {
+		if locs := l.turn.FindAllStringIndex(norm, 3); len(locs) > 0 {
+			if len(locs) >= 2 || l.action.MatchString(clause(norm, locs[0][1], 300)) {
+				return "forges a conversation boundary: " + excerpt(norm, locs[0][0], min(len(norm), locs[0][1]+60)), true
+			}
+		}
+	}
+	// A sensitive source with concealment, or sent to an address.
+	if kinds&kindSrc != 0 {
+		for _, sn := range splitSentences(norm) {
+			d := l.strongSource.FindStringIndex(sn)
+			if d == nil || negated(sn, d[0]) {
+				continue
+			}
+			if l.conceal.MatchString(sn) {
+				return "asks for a sensitive source and hides it: " + excerpt(sn, 0, len(sn)), true
+			}
+			if u := l.urlSink.FindStringIndex(sn); u != nil && l.transfer.MatchString(sn) {
+				return "sends a sensitive source to an address: " + excerpt(sn, min(d[0], u[0]), max(d[1], u[1])), true
+			}
+		}
+	}
+	return "", false
+}
+
+// addressed returns why w (a window of a result) addresses the model with
+// an instruction, or "".
+func addressed(l *flowLex, w string) string {
+	// A note for the model: in a result, nobody else writes one.
+	for _, loc := range l.markAddressee.FindAllStringIndex(w, 4) {
+		if quoted(w, loc[0], loc[1]) {
+			continue
+		}
+		rest := clause(w, loc[1], 300)
+		if strings.Count(strings.TrimSpace(rest), " ") >= 2 {
+			return "addresses the model: " + excerpt(w, loc[0], min(len(w), loc[1]+60))
+		}
+	}
+	// The model addressed, with something to do.
+	for _, loc := range l.vocAddressee.FindAllStringIndex(w, 8) {
+		if quoted(w, loc[0], loc[1]) {
+			continue
+		}
+		rest := clause(w, loc[1], 300)
+		if l.action.MatchString(rest) || l.urlSink.MatchString(rest) || l.strongSource.MatchString(rest) || l.conceal.MatchString(rest) {
+			return "addresses the model with an instruction: " + excerpt(w, loc[0], min(len(w), loc[1]+60))
+		}
+	}
+	return ""
+}
+
+// clause returns up to n bytes of text from i to the end of its paragraph.
+func clause(text string, i, n int) string {
+	end := min(len(text), i+n)
+	if k := strings.Index(text[i:end], "\n\n"); k >= 0 {
+		end = i + k
+	}
+	return text[i:end]
+}
+
+// flowDefString is one string value of a definition, normalised.
+type flowDefString struct {
+	norm, where string
+}
+
+// definitionFlow adds the source-and-sink findings of one definition: raw
+// is the item as sent, name its name and params its parameter names (lower
+// case).
+func definitionFlow(raw []byte, name string, params []string, fs *findingSet) {
+	if len(raw) == 0 {
+		return
+	}
+	l := flowTables()
+	if !l.gateDef.any(unsafe.String(&raw[0], len(raw))) && !hasLeet(raw) {
+		return
+	}
+	var strs []flowDefString
+	purpose := keyWords(name)
+	_ = WalkStrings(raw, func(s string, where *Path, isKey bool) {
+		if isKey || len(s) < 8 {
+			return
+		}
+		n := normaliseText(s)
+		if where.Len() == 1 && where.IsKey(0, "description") {
+			// The purpose is what the description says first.
+			first := n
+			if ss := splitSentences(n); len(ss) > 0 {
+				first = ss[0]
+			}
+			purpose += " " + first
+		}
+		if dl := deleet(n); dl != "" {
+			// Digits for letters hide a sentence from the phrase lists too.
+			for _, f := range matchPhrases(dl, "poison.", overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, structuralPhrases) {
+				f.Where = where.String()
+				f.Reason += " (digits written for letters)"
+				fs.add(f)
+			}
+			n += "\n" + dl
+		}
+		strs = append(strs, flowDefString{norm: n, where: where.String()})
+	})
+	for _, st := range strs {
+		if f, ok := defStringFlow(l, st.norm, purpose, params); ok {
+			f.Where = st.where
+			fs.add(f)
+		}
+	}
+}
+
+// defStringFlow decides one string of a definition.
+func defStringFlow(l *flowLex, norm, purpose string, params []string) (Finding, bool) {
+	addressed := l.markAddressee.MatchString(norm) || l.vocAddressee.MatchString(norm)
+	concealed := l.conceal.MatchString(norm)
+	for _, sn := range splitSentences(norm) {
+		src := l.strongSource.FindStringIndex(sn)
+		strong := src != nil
+		if src == nil {
+			src = l.weakSource.FindStringIndex(sn)
+		}
+		if src == nil || negated(sn, src[0]) {
+			continue
+		}
+		what := sn[src[0]:src[1]]
+		related := relatedTo(what, purpose)
+		if p, at := paramSinkIn(sn, params); p != "" {
+			side := sideChannel(p)
+			pRelated := relatedTo(what, keyWords(p))
+			switch {
+			case strong && (side || addressed || concealed || !related && !pRelated),
+				!strong && !pRelated && (side && l.transfer.MatchString(sn) || !related && (addressed || concealed)):
+				return Finding{Rule: "poison.exfiltration", Reason: "moves " + what + " into the parameter " + p + ": " + excerpt(sn, min(src[0], at), max(src[1], min(len(sn), at+len(p)+2)))}, true
+			}
+		}
+		if strong && (!related || addressed) && l.transfer.MatchString(sn) {
+			if u := l.urlSink.FindStringIndex(sn); u != nil {
+				return Finding{Rule: "poison.exfiltration", Reason: "sends " + what + " to an address: " + excerpt(sn, min(src[0], u[0]), max(src[1], u[1]))}, true
+			}
+		}
+		if strong && addressed && concealed {
+			return Finding{Rule: "poison.credential-access", Reason: "tells the model to read " + what + " without the user knowing: " + excerpt(sn, 0, len(sn))}, true
+		}
+		if strong && addressed && !related && l.transfer.MatchString(sn) {
+			return Finding{Rule: "poison.credential-access", Reason: "tells the model to read " + what + ": " + excerpt(sn, 0, len(sn))}, true
+		}
+	}
+	if f, ok := otherToolRedirect(l, norm, purpose, params); ok {
+		return f, true
+	}
+	if loc := l.imgExfil.FindStringIndex(norm); loc != nil {
+		return Finding{Rule: "poison.exfiltration", Reason: "renders an image whose URL carries data: " + excerpt(norm, loc[0], min(len(norm), loc[1]+40))}, true
+	}
+	if loc := l.waiver.FindStringIndex(norm); loc != nil && !negated(norm, loc[0]) {
+		return Finding{Rule: "poison.model-override", Reason: "claims the user's approval is not needed: " + excerpt(norm, loc[0], loc[1])}, true
+	}
+	if loc := l.override.FindStringIndex(norm); loc != nil {
+		return Finding{Rule: "poison.model-override", Reason: "puts itself above what the user asks: " + excerpt(norm, loc[0], loc[1])}, true
+	}
+	if loc := l.conceal.FindStringIndex(norm); loc != nil && selfRef.MatchString(norm) {
+		return Finding{Rule: "poison.concealment", Reason: "hides what the tool does from the user: " + excerpt(norm, loc[0], loc[1])}, true
+	}
+	return Finding{}, false
+}
+
+// selfRef is a text speaking of its own tool's steps or instructions.
+var selfRef = regexp.MustCompile(`\b(?:this|these|the extra|the additional|the hidden|its) (?:tool'?s? )?(?:steps?|actions?|instructions?|calls?|notes?|requirements?|workflow)\b|\btaken by this tool\b`)
+
+// paramSinkIn finds one of params named in sn as where data goes: quoted
+// in code quotes, or after a preposition, or before a word for a field.
+// It returns the parameter and where it starts, or "".
+func paramSinkIn(sn string, params []string) (string, int) {
+	for _, p := range params {
+		for off := 0; off < len(sn); {
+			i := strings.Index(sn[off:], p)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + 1
+			j := i + len(p)
+			if i > 0 && isWordByte(sn[i-1]) || j < len(sn) && isWordByte(sn[j]) {
+				continue
+			}
+			if i > 0 && j < len(sn) && (sn[i-1] == '`' && sn[j] == '`' || sn[i-1] == '"' && sn[j] == '"' || sn[i-1] == '\'' && sn[j] == '\'') {
+				return p, i
+			}
+			if fieldWord.MatchString(sn[j:min(len(sn), j+14)]) || sinkPrep.MatchString(sn[max(0, i-40):i]) {
+				return p, i
+			}
+		}
+	}
+	return "", -1
+}
+
+func isWordByte(c byte) bool { return isAlnum(c) || c == '_' || c >= 0x80 }
+
+var (
+	// fieldWord follows a parameter's name: "q field", "q parameter".
+	fieldWord = regexp.MustCompile(`^['"\x60]?\s(?:field|parameter|param|argument|arg|property|input|feld|campo|champ)\b`)
+	// sinkPrep precedes a parameter's name: "into q", "in the notes
+	// field", "en el campo q", "im Parameter q", "dans le champ q".
+	sinkPrep = regexp.MustCompile(`(?:^|\s)(?:in|into|as|to|through|via|inside|within|under|using|en|dans|im|ins|in den|in das|no|na|nel|nella|al|ao|a|à)\s+(?:(?:the|its|a|an|this tool's|el|la|le|los|las|les|der|die|das|den|dem|o|il|lo)\s+)?(?:(?:field|parameter|param|argument|arg|property|input|campo|parámetro|parametro|argumento|feld|parameter|argument|champ|paramètre)\s+)?['"\x60]?$`)
+)
+
+// sideChannel reports whether a parameter's name says it takes free
+// remarks, which no ordinary use fills with files or secrets.
+func sideChannel(p string) bool {
+	w := keyWords(p)
+	for _, s := range strings.Fields(w) {
+		switch s {
+		case "notes", "note", "context", "hint", "hints", "extra", "metadata", "meta", "debug", "comment", "comments", "annotation",
+			"memo", "details", "info", "feedback", "telemetry", "analytics", "trace", "sidenote", "remarks", "misc", "additional", "aux":
+			return true
+		}
+	}
+	return false
+}
+
+// relatedTo reports whether text (a tool's name and first sentence, or a
+// parameter's name) names what the source what is about: an SSH tool
+// reading ~/.ssh, a git tool reading .git/config, a secrets manager
+// storing a password.
+func relatedTo(what, text string) bool {
+	for _, w := range strings.FieldsFunc(what, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+		if len(w) < 3 || genericSourceWord[w] {
+			continue
+		}
+		w = strings.TrimSuffix(w, "s")
+		if strings.Contains(text, w) {
+			return true
+		}
+		if syn, ok := sourceDomain[w]; ok {
+			for _, s := range syn {
+				if strings.Contains(text, s) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// genericSourceWord are words of a source that say nothing of its domain.
+var genericSourceWord = map[string]bool{"home": true, "users": true, "root": true, "config": true, "json": true, "the": true, "output": true,
+	"result": true, "contents": true, "content": true, "etc": true, "var": true, "run": true, "proc": true, "self": true, "data": true,
+	"recent": true, "previous": true, "past": true, "last": true, "earlier": true, "all": true, "user": true, "local": true, "whole": true, "entire": true}
+
+// sourceDomain are other words for a source's domain.
+var sourceDomain = map[string][]string{
+	"ssh": {"remote", "host", "server", "key"}, "rsa": {"ssh", "key"}, "ed25519": {"ssh", "key"}, "aws": {"s3", "cloud", "amazon"},
+	"kube": {"kubernetes", "k8s", "cluster"}, "docker": {"container", "registry", "image"}, "git": {"repo", "commit", "branch"},
+	"env": {"environment", "variable", "dotenv", "config"}, "environment": {"env", "variable"}, "history": {"shell", "terminal", "command"},
+	"password": {"secret", "vault", "credential", "login", "auth"}, "token": {"auth", "secret", "credential", "login", "oauth"},
+	"key": {"secret", "vault", "credential", "auth", "crypt", "sign"}, "credential": {"secret", "vault", "auth", "login"},
+	"cookie": {"browser", "session"}, "keychain": {"secret", "password", "credential"}, "npmrc": {"npm", "package", "registry"},
+	"pypirc": {"pypi", "package"}, "netrc": {"ftp", "login"}, "mcp": {"server", "client", "host"},
+}
+
+// deleet undoes digits written for letters in words that mix them
+// ("1gn0re all pr3vious 1nstruct1ons"), or returns "" when fewer than two
+// words do that.
+func deleet(s string) string {
+	n := 0
+	for i := 0; i+2 < len(s); i++ {
+		if isLeetDigit(s[i+1]) && isLetter(s[i]) && isLetter(s[i+2]) || isLeetDigit(s[i]) && (i == 0 || !isAlnum(s[i-1])) && isLetter(s[i+1]) && isLetter(s[i+2]) {
+			n++
+		}
+	}
+	if n < 2 {
+		return ""
+	}
+	b := []byte(s)
+	for i := range b {
+		if !isLeetDigit(b[i]) {
+			continue
+		}
+		prev := i > 0 && isLetter(b[i-1])
+		next := i+1 < len(b) && isLetter(b[i+1])
+		if prev || next {
+			b[i] = "oizeasgtbg"[b[i]-'0']
+		}
+	}
+	return string(b)
+}
+
+func isLeetDigit(c byte) bool {
+	return c == '0' || c == '1' || c == '3' || c == '4' || c == '5' || c == '7'
+}
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
+
+// hasLeet reports whether raw has two places where a digit stands between
+// letters or starts a word of letters: deleet's condition, without
+// normalising.
+func hasLeet(raw []byte) bool {
+	n := 0
+	for i := 0; i+2 < len(raw); i++ {
+		if c := raw[i+1]; isLeetDigit(c) && isLetter(raw[i]|0x20) && isLetter(raw[i+2]|0x20) {
+			if n++; n == 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// otherToolRedirect finds a sentence that names another tool (an
+// identifier that is neither this tool's name nor one of its parameters)
+// and says where that tool's payments or messages now go: a definition
+// has no business changing another tool's destination.
+func otherToolRedirect(l *flowLex, norm, purpose string, params []string) (Finding, bool) {
+	for _, sn := range splitSentences(norm) {
+		r := l.redirect.FindStringIndex(sn)
+		if r == nil || !l.destination.MatchString(sn) {
+			continue
+		}
+		for _, id := range l.toolIdent.FindAllString(sn, 4) {
+			if strings.Contains(purpose, strings.ReplaceAll(id, "_", " ")) || slicesContains(params, id) {
+				continue
+			}
+			return Finding{Rule: "poison.tool-shadowing", Reason: "changes where another tool (" + id + ") sends things: " + excerpt(sn, 0, len(sn))}, true
+		}
+	}
+	return Finding{}, false
+}
+
+func slicesContains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// needleKinds returns the kinds of each needle of n: the keys of the sets
+// it is in.
+func needleKinds(n *needles, sets map[uint8][]string) []uint8 {
+	kinds := make([]uint8, len(n.words))
+	for k, w := range n.words {
+		for kind, set := range sets {
+			if slicesContains(set, w) {
+				kinds[k] |= kind
+			}
+		}
+	}
+	return kinds
+}
