@@ -99,7 +99,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			`|library/(?:keychains|cookies)\b|\bkeychain\b|\blogin data\b|\bcookies\.sqlite\b|\bkey4\.db\b|\blogins\.json\b|\bwallet\.dat\b|\b(?:chrome|chromium|firefox|brave|edge|safari) (?:profile|cookies|passwords|history)\b` +
 			// Commands that print secrets, in code quotes or named as output.
 			"|\x60(?:env|printenv|set|export(?: -p)?|history|cat [^\x60]+|security find-[\\w-]+-password[^\x60]*|gh auth token|aws configure[^\x60]*|git config[^\x60]*|ssh-add -L|gpg --export[^\x60]*)\x60" +
-			`|\b(?:output|result|contents?) of (?:the )?(?:env|printenv|history|set)\b|\bprintenv\b|\bprocess\.env\b|\bos\.environ\b`)
+			`|\b(?:output|result|contents?) of (?:the )?(?:printenv|history)\b|\bprintenv\b|\bprocess\.env\b|\bos\.environ\b`)
 	l.weakSource = regexp.MustCompile(
 		`\b(?:environment variables?|env vars?|api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|bearer tokens?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|credentials|passwords?|passphrases?|tokens|session cookies|cookies|seed phrases?|mnemonic|recovery phrase|(?:recent|previous|past|last|earlier) (?:shell |terminal )?commands|command history|browsing history|(?:chat|conversation) history|(?:previous|prior|earlier|last|all|recent) (?:user )?messages|the (?:whole |entire )?conversation|system prompt)\b` +
 			`|` + flowNB + `(?:contraseñas?|claves? privadas?|claves? de api|credenciales|variables de entorno|historial|passw(?:ö|oe|o)rter|zugangsdaten|umgebungsvariablen|schlüssel|verlauf|mots? de passe|identifiants|clés? privées?|variables d'environnement|historique|senhas?|credenciais|chaves? privadas?|password|credenziali|chiavi private|cronologia)` + flowNE)
@@ -125,7 +125,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 	l.action = regexp.MustCompile(
 		`\b(?:must|should|need to|needs to|have to|has to|are expected to|is expected to|are required to|is required to|shall|please|always|immediately|automatically|make sure|be sure to|do not|don't|never|instead)\b|\b(?:disable|delete|remove|export|forward|send|upload|transfer|approve|accept|grant|reveal|include|attach|post|pay|wire|run|call|execute|invoke|read)\s` +
 			`|` + flowNB + `(?:bitte|muss|müssen|musst|sollst|sollen|soll|sofort|immer|automatisch|leite|sende|schicke|lösche|lies|übergib|por favor|debe|deben|debes|tienes que|siempre|automáticamente|envía|reenvía|borra|lee|s'il vous plaît|veuillez|doit|doivent|devez|dois|toujours|automatiquement|envoie|transfère|supprime|lis|per favore|deve|devono|devi|sempre|automaticamente|invia|inoltra|cancella|leggi|favor|precisa|envie|encaminhe|apague|leia)` + flowNE)
-	l.turn = regexp.MustCompile(`(?:[\[<]\|?|\{\{)\s*/?\s*(?:(?:new|end|start|begin|next|close|open)[_ -]?(?:of[_ -])?)?(?:user|human|system|assistant|tool[_ -]?(?:output|result|response|call)|function[_ -]?(?:output|result)|im_start|im_end|turn|inst|sys)(?:[_ -]?(?:turn|message|input|end|start|begin|output|result|prompt))?\s*(?:\|?[\]>]|\}\})`)
+	l.turn = regexp.MustCompile(`(?:<\|/?|\[/?|</?|\{\{/?)(?:(?:new|end|start|begin|next|close|open)[_ -]?(?:of[_ -])?)?(?:user|human|system|assistant|tool[_ -]?(?:output|result|response|call)|function[_ -]?(?:output|result)|im_start|im_end|turn|inst|sys)(?:[_ -]?(?:turn|message|input|end|start|begin|output|result|prompt))?\s*(?:\|?[\]>]|\}\})`)
 	l.waiver = regexp.MustCompile(`\b(?:confirmations?|approvals?|permissions?|consent|reviews?)\s+(?:is|are)\s+(?:no longer|not)\s+(?:required|needed|necessary)\b|\bpre-?approved\b|\b(?:already|automatically|implicitly) (?:approved|authori[sz]ed)\b`)
 	l.override = regexp.MustCompile(`\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what|whatever|which)?\s*(?:the user|they|the customer|you|the human)\s+(?:types?|says?|asks?|requests?|enters?|wants?|chooses?|picks?)\b|\beven if (?:the user|they|the customer) (?:asks?|says?|requests?|types?|chooses?) (?:otherwise|for another|a different)`)
 	l.imgExfil = regexp.MustCompile(`!\[[^\]]*\]\(\s*https?://[^)\s]*\?[^)\s]*=`)
@@ -139,9 +139,9 @@ var flowTables = sync.OnceValue(func() *flowLex {
 	src = append(src, ".ssh", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".aws", ".gnupg", ".azure", ".kube", ".docker", ".password-store",
 		".netrc", ".pgpass", ".git-credentials", ".npmrc", ".pypirc", ".vault-token", ".s3cfg", ".boto", ".databrickscfg", ".mozilla", ".claude",
 		".cursor", ".codeium", ".continue", ".gem/", ".cargo/", ".terraform.d", ".config/", ".env", ".git/config", "mcp.json", "mcp_config",
-		"claude_desktop", "/etc/", "/proc/", "/run/secrets", "docker.sock", "_history", " history", "keychain", "login data", "cookies",
-		"key4.db", "logins.json", "wallet.dat", "`env`", "`printenv`", "`set`", "`export", "`history`", "`cat ", "`security ", "`gh auth",
-		"`aws ", "`git config", "`ssh-add", "`gpg", "printenv", "process.env", "os.environ", "of env")
+		"claude_desktop", "/etc/", "/proc/", "/run/secrets", "docker.sock", "_history", "history", "keychain", "login", "cookies",
+		"key4.db", "logins.json", "wallet.dat", "`env`", "`printenv`", "`set`", "`export", "`history`", "`cat ", "`security ", "`gh ",
+		"`aws ", "`git ", "`ssh-add", "`gpg", "printenv", "process.env", "os.environ")
 	weak := []string{"environment", "env var", "api key", "api_key", "apikey", "api-key", "token", "secret", "private key", "private_key", "ssh key",
 		"credential", "password", "passphrase", "seed phrase", "mnemonic", "recovery phrase", "commands", "command history", "conversation",
 		"chat history", "messages", "system prompt", "contraseña", "clave", "credencial", "variables de entorno", "historial", "passw", "zugangsdaten",
@@ -149,21 +149,28 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		"credenciai", "chave", "credenziali", "chiavi", "cronologia"}
 	addr := []string{"assistant", "asistente", "assistent", "assistente", "agent", "llm", "model", "modèle", "modell", "chatbot", " bot", "bot:",
 		"bot,", "copilot", "claude", "chatgpt", "gpt", "gemini", "language model", "sprachmodell",
-		" ai", "ai:", "ai,", "ai-", "ai_", "(ai", "\"ai", "'ai", ">ai", "\nai", "*ai", "#ai", "-ai", "[ai", " ki", "ki:", "ki,", "ki-", "ki_", "\nki", "(ki", "'ki", "\"ki",
-		" ia", "ia:", "ia,", "ia-", "'ia", "\nia", "(ia", "\"ia", "a.i."}
+		" ai", "ai:", "ai,", "ai-", "ai_", "(ai", "\"ai", "'ai", ">ai", "\nai", "*ai", "#ai", "-ai", "[ai", "ki ", "ki:", "ki,", "ki-", "ki_", "\nki", "(ki", "'ki", "\"ki",
+		"ia ", "ia:", "ia,", "ia-", "'ia", "\nia", "(ia", "\"ia", "a.i."}
 	// A text that starts with "ai" or "ki" is checked as if a space came
 	// first (see flowGateRes).
-	turn := []string{"[sys", "[function", "<function", "[/", "</", "[end", "[start", "[begin", "[close", "[open", "[next", "<new", "<end", "<start",
-		"<begin", "<next", "<close", "<open", "{{", "_turn", "turn]", "turn>", "_end]", "_end>", "end_", "im_start", "im_end", "[/inst", "[inst", "<|", "{{user", "{{system",
-		"[user", "[system", "[assistant", "<user", "<system", "<assistant", "[tool", "<tool", "[new", "[human", "<human"}
+	// Turn markers: a bracket, an optional slash, then a role or a word
+	// of opening or closing (see l.turn); every needle is three bytes or
+	// more, so that the scan needs no per-byte check for short ones.
+	turn := []string{"_turn", "turn]", "turn>", "_end]", "_end>", "im_start", "im_end"}
+	for _, open := range []string{"[", "<", "{{", "<|", "[/", "</", "{{/", "<|/"} {
+		for _, w := range []string{"new", "end", "start", "begin", "next", "close", "open", "user", "human", "system", "sys", "assistant", "tool", "function", "im_", "turn", "inst"} {
+			turn = append(turn, open+w)
+		}
+	}
 	defOnly := []string{"replace", "swap", "substitut", "redirect", "route", "rewritten", "overridden", "changed to", "set to", "switched to", "pre-approved", "preapproved", "approved", "no longer required", "not required", "regardless", "no matter",
 		"irrespective", "even if", "![", "trace"}
+	src, addr = spaceVariants(src), spaceVariants(addr)
 	l.gateRes = newNeedles(true, append(append(append(append([]string{}, injectionWords...), src...), addr...), turn...)...)
 	l.gateFlow = newNeedles(true, append(append(append([]string{}, src...), addr...), turn...)...)
 	sets := map[uint8][]string{kindInj: injectionWords, kindSrc: src, kindAddr: addr, kindTurn: turn}
 	l.resKind, l.flowKind = needleKinds(l.gateRes, sets), needleKinds(l.gateFlow, sets)
 	l.addrNeedles = newNeedles(true, addr...)
-	l.gateDef = newNeedles(true, append(append(append(append(append([]string{}, src...), weak...), addr...), turn...), defOnly...)...)
+	l.gateDef = newNeedles(true, append(append(append(append(append(append([]string{}, src...), weak...), addr...), turn...), defOnly...), `\nai`, `\nki`, `\nia`, `\tai`, `\tki`, `\tia`)...)
 	return l
 })
 
@@ -215,6 +222,14 @@ func InjectionAll(text string, h Hygiene) []Finding {
 		kinds = flowKinds(l.gateFlow, l.flowKind, text)
 	default:
 		kinds = flowKinds(l.gateRes, l.resKind, text)
+	}
+	if kinds&^kindInj == 0 && h.Hidden == "" && (h.Invisible > 0 || h.ANSI > 0 || hasHighByte(text)) {
+		// The needles are looked for in the text as sent, with tab and
+		// carriage-return variants of those with a space; when its normal
+		// form may differ by more (other scripts, compatibility forms,
+		// invisible and control characters), they are looked for in the
+		// normal form as well.
+		kinds |= flowKinds(l.gateFlow, l.flowKind, normaliseText(text)) &^ kindInj
 	}
 	if kinds&kindInj != 0 {
 		if f := InjectionChecked(text, h); len(f) > 0 {
@@ -343,7 +358,9 @@ func definitionFlow(raw []byte, name string, params []string, fs *findingSet) {
 		return
 	}
 	l := flowTables()
-	if !l.gateDef.any(unsafe.String(&raw[0], len(raw))) && !hasLeet(raw) {
+	if rs := unsafe.String(&raw[0], len(raw)); !l.gateDef.any(rs) && !hasLeet(raw) && !strings.Contains(rs, `\u`) && asciiSpaced(rs) {
+		// Nothing to find: no needle, no digits for letters, and no
+		// escape or character whose normal form could spell one.
 		return
 	}
 	var strs []flowDefString
@@ -616,4 +633,43 @@ func needleKinds(n *needles, sets map[uint8][]string) []uint8 {
 		}
 	}
 	return kinds
+}
+
+// hasHighByte reports whether s has a byte of 0x80 or more: a character
+// outside ASCII.
+func hasHighByte(s string) bool {
+	var acc uint64
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		acc |= load64(s, i)
+	}
+	for ; i < len(s); i++ {
+		acc |= uint64(s[i])
+	}
+	return acc&0x8080808080808080 != 0
+}
+
+// spaceVariants returns ws with, for each needle holding a space, the
+// needle with a tab and with a carriage return there instead (which the
+// normal form turns into spaces).
+func spaceVariants(ws []string) []string {
+	out := append([]string{}, ws...)
+	for _, w := range ws {
+		if strings.Contains(w, " ") {
+			out = append(out, strings.ReplaceAll(w, " ", "\t"), strings.ReplaceAll(w, " ", "\r"))
+		}
+	}
+	return out
+}
+
+// asciiSpaced reports whether s is printable ASCII and line breaks, so that
+// its normal form differs from it only by case and by runs of spaces, which
+// no flow needle spans.
+func asciiSpaced(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x7f || c < 0x20 && c != '\n' {
+			return false
+		}
+	}
+	return true
 }
