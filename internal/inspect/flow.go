@@ -105,11 +105,11 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			`|` + flowNB + `(?:contraseñas?|claves? privadas?|claves? de api|credenciales|variables de entorno|historial|passw(?:ö|oe|o)rter|zugangsdaten|umgebungsvariablen|schlüssel|verlauf|mots? de passe|identifiants|clés? privées?|variables d'environnement|historique|senhas?|credenciais|chaves? privadas?|password|credenziali|chiavi private|cronologia)` + flowNE)
 	l.urlSink = regexp.MustCompile(`\bhttps?://[^\s"'\x60)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\bwebhook\b`)
 	l.markAddressee = regexp.MustCompile(
-		flowNB + `(?:note|notes|message|hint|instructions?|reminder|memo|p\.?s\.?|hinweis|nachricht|anweisung(?:en)?|nota|notas|mensaje|aviso|instrucciones|instrucción|remarque|consignes?|avis|messaggio|istruzioni|mensagem|instruções|attention)\s+(?:for|to|für|an|para|pour|à|aux|per|ai|alle?|al|a|ao|aos)\s+(?:\S+\s+){0,3}?` + flowModelNoun + flowSystems + flowNE +
-			`|` + flowNB + flowModelNoun + `[-_ ](?:note|notes|hinweis|nota|remarque|instructions?|only|directive|task)` + flowNE +
+		flowNB + `(?:note|notes|message|hint|instructions?|reminder|memo|p\.?s\.?|hinweis|nachricht|anweisung(?:en)?|nota|notas|mensaje|aviso|instrucciones|instrucción|remarque|consignes?|avis|messaggio|istruzioni|mensagem|instruções|attention)\s+(?:for|to|für|an|para|pour|à|aux|per|ai|alle?|al|a|ao|aos)\s+(?:\S+\s+){0,3}?` + flowModelNoun + flowSystems + `(?:\s+(?:is|are|that|who|which|currently)\s[^:\n]{0,60})?\s*(?:[:,;)\]—–]|\s-\s|$)` +
+			`|` + flowNB + flowModelNoun + `[-_ ](?:note|notes|hinweis|nota|remarque|instructions?|directive)\s*[:\]]` +
 			`|\((?:for )?(?:\S+ )?` + flowModelNoun + flowSystems + ` only\)` +
-			`|` + flowNB + `(?:if you are|if you're|as|si eres|si vous êtes|si tu es|wenn du|falls du|se sei|se você é|se voce e)\s+(?:an?|un|una|une|ein|eine|um|uma)?\s*(?:\S+\s+)?` + flowModelNoun + flowSystems + `(?:\s+bist)?\s*[,:;]` +
-			`|` + flowNB + `(?:dear|liebe[rs]?|querid[oa]s?|estimad[oa]s?|cher|chère|chers|caro|cara|car[oa]s|prezad[oa]s?)\s+(?:\S+\s+)?` + flowModelNoun + flowSystems + flowNE)
+			`|` + flowNB + `(?:if you are|if you're|si eres|si vous êtes|si tu es|wenn du|falls du|se sei|se você é|se voce e)\s+(?:an?|un|una|une|ein|eine|um|uma)?\s*(?:\S+\s+)?` + flowModelNoun + flowSystems + `(?:\s+bist)?\s*[,:;]` +
+			`|` + flowNB + `(?:dear|liebe[rs]?|querid[oa]s?|estimad[oa]s?|cher|chère|chers|caro|cara|car[oa]s|prezad[oa]s?)\s+(?:\S+\s+)?` + flowModelNoun + flowSystems + `\s*[,:!—–]`)
 	l.vocAddressee = regexp.MustCompile(
 		`(?:^|[\n.!?;"'(\[>*#-]\s*)(?:(?:hey|hi|hello|hallo|hola|bonjour|ciao|olá|oi|attention|achtung|atención)\s+)?(?:the\s+|el\s+|la\s+|le\s+|l'|die\s+|der\s+|il\s+|o\s+|a\s+)?(?:[\p{L}-]+\s+)?` + flowModelNoun + flowSystems + `\s*(?::|,|->|=>|—|–|\s-\s)` +
 			`|` + flowNB + flowModelNoun + flowSystems + `(?:\s+\S+)?\s+(?:(?:is|are|that are|who are|which are|currently)\s+)?(?:reading|summari[sz]ing|processing|parsing|viewing|seeing|indexing|crawling|analy[sz]ing|browsing|visiting|handling|scanning|ingesting|consuming|encountering|using|calling)\s+(?:this|these|the|that|my|our|\S+s\b)`)
@@ -254,10 +254,11 @@ func InjectionAll(text string, h Hygiene) []Finding {
 // the model nouns only, so that a long text pays for its few mentions.
 func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 	if kinds&kindAddr != 0 {
+		transcript := len(speakerLines.FindAllStringIndex(norm, 2)) == 2
 		last := -1
 		var why string
 		if len(norm) >= 3 && !isAlnum(norm[2]) && (norm[:2] == "ai" || norm[:2] == "ki" || norm[:2] == "ia") {
-			why = addressed(l, norm[:min(len(norm), 320)])
+			why = addressed(l, norm[:min(len(norm), 320)], transcript)
 		}
 		l.addrNeedles.each(norm, func(i int, _ string) bool {
 			if why != "" {
@@ -277,7 +278,7 @@ func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 			}
 			hi := min(len(norm), i+320)
 			last = i + 20
-			why = addressed(l, norm[lo:hi])
+			why = addressed(l, norm[lo:hi], transcript)
 			return why == ""
 		})
 		if why != "" {
@@ -311,8 +312,10 @@ func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 }
 
 // addressed returns why w (a window of a result) addresses the model with
-// an instruction, or "".
-func addressed(l *flowLex, w string) string {
+// an instruction, or "". In a transcript (lines that start with a
+// speaker's name and a colon) "bot: please wait" is a speaker, not an
+// addressee: there only the other vocatives count.
+func addressed(l *flowLex, w string, transcript bool) string {
 	// A note for the model: in a result, nobody else writes one.
 	for _, loc := range l.markAddressee.FindAllStringIndex(w, 4) {
 		if quoted(w, loc[0], loc[1]) {
@@ -323,18 +326,25 @@ func addressed(l *flowLex, w string) string {
 			return "addresses the model: " + excerpt(w, loc[0], min(len(w), loc[1]+60))
 		}
 	}
-	// The model addressed, with something to do.
+	// The model addressed, with something to do on the same line.
 	for _, loc := range l.vocAddressee.FindAllStringIndex(w, 8) {
-		if quoted(w, loc[0], loc[1]) {
+		if quoted(w, loc[0], loc[1]) || transcript && strings.HasSuffix(strings.TrimSpace(w[loc[0]:loc[1]]), ":") {
 			continue
 		}
 		rest := clause(w, loc[1], 300)
+		if k := strings.IndexByte(rest, '\n'); k >= 0 {
+			rest = rest[:k]
+		}
 		if l.action.MatchString(rest) || l.urlSink.MatchString(rest) || l.strongSource.MatchString(rest) || l.conceal.MatchString(rest) {
 			return "addresses the model with an instruction: " + excerpt(w, loc[0], min(len(w), loc[1]+60))
 		}
 	}
 	return ""
 }
+
+// speakerLines are lines of a transcript: a name of one or two words, a
+// colon, text.
+var speakerLines = regexp.MustCompile(`(?m)^\s*(?:\[[^\]\n]{1,20}\]\s*)?[\p{L}\p{N}_.@-]{1,30}(?: [\p{L}\p{N}_.-]{1,30})?: \S`)
 
 // clause returns up to n bytes of text from i to the end of its paragraph.
 func clause(text string, i, n int) string {

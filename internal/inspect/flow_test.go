@@ -99,10 +99,22 @@ func TestInjectionFlow(t *testing.T) {
 		"README: Never commit your .env file. Use .env.example as a template.",
 		"The AI team meets on Tuesdays in room 4.",
 		"Benchmarks: model A scored 71.2, model B 69.8 on the held-out set.",
+		"Support chat:\ncustomer: my order is late\nbot: please wait while I check the tracking number.\ncustomer: ok",
+		"model: gpt-4o\n# the key must be set in the environment\ntemperature: 0",
+		"agent: build-runner\nsteps:\n  - run: make test",
+		"Available for the Pro model only. Please upgrade your plan to use it.",
+		"As an AI language model, I cannot browse the web, but you should check https://docs.example.",
 	}
 	for _, s := range good {
 		if fs := InjectionAll(s, Check(s)); len(fs) != 0 {
 			t.Errorf("flagged: %q: %v", s, fs)
+		}
+	}
+	// Greetings and notes for people who work on AI are not addressed
+	// to the model (the phrase lists of Injection still flag these two).
+	for _, s := range []string{"Dear AI enthusiasts, we meet on Friday.", "Note to AI researchers: the submission deadline is Friday."} {
+		if why, ok := resultFlow(flowTables(), normaliseText(s), kindAddr|kindTurn|kindSrc); ok {
+			t.Errorf("flagged: %q: %s", s, why)
 		}
 	}
 }
