@@ -424,7 +424,7 @@ func defStringFlow(l *flowLex, norm, purpose string, params []string) (Finding, 
 		related := relatedTo(what, purpose)
 		if p, at := paramSinkIn(sn, params); p != "" {
 			side := sideChannel(p)
-			pRelated := relatedTo(what, keyWords(p))
+			pRelated := relatedTo(what, keyWords(p)) || pathParam(p)
 			switch {
 			case strong && (side || addressed || concealed || !related && !pRelated),
 				!strong && !pRelated && (side && l.transfer.MatchString(sn) || !related && (addressed || concealed)):
@@ -515,6 +515,19 @@ func sideChannel(p string) bool {
 	return false
 }
 
+// pathParam reports whether a parameter's name says it takes a location,
+// which a text may illustrate with a sensitive path ("in `path`, for
+// example ~/.env") without asking for its contents.
+func pathParam(p string) bool {
+	for _, s := range strings.Fields(keyWords(p)) {
+		switch s {
+		case "path", "paths", "file", "files", "filename", "filepath", "dir", "directory", "folder", "location", "uri", "glob", "pattern", "cwd", "root":
+			return true
+		}
+	}
+	return false
+}
+
 // relatedTo reports whether text (a tool's name and first sentence, or a
 // parameter's name) names what the source what is about: an SSH tool
 // reading ~/.ssh, a git tool reading .git/config, a secrets manager
@@ -524,12 +537,11 @@ func relatedTo(what, text string) bool {
 		if len(w) < 3 || genericSourceWord[w] {
 			continue
 		}
-		w = strings.TrimSuffix(w, "s")
-		if strings.Contains(text, w) {
-			return true
-		}
-		if syn, ok := sourceDomain[w]; ok {
-			for _, s := range syn {
+		for _, w := range []string{w, strings.TrimSuffix(w, "s")} {
+			if strings.Contains(text, w) {
+				return true
+			}
+			for _, s := range sourceDomain[w] {
 				if strings.Contains(text, s) {
 					return true
 				}

@@ -63,11 +63,20 @@ func TestDefinitionFlow(t *testing.T) {
 		{"Lists the user's notifications. Requires a token with the notifications scope.", []string{"q"}},
 		{"Never put API keys in the `notes` field.", []string{"notes"}},
 		{"Replaces the recipient address of a draft email (draft_id) with the given address.", []string{"draft_id", "address"}},
+		{"Runs a command on a remote host. Authenticates with the key in `identity_file` (default ~/.ssh/id_rsa).", []string{"host", "identity_file"}},
+		{"Lists S3 buckets. Uses the credentials in ~/.aws/credentials for the `profile` given.", []string{"profile"}},
+		{"Reads a file. Pass its location in `path`, for example ~/.env or ./config.json.", []string{"path"}},
+		{"Saves text into `notes`. Do not store passwords in notes.", []string{"notes"}},
+		{"Creates a gist. Never include tokens or the contents of .env files in `content`.", []string{"content"}},
+		{"Commit helper: reads the author from .git/config and sets `author` on the new commit.", []string{"author", "message"}},
 	}
 	for _, c := range good {
-		_, fs, err := Definition(defJSON(t, c.desc, c.params...))
-		if err != nil || len(fs) != 0 {
-			t.Errorf("flagged: %q: %v %v", c.desc, fs, err)
+		// The flow signals alone: the phrase lists judge some of these
+		// too ("in `path`, for example ~/.env" is theirs).
+		fs := &findingSet{}
+		definitionFlow(defJSON(t, c.desc, c.params...), "tool", c.params, fs)
+		if len(fs.list) != 0 {
+			t.Errorf("flagged: %q: %v", c.desc, fs.list)
 		}
 	}
 }
