@@ -101,7 +101,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			"|\x60(?:env|printenv|set|export(?: -p)?|history|cat [^\x60]+|security find-[\\w-]+-password[^\x60]*|gh auth token|aws configure[^\x60]*|git config[^\x60]*|ssh-add -L|gpg --export[^\x60]*)\x60" +
 			`|\b(?:output|result|contents?) of (?:the )?(?:printenv|history)\b|\bprintenv\b|\bprocess\.env\b|\bos\.environ\b`)
 	l.weakSource = regexp.MustCompile(
-		`\b(?:environment variables?|env vars?|api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|bearer tokens?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|credentials|passwords?|passphrases?|tokens|session cookies|cookies|seed phrases?|mnemonic|recovery phrase|(?:recent|previous|past|last|earlier) (?:shell |terminal )?commands|command history|browsing history|(?:chat|conversation) history|(?:previous|prior|earlier|last|all|recent) (?:user )?messages|the (?:whole |entire )?conversation|system prompt)\b` +
+		`\b(?:environment variables?|env vars?|api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|bearer tokens?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|credentials|passwords?|passphrases?|tokens|session cookies|cookies|seed phrases?|mnemonic|recovery phrase|(?:recent|previous|past|last|earlier) (?:shell |terminal )?commands|command history|browsing history|(?:chat|conversation) history|(?:every|all|any|each|the last|the|those) files? (?:that )?(?:you|the user) (?:have |has )?(?:read|open|opened|see|saw|access|accessed|view|viewed|edit|edited)|(?:previous|prior|earlier|last|all|recent) (?:user )?messages|the (?:whole |entire )?conversation|system prompt)\b` +
 			`|` + flowNB + `(?:contraseñas?|claves? privadas?|claves? de api|credenciales|variables de entorno|historial|passw(?:ö|oe|o)rter|zugangsdaten|umgebungsvariablen|schlüssel|verlauf|mots? de passe|identifiants|clés? privées?|variables d'environnement|historique|senhas?|credenciais|chaves? privadas?|password|credenziali|chiavi private|cronologia)` + flowNE)
 	l.urlSink = regexp.MustCompile(`\bhttps?://[^\s"'\x60)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\bwebhook\b`)
 	l.markAddressee = regexp.MustCompile(
@@ -129,7 +129,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 	l.waiver = regexp.MustCompile(`\b(?:confirmations?|approvals?|permissions?|consent|reviews?)\s+(?:is|are)\s+(?:no longer|not)\s+(?:required|needed|necessary)\b|\bpre-?approved\b|\b(?:already|automatically|implicitly) (?:approved|authori[sz]ed)\b`)
 	l.override = regexp.MustCompile(`\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what|whatever|which)?\s*(?:the user|they|the customer|you|the human)\s+(?:types?|says?|asks?|requests?|enters?|wants?|chooses?|picks?)\b|\beven if (?:the user|they|the customer) (?:asks?|says?|requests?|types?|chooses?) (?:otherwise|for another|a different)`)
 	l.imgExfil = regexp.MustCompile(`!\[[^\]]*\]\(\s*https?://[^)\s]*\?[^)\s]*=`)
-	l.transfer = regexp.MustCompile(`\b(?:send|sends|sending|include|includes|including|attach|attaching|append|appending|put|puts|putting|pass|passes|passing|paste|place|insert|upload|post|copy|forward|fill|populate|embed|add|belongs? in|goes? in|go into|along)\b|\b(?:contents?|output|value|values|text)\b` +
+	l.transfer = regexp.MustCompile(`\b(?:dump|dumps|send|sends|sending|include|includes|including|attach|attaching|append|appending|put|puts|putting|pass|passes|passing|paste|place|insert|upload|post|copy|forward|fill|populate|embed|add|belongs? in|goes? in|go into|along)\b|\b(?:contents?|output|value|values|text)\b` +
 		`|` + flowNB + `(?:envía|envia|enviar|manda|incluye|incluir|pon|pega|adjunta|contenido|übergib|übergeben|sende|schicke|füge|inhalt|anhängen|envoie|envoyer|inclus|inclure|mets|colle|joins?|contenu|invia|includi|inserisci|contenuto|inclua|anexe|coloque|conteúdo|lies|lee|lis|leggi|leia)` + flowNE)
 
 	l.toolIdent = regexp.MustCompile(`\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b`)
@@ -144,7 +144,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		"`aws ", "`git ", "`ssh-add", "`gpg", "printenv", "process.env", "os.environ")
 	weak := []string{"environment", "env var", "api key", "api_key", "apikey", "api-key", "token", "secret", "private key", "private_key", "ssh key",
 		"credential", "password", "passphrase", "seed phrase", "mnemonic", "recovery phrase", "commands", "command history", "conversation",
-		"chat history", "messages", "system prompt", "contraseña", "clave", "credencial", "variables de entorno", "historial", "passw", "zugangsdaten",
+		"chat history", "messages", "system prompt", "file you", "files you", "files the user", "file the user", "file that", "files that", "contraseña", "clave", "credencial", "variables de entorno", "historial", "passw", "zugangsdaten",
 		"umgebungsvariablen", "schlüssel", "verlauf", "mot de passe", "mots de passe", "identifiants", "clé", "clés", "historique", "senha",
 		"credenciai", "chave", "credenziali", "chiavi", "cronologia"}
 	addr := []string{"assistant", "asistente", "assistent", "assistente", "agent", "llm", "model", "modèle", "modell", "chatbot", " bot", "bot:",
@@ -425,14 +425,20 @@ func defStringFlow(l *flowLex, norm, purpose string, params []string) (Finding, 
 		if p, at := paramSinkIn(sn, params); p != "" {
 			side := sideChannel(p)
 			pRelated := relatedTo(what, keyWords(p)) || pathParam(p)
+			// A verb of moving before the parameter, as in "put X into p".
+			moved := l.transfer.MatchString(sn[:at])
 			switch {
-			case strong && (side || addressed || concealed || !related && !pRelated),
-				!strong && !pRelated && (side && l.transfer.MatchString(sn) || !related && (addressed || concealed)):
+			// A file's or command's contents moved into a parameter that
+			// does not take a location: a server that needs the file
+			// reads it itself.
+			case strong && moved && !pathParam(p),
+				strong && (side || addressed || concealed || !related && !pRelated),
+				!strong && !pRelated && (side && moved || !related && (moved || addressed || concealed)):
 				return Finding{Rule: "poison.exfiltration", Reason: "moves " + what + " into the parameter " + p + ": " + excerpt(sn, min(src[0], at), max(src[1], min(len(sn), at+len(p)+2)))}, true
 			}
 		}
-		if strong && (!related || addressed) && l.transfer.MatchString(sn) {
-			if u := l.urlSink.FindStringIndex(sn); u != nil {
+		if (strong || !related) && (!related || addressed) && l.transfer.MatchString(sn) {
+			if u := l.urlSink.FindStringIndex(sn); u != nil && (strong || sn[u[0]:u[1]] != "webhook") {
 				return Finding{Rule: "poison.exfiltration", Reason: "sends " + what + " to an address: " + excerpt(sn, min(src[0], u[0]), max(src[1], u[1]))}, true
 			}
 		}
@@ -481,6 +487,9 @@ func paramSinkIn(sn string, params []string) (string, int) {
 				continue
 			}
 			if i > 0 && j < len(sn) && (sn[i-1] == '`' && sn[j] == '`' || sn[i-1] == '"' && sn[j] == '"' || sn[i-1] == '\'' && sn[j] == '\'') {
+				if strings.HasPrefix(strings.TrimLeft(sn[j+1:], " "), ":") {
+					continue // a key in an example ("message": "..."), not a sink
+				}
 				return p, i
 			}
 			if fieldWord.MatchString(sn[j:min(len(sn), j+14)]) || sinkPrep.MatchString(sn[max(0, i-40):i]) {
@@ -507,7 +516,7 @@ func sideChannel(p string) bool {
 	w := keyWords(p)
 	for _, s := range strings.Fields(w) {
 		switch s {
-		case "notes", "note", "context", "hint", "hints", "extra", "metadata", "meta", "debug", "comment", "comments", "annotation",
+		case "notes", "note", "context", "diag", "diagnostics", "hint", "hints", "extra", "metadata", "meta", "debug", "comment", "comments", "annotation",
 			"memo", "details", "info", "feedback", "telemetry", "analytics", "trace", "sidenote", "remarks", "misc", "additional", "aux":
 			return true
 		}
