@@ -96,7 +96,10 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			`|\b(?:claude_desktop_config|mcp_config|mcp)\.json\b` +
 			`|/etc/(?:shadow|gshadow|sudoers|passwd|master\.passwd|ssh/ssh_host_\w+)\b|/proc/(?:self|\d+|\*)/(?:environ|mem|cmdline)\b|/(?:var/)?run/secrets\b|docker\.sock\b` +
 			`|\.(?:bash|zsh|sh|python|node_repl|psql|mysql|sqlite)_history\b|\b(?:bash|zsh|shell) history\b` +
-			`|library/(?:keychains|cookies)\b|\bkeychain\b|\blogin data\b|\bcookies\.sqlite\b|\bkey4\.db\b|\blogins\.json\b|\bwallet\.dat\b|\b(?:chrome|chromium|firefox|brave|edge|safari) (?:profile|cookies|passwords|history)\b` +
+			`|library/(?:keychains|cookies)\b|library/application support/(?:google/chrome|firefox|claude|code/user/mcp\.json)\b|\.local/share/keyrings\b` +
+			`|/proc/(?:self|\d+|\*)/(?:fd|root)\b|/proc/kcore\b|/var/lib/docker\b|/dev/mem\b|(?:^|[\s"'\x60(])/(?:root|boot)/` +
+			`|\b(?:authorized_keys|known_hosts)\b|\.(?:htpasswd|viminfo|lesshst)\b|(?:^|[\s"'\x60(/~])\.history\b` +
+			`|\bkeychain\b|\blogin data\b|\bcookies\.sqlite\b|\bkey4\.db\b|\blogins\.json\b|\bwallet\.dat\b|\b(?:chrome|chromium|firefox|brave|safari) (?:profile|cookies|passwords|history)\b` +
 			// Commands that print secrets, in code quotes or named as output.
 			"|\x60(?:env|printenv|set|export(?: -p)?|history|cat [^\x60]+|security find-[\\w-]+-password[^\x60]*|gh auth token|aws configure[^\x60]*|git config[^\x60]*|ssh-add -L|gpg --export[^\x60]*)\x60" +
 			`|\b(?:output|result|contents?) of (?:the )?(?:printenv|history)\b|\bprintenv\b|\bprocess\.env\b|\bos\.environ\b`)
@@ -140,7 +143,8 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		".netrc", ".pgpass", ".git-credentials", ".npmrc", ".pypirc", ".vault-token", ".s3cfg", ".boto", ".databrickscfg", ".mozilla", ".claude",
 		".cursor", ".codeium", ".continue", ".gem/", ".cargo/", ".terraform.d", ".config/", ".env", ".git/config", "mcp.json", "mcp_config",
 		"claude_desktop", "/etc/", "/proc/", "/run/secrets", "docker.sock", "_history", "history", "keychain", "login", "cookies",
-		"key4.db", "logins.json", "wallet.dat", "`env`", "`printenv`", "`set`", "`export", "`history`", "`cat ", "`security ", "`gh ",
+		"key4.db", "logins.json", "wallet.dat", "chrome", "chromium", "firefox", "brave", "safari", "support/", "keyrings", "/var/lib/docker", "/dev/mem", "/boot/", "/root/",
+		"authorized_keys", "known_hosts", ".htpasswd", ".viminfo", ".lesshst", "`env`", "`printenv`", "`set`", "`export", "`history`", "`cat ", "`security ", "`gh ",
 		"`aws ", "`git ", "`ssh-add", "`gpg", "printenv", "process.env", "os.environ")
 	weak := []string{"environment", "env var", "api key", "api_key", "apikey", "api-key", "token", "secret", "private key", "private_key", "ssh key",
 		"credential", "password", "passphrase", "seed phrase", "mnemonic", "recovery phrase", "commands", "command history", "conversation",
@@ -703,4 +707,11 @@ func asciiSpaced(s string) bool {
 		}
 	}
 	return true
+}
+
+// SensitiveSource returns the first credential or configuration location,
+// or secret-printing command, that text names ("~/.aws/credentials",
+// "`printenv`"), or "". It is the strong source of the flow signals.
+func SensitiveSource(text string) string {
+	return flowTables().strongSource.FindString(normaliseText(text))
 }

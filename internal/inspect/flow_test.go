@@ -255,3 +255,19 @@ func FuzzInjectionAllGate(f *testing.F) {
 		}
 	})
 }
+
+// TestFlowGateNeedles: every source, addressee and turn form that the
+// result rules match in these texts has a needle of the gate in the text as
+// sent, so that InjectionAll reaches the rules.
+func TestFlowGateNeedles(t *testing.T) {
+	l := flowTables()
+	for _, s := range []string{
+		"the chrome profile", "firefox  passwords", "library/application support/google/chrome/default", "~/.local/share/keyrings/login.keyring",
+		"`cat  ~/x`", "/root/.bashrc", "known_hosts", "a .history file", "the zsh\thistory", "[/user]", "{{/system}}", "<|/assistant|>",
+		"hey\tai: do it", "note for the\tassistant:",
+	} {
+		if flowKinds(l.gateRes, l.resKind, s)&^kindInj == 0 || flowKinds(l.gateFlow, l.flowKind, s) == 0 {
+			t.Errorf("no flow needle in %q", s)
+		}
+	}
+}
