@@ -38,13 +38,9 @@ type flowLex struct {
 	weakSource *regexp.Regexp
 	// urlSink is a URL or mail address to send to.
 	urlSink *regexp.Regexp
-	// markAddressee are forms that exist only to address the model (a note
-	// for the AI, "LLM-NOTE", "(automated agents only)", "if you are an AI").
-	markAddressee *regexp.Regexp
-	// vocAddressee are forms that address the model but also occur in
-	// chat logs and configuration ("assistant:", "hey bot,", "AI models
-	// reading this").
-	vocAddressee *regexp.Regexp
+	// addrForms are the ways of addressing the model, each checked at a
+	// model noun found by addrNeedles.
+	addrForms []addrForm
 	// conceal is the user kept from knowing.
 	conceal *regexp.Regexp
 	// action is something to do: a modal, "please", an automatic or
@@ -66,6 +62,9 @@ type flowLex struct {
 	// addrNeedles are the model nouns alone.
 	resKind, flowKind []uint8
 	addrNeedles       *needles
+	// concealNeedles are literals of which every match of conceal holds
+	// one.
+	concealNeedles *needles
 	// gateFlow is gateRes without Injection's triggers.
 	gateFlow *needles
 	// gateDef and gateRes are the cheap necessary conditions: a definition
@@ -107,15 +106,30 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		`\b(?:environment variables?|env vars?|api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|bearer tokens?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|credentials|passwords?|passphrases?|tokens|session cookies|cookies|seed phrases?|mnemonic|recovery phrase|(?:recent|previous|past|last|earlier) (?:shell |terminal )?commands|command history|browsing history|(?:chat|conversation) history|(?:every|all|any|each|the last|the|those) files? (?:that )?(?:you|the user) (?:have |has )?(?:read|open|opened|see|saw|access|accessed|view|viewed|edit|edited)|(?:previous|prior|earlier|last|all|recent) (?:user )?messages|the (?:whole |entire )?conversation|system prompt)\b` +
 			`|` + flowNB + `(?:contraseñas?|claves? privadas?|claves? de api|credenciales|variables de entorno|historial|passw(?:ö|oe|o)rter|zugangsdaten|umgebungsvariablen|schlüssel|verlauf|mots? de passe|identifiants|clés? privées?|variables d'environnement|historique|senhas?|credenciais|chaves? privadas?|password|credenziali|chiavi private|cronologia)` + flowNE)
 	l.urlSink = regexp.MustCompile(`\bhttps?://[^\s"'\x60)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\bwebhook\b`)
-	l.markAddressee = regexp.MustCompile(
-		flowNB + `(?:note|notes|message|hint|instructions?|reminder|memo|p\.?s\.?|hinweis|nachricht|anweisung(?:en)?|nota|notas|mensaje|aviso|instrucciones|instrucción|remarque|consignes?|avis|messaggio|istruzioni|mensagem|instruções|attention)\s+(?:for|to|für|an|para|pour|à|aux|per|ai|alle?|al|a|ao|aos)\s+(?:\S+\s+){0,3}?` + flowModelNoun + flowSystems + `(?:\s+(?:is|are|that|who|which|currently)\s[^:\n]{0,60})?\s*(?:[:,;)\]—–]|\s-\s|$)` +
-			`|` + flowNB + flowModelNoun + `[-_ ](?:note|notes|hinweis|nota|remarque|instructions?|directive)\s*[:\]]` +
-			`|\((?:for )?(?:\S+ )?` + flowModelNoun + flowSystems + ` only\)` +
-			`|` + flowNB + `(?:if you are|if you're|si eres|si vous êtes|si tu es|wenn du|falls du|se sei|se você é|se voce e)\s+(?:an?|un|una|une|ein|eine|um|uma)?\s*(?:\S+\s+)?` + flowModelNoun + flowSystems + `(?:\s+bist)?\s*[,:;]` +
-			`|` + flowNB + `(?:dear|liebe[rs]?|querid[oa]s?|estimad[oa]s?|cher|chère|chers|caro|cara|car[oa]s|prezad[oa]s?)\s+(?:\S+\s+)?` + flowModelNoun + flowSystems + `\s*[,:!—–]`)
-	l.vocAddressee = regexp.MustCompile(
-		`(?:^|[\n.!?;"'(\[>*#-]\s*)(?:(?:hey|hi|hello|hallo|hola|bonjour|ciao|olá|oi|attention|achtung|atención)\s+)?(?:the\s+|el\s+|la\s+|le\s+|l'|die\s+|der\s+|il\s+|o\s+|a\s+)?(?:[\p{L}-]+\s+)?` + flowModelNoun + flowSystems + `\s*(?::|,|->|=>|—|–|\s-\s)` +
-			`|` + flowNB + flowModelNoun + flowSystems + `(?:\s+\S+)?\s+(?:(?:is|are|that are|who are|which are|currently)\s+)?(?:reading|summari[sz]ing|processing|parsing|viewing|seeing|indexing|crawling|analy[sz]ing|browsing|visiting|handling|scanning|ingesting|consuming|encountering|using|calling)\s+(?:this|these|the|that|my|our|\S+s\b)`)
+	noun := flowModelNoun + flowSystems
+	nb := `(?:^|[^\p{L}\p{N}_])`
+	l.addrForms = []addrForm{
+		// Notes for the model: forms that exist only to address it ("note
+		// for whatever AI is reading this:", "LLM-NOTE:", "(automated
+		// agents only)", "if you are an AI,", "Liebe KI,").
+		{mark: true,
+			before: regexp.MustCompile(nb + `(?:note|notes|message|hint|instructions?|reminder|memo|p\.?s\.?|hinweis|nachricht|anweisung(?:en)?|nota|notas|mensaje|aviso|instrucciones|instrucción|remarque|consignes?|avis|messaggio|istruzioni|mensagem|instruções|attention)\s+(?:for|to|für|an|para|pour|à|aux|per|ai|alle?|al|a|ao|aos)\s+(?:\S+\s+){0,3}$`),
+			after:  regexp.MustCompile(`^` + noun + `(?:\s+(?:is|are|that|who|which|currently)\s[^:\n]{0,60})?\s*(?:[:,;)\]—–]|\s-\s|$)`)},
+		{mark: true, after: regexp.MustCompile(`^` + flowModelNoun + `[-_ ](?:note|notes|hinweis|nota|remarque|instructions?|directive)\s*[:\]]`)},
+		{mark: true, before: regexp.MustCompile(`\((?:for )?(?:\S+ )?$`), after: regexp.MustCompile(`^` + noun + ` only\)`)},
+		{mark: true,
+			before: regexp.MustCompile(nb + `(?:if you are|if you're|si eres|si vous êtes|si tu es|wenn du|falls du|se sei|se você é|se voce e)\s+(?:(?:an?|un|una|une|ein|eine|um|uma)\s+)?(?:\S+\s+)?$`),
+			after:  regexp.MustCompile(`^` + noun + `(?:\s+bist)?\s*[,:;]`)},
+		{mark: true,
+			before: regexp.MustCompile(nb + `(?:dear|liebe[rs]?|querid[oa]s?|estimad[oa]s?|cher|chère|chers|caro|cara|car[oa]s|prezad[oa]s?)\s+(?:\S+\s+)?$`),
+			after:  regexp.MustCompile(`^` + noun + `\s*[,:!—–]`)},
+		// Vocatives, which chat logs and configuration share ("assistant:",
+		// "hey bot,"), and the model as the reader ("AI models reading this").
+		{vocative: true,
+			before: regexp.MustCompile(`(?:^|[\n.!?;"'(\[>*#-])\s*(?:(?:hey|hi|hello|hallo|hola|bonjour|ciao|olá|oi|attention|achtung|atención)\s+)?(?:the\s+|el\s+|la\s+|le\s+|l'|die\s+|der\s+|il\s+|o\s+|a\s+)?(?:[\p{L}-]+\s+)?$`),
+			after:  regexp.MustCompile(`^` + noun + `\s*(?::|,|->|=>|—|–|\s-\s)`)},
+		{after: regexp.MustCompile(`^` + noun + `(?:\s+\S+)?\s+(?:(?:is|are|that are|who are|which are|currently)\s+)?(?:reading|summari[sz]ing|processing|parsing|viewing|seeing|indexing|crawling|analy[sz]ing|browsing|visiting|handling|scanning|ingesting|consuming|encountering|using|calling)\s+(?:this|these|the|that|my|our|\S+s\b)`)},
+	}
 	l.conceal = regexp.MustCompile(
 		`\b(?:do not|don't|never|must not|should not|without)\s+(?:\S+\s+){0,2}?(?:tell|telling|inform|informing|show|showing|mention|mentioning|reveal|revealing|notify|notifying|alert|alerting|surface|surfacing|disclose|disclosing)\b` +
 			`|\b(?:the |your )?(?:user|human|they)\s+(?:must|should|need|needs|may|can)\s*(?:not|never)\s+(?:\S+\s+)?(?:know|notice|find out|learn|see|be told|be aware|suspect)\b` +
@@ -174,6 +188,9 @@ var flowTables = sync.OnceValue(func() *flowLex {
 	sets := map[uint8][]string{kindInj: injectionWords, kindSrc: src, kindAddr: addr, kindTurn: turn}
 	l.resKind, l.flowKind = needleKinds(l.gateRes, sets), needleKinds(l.gateFlow, sets)
 	l.addrNeedles = newNeedles(true, addr...)
+	l.concealNeedles = newNeedles(true, "not", "n't", "never", "without", "behind", "keep", "between", "trace", "visibility", "display", "font-size",
+		"usuario", "sin ", "secret", "escondidas", "rastro", "ohne", "nutzer", "anwender", "heimlich", "unbemerkt", "stillschweig", "verschweig",
+		"insu", "sans ", "utilisateur", "secr", "discr", "nascosto", "senza", "utente", "segredo", "sem ", "usuário")
 	l.gateDef = newNeedles(true, append(append(append(append(append(append([]string{}, src...), weak...), addr...), turn...), defOnly...), `\nai`, `\nki`, `\nia`, `\tai`, `\tki`, `\tia`)...)
 	return l
 })
@@ -259,30 +276,24 @@ func InjectionAll(text string, h Hygiene) []Finding {
 func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 	if kinds&kindAddr != 0 {
 		transcript := len(speakerLines.FindAllStringIndex(norm, 2)) == 2
-		last := -1
 		var why string
-		if len(norm) >= 3 && !isAlnum(norm[2]) && (norm[:2] == "ai" || norm[:2] == "ki" || norm[:2] == "ia") {
-			why = addressed(l, norm[:min(len(norm), 320)], transcript)
-		}
-		l.addrNeedles.each(norm, func(i int, _ string) bool {
-			if why != "" {
-				return false
+		eachAddressee(l, norm, func(a addrMatch) bool {
+			if a.form.mark {
+				if strings.Count(strings.TrimSpace(clause(norm, a.end, 300)), " ") >= 2 {
+					why = "addresses the model: " + excerpt(norm, a.start, min(len(norm), a.end+60))
+				}
+				return why == ""
 			}
-			if i < last {
-				return true
+			if transcript && a.form.vocative && norm[a.end-1] == ':' {
+				return true // a speaker's label
 			}
-			// The window starts at the sentence's start (its delimiter
-			// kept, for the vocative's anchor) or 200 bytes back.
-			lo := max(0, i-200)
-			if k := strings.LastIndexAny(norm[lo:i], "\n.!?;"); k >= 0 {
-				lo += k
+			rest := clause(norm, a.end, 300)
+			if k := strings.IndexByte(rest, '\n'); k >= 0 {
+				rest = rest[:k]
 			}
-			for lo > 0 && norm[lo]&0xc0 == 0x80 {
-				lo--
+			if l.action.MatchString(rest) || l.urlSink.MatchString(rest) || l.strongSource.MatchString(rest) || l.conceal.MatchString(rest) {
+				why = "addresses the model with an instruction: " + excerpt(norm, a.start, min(len(norm), a.end+60))
 			}
-			hi := min(len(norm), i+320)
-			last = i + 20
-			why = addressed(l, norm[lo:hi], transcript)
 			return why == ""
 		})
 		if why != "" {
@@ -300,6 +311,11 @@ func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 	// A sensitive source with concealment, or sent to an address.
 	if kinds&kindSrc != 0 {
 		for _, sn := range splitSentences(norm) {
+			// Concealment or an address first, by their literals: most
+			// sentences that name a source have neither.
+			if !strings.Contains(sn, "http") && strings.IndexByte(sn, '@') < 0 && !strings.Contains(sn, "webhook") && !l.concealNeedles.any(sn) {
+				continue
+			}
 			d := l.strongSource.FindStringIndex(sn)
 			if d == nil || negated(sn, d[0]) {
 				continue
@@ -315,35 +331,95 @@ func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 	return "", false
 }
 
-// addressed returns why w (a window of a result) addresses the model with
-// an instruction, or "". In a transcript (lines that start with a
-// speaker's name and a colon) "bot: please wait" is a speaker, not an
-// addressee: there only the other vocatives count.
-func addressed(l *flowLex, w string, transcript bool) string {
-	// A note for the model: in a result, nobody else writes one.
-	for _, loc := range l.markAddressee.FindAllStringIndex(w, 4) {
-		if quoted(w, loc[0], loc[1]) {
-			continue
+// addrForm is one way of addressing the model: after matches from the
+// start of the word with the model noun, before (when set) the up to 80
+// bytes in front of that word.
+type addrForm struct {
+	before, after *regexp.Regexp
+	// mark is a note for the model; vocative a form whose delimiter may
+	// be a speaker's colon.
+	mark, vocative bool
+}
+
+// addrSpan is the window the after patterns of addrForms see: longer than
+// any of their matches, so that the end of the window is never taken for
+// the end of the text.
+const addrSpan = 200
+
+// addrMatch is one place where a text addresses the model.
+type addrMatch struct {
+	start, end int
+	form       *addrForm
+}
+
+// eachAddressee calls fn for each place where norm addresses the model,
+// until fn returns false. The forms are anchored at the words that hold a
+// model noun, so that a long text pays for its nouns only.
+func eachAddressee(l *flowLex, norm string, fn func(addrMatch) bool) {
+	lastWord := -1
+	visit := func(i int) bool {
+		// The word holding the needle: its first letter, then back to
+		// where the word starts.
+		for i < len(norm) && !isLetter(norm[i]) && norm[i] < 0x80 {
+			i++
 		}
-		rest := clause(w, loc[1], 300)
-		if strings.Count(strings.TrimSpace(rest), " ") >= 2 {
-			return "addresses the model: " + excerpt(w, loc[0], min(len(w), loc[1]+60))
+		ws := i
+		for ws > 0 && (isLetter(norm[ws-1]) || norm[ws-1] >= 0x80) {
+			ws--
 		}
+		if ws == lastWord {
+			return true
+		}
+		lastWord = ws
+		for k := range l.addrForms {
+			f := &l.addrForms[k]
+			// No form spans more than the noun and some 120 bytes after
+			// it: a bounded window keeps the automaton's work bounded.
+			loc := f.after.FindStringIndex(norm[ws:min(len(norm), ws+addrSpan)])
+			if loc == nil {
+				continue
+			}
+			start, end := ws, ws+loc[1]
+			if f.before != nil {
+				lo := max(0, ws-80)
+				if f.vocative && lo > 0 {
+					// The vocative's anchor is a delimiter: start there, or
+					// find none.
+					k := strings.LastIndexAny(norm[lo:ws], "\n.!?;\"'([>*#-")
+					if k < 0 {
+						continue
+					}
+					lo += k
+				}
+				for lo > 0 && lo < len(norm) && norm[lo]&0xc0 == 0x80 {
+					lo--
+				}
+				b := f.before.FindStringIndex(norm[lo:ws])
+				if b == nil {
+					continue
+				}
+				start = lo + b[0]
+			}
+			if quoted(norm, start, end) {
+				continue
+			}
+			if !fn(addrMatch{start: start, end: end, form: f}) {
+				return false
+			}
+		}
+		return true
 	}
-	// The model addressed, with something to do on the same line.
-	for _, loc := range l.vocAddressee.FindAllStringIndex(w, 8) {
-		if quoted(w, loc[0], loc[1]) || transcript && strings.HasSuffix(strings.TrimSpace(w[loc[0]:loc[1]]), ":") {
-			continue
-		}
-		rest := clause(w, loc[1], 300)
-		if k := strings.IndexByte(rest, '\n'); k >= 0 {
-			rest = rest[:k]
-		}
-		if l.action.MatchString(rest) || l.urlSink.MatchString(rest) || l.strongSource.MatchString(rest) || l.conceal.MatchString(rest) {
-			return "addresses the model with an instruction: " + excerpt(w, loc[0], min(len(w), loc[1]+60))
-		}
+	if len(norm) >= 2 && (norm[:2] == "ai" || norm[:2] == "ki" || norm[:2] == "ia") && !visit(0) {
+		return
 	}
-	return ""
+	l.addrNeedles.each(norm, func(i int, _ string) bool { return visit(i) })
+}
+
+// addresses reports whether norm addresses the model in any form.
+func addresses(l *flowLex, norm string) bool {
+	found := false
+	eachAddressee(l, norm, func(addrMatch) bool { found = true; return false })
+	return found
 }
 
 // speakerLines are lines of a transcript: a name of one or two words, a
@@ -413,7 +489,7 @@ func definitionFlow(raw []byte, name string, params []string, fs *findingSet) {
 
 // defStringFlow decides one string of a definition.
 func defStringFlow(l *flowLex, norm, purpose string, params []string) (Finding, bool) {
-	addressed := l.markAddressee.MatchString(norm) || l.vocAddressee.MatchString(norm)
+	addressed := addresses(l, norm)
 	concealed := l.conceal.MatchString(norm)
 	for _, sn := range splitSentences(norm) {
 		src := l.strongSource.FindStringIndex(sn)

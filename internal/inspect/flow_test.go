@@ -271,3 +271,22 @@ func TestFlowGateNeedles(t *testing.T) {
 		}
 	}
 }
+
+// TestConcealNeedles: every concealment the pattern knows holds one of the
+// literals that let resultFlow skip sentences without any.
+func TestConcealNeedles(t *testing.T) {
+	l := flowTables()
+	for _, s := range []string{"do not tell the user", "don't mention it", "the user must not know", "without the user knowing", "behind the user's back",
+		"keep this between us", "between you and me", "leave no trace", "do not surface", "display: none", "font-size:0",
+		"el usuario no debe enterarse", "sin avisar", "en secreto", "a escondidas", "ohne dass der nutzer", "der benutzer darf nicht", "heimlich",
+		"unbemerkt", "stillschweigend", "verschweige", "à l'insu de", "sans le dire", "l'utilisateur ne doit pas", "secrètement", "discrètement",
+		"di nascosto", "senza dirlo", "l'utente non deve", "em segredo", "sem avisar", "o usuário não deve"} {
+		if !l.conceal.MatchString(s) {
+			t.Errorf("conceal does not match %q", s)
+			continue
+		}
+		if !l.concealNeedles.any(s) {
+			t.Errorf("no conceal needle in %q", s)
+		}
+	}
+}
