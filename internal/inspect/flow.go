@@ -42,7 +42,7 @@ type flowLex struct {
 	// model noun found by addrNeedles.
 	addrForms []addrForm
 	// conceal is the user kept from knowing.
-	conceal *regexp.Regexp
+	conceal concealRE
 	// action is something to do: a modal, "please", an automatic or
 	// security-relevant verb.
 	action *regexp.Regexp
@@ -62,6 +62,13 @@ type flowLex struct {
 	// addrNeedles are the model nouns alone.
 	resKind, flowKind []uint8
 	addrNeedles       *needles
+	// ruleNeedles are the literals of redirect, waiver, override and
+	// imgExfil, of the kinds ruleKind.
+	ruleNeedles *needles
+	ruleKind    []uint8
+	// srcNeedles and weakNeedles are literals of which every match of
+	// strongSource, and of weakSource, holds one.
+	srcNeedles, weakNeedles *needles
 	// concealNeedles are literals of which every match of conceal holds
 	// one.
 	concealNeedles *needles
@@ -100,7 +107,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			`|\b(?:authorized_keys|known_hosts)\b|\.(?:htpasswd|viminfo|lesshst)\b|(?:^|[\s"'\x60(/~])\.history\b` +
 			`|\bkeychain\b|\blogin data\b|\bcookies\.sqlite\b|\bkey4\.db\b|\blogins\.json\b|\bwallet\.dat\b|\b(?:chrome|chromium|firefox|brave|safari) (?:profile|cookies|passwords|history)\b` +
 			// Commands that print secrets, in code quotes or named as output.
-			"|\x60(?:env|printenv|set|export(?: -p)?|history|cat [^\x60]+|security find-[\\w-]+-password[^\x60]*|gh auth token|aws configure[^\x60]*|git config[^\x60]*|ssh-add -L|gpg --export[^\x60]*)\x60" +
+			"|\x60(?:env|printenv|set|export(?: -p)?|history|cat [^\x60]+|security find-[\\w-]+-password[^\x60]*|gh auth token|aws configure[^\x60]*|git config[^\x60]*|ssh-add -l|gpg --export[^\x60]*)\x60" +
 			`|\b(?:output|result|contents?) of (?:the )?(?:printenv|history)\b|\bprintenv\b|\bprocess\.env\b|\bos\.environ\b`)
 	l.weakSource = regexp.MustCompile(
 		`\b(?:environment variables?|env vars?|api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|bearer tokens?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|credentials|passwords?|passphrases?|tokens|session cookies|cookies|seed phrases?|mnemonic|recovery phrase|(?:recent|previous|past|last|earlier) (?:shell |terminal )?commands|command history|browsing history|(?:chat|conversation) history|(?:every|all|any|each|the last|the|those) files? (?:that )?(?:you|the user) (?:have |has )?(?:read|open|opened|see|saw|access|accessed|view|viewed|edit|edited)|(?:previous|prior|earlier|last|all|recent) (?:user )?messages|the (?:whole |entire )?conversation|system prompt)\b` +
@@ -130,12 +137,13 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			after:  regexp.MustCompile(`^` + noun + `\s*(?::|,|->|=>|—|–|\s-\s)`)},
 		{after: regexp.MustCompile(`^` + noun + `(?:\s+\S+)?\s+(?:(?:is|are|that are|who are|which are|currently)\s+)?(?:reading|summari[sz]ing|processing|parsing|viewing|seeing|indexing|crawling|analy[sz]ing|browsing|visiting|handling|scanning|ingesting|consuming|encountering|using|calling)\s+(?:this|these|the|that|my|our|\S+s\b)`)},
 	}
-	l.conceal = regexp.MustCompile(
+	l.conceal.en = regexp.MustCompile(
 		`\b(?:do not|don't|never|must not|should not|without)\s+(?:\S+\s+){0,2}?(?:tell|telling|inform|informing|show|showing|mention|mentioning|reveal|revealing|notify|notifying|alert|alerting|surface|surfacing|disclose|disclosing)\b` +
 			`|\b(?:the |your )?(?:user|human|they)\s+(?:must|should|need|needs|may|can)\s*(?:not|never)\s+(?:\S+\s+)?(?:know|notice|find out|learn|see|be told|be aware|suspect)\b` +
 			`|\bwithout (?:the |your )?(?:user|human)(?:'s)? (?:knowing|knowledge|noticing|noticing it|being told)\b|\bbehind (?:the |their )?(?:user'?s?|human'?s?) back\b` +
-			`|\bkeep (?:this|that|it) (?:between us|to yourself|secret|hidden)\b|\bbetween you and me\b|\b(?:any|no|without a) trace\b|\bdo not surface\b|\b(?:visibility|display)\s*[:=]\s*["']?(?:none|hidden|do not surface)\b|\bfont-size\s*:\s*0\b` +
-			`|` + flowNB + `(?:(?:el |al )?usuario (?:no (?:debe|tiene que|necesita|puede) (?:enterarse|saber(?:lo)?|ver(?:lo)?|notar(?:lo)?)|no se (?:debe )?entere)|sin (?:que (?:el )?usuario|decírselo|decirle|avisar|informar)|en secreto|secretamente|a escondidas|sin dejar rastro)` + flowNE +
+			`|\bkeep (?:this|that|it) (?:between us|to yourself|secret|hidden)\b|\bbetween you and me\b|\b(?:any|no|without a) trace\b|\bdo not surface\b|\b(?:visibility|display)\s*[:=]\s*["']?(?:none|hidden|do not surface)\b|\bfont-size\s*:\s*0\b`)
+	l.conceal.ml = regexp.MustCompile(
+		flowNB + `(?:(?:el |al )?usuario (?:no (?:debe|tiene que|necesita|puede) (?:enterarse|saber(?:lo)?|ver(?:lo)?|notar(?:lo)?)|no se (?:debe )?entere)|sin (?:que (?:el )?usuario|decírselo|decirle|avisar|informar)|en secreto|secretamente|a escondidas|sin dejar rastro)` + flowNE +
 			`|` + flowNB + `(?:ohne (?:dass )?(?:de[nmr] )?(?:benutzer|nutzer|anwender)|(?:benutzer|nutzer|anwender)(?:in)? (?:darf|soll|muss) (?:das |es |davon |nichts )?(?:nicht|nichts|nie)|heimlich|unbemerkt|stillschweigend|verschweige)` + flowNE +
 			`|` + flowNB + `(?:à l'insu|sans (?:que l'utilisateur|le dire|prévenir|informer|en informer)|l'utilisateur ne (?:doit|peut) pas|en secret|secrètement|discrètement)` + flowNE +
 			`|` + flowNB + `(?:di nascosto|segretamente|senza (?:che l'utente|dirlo|avvisare)|l'utente non deve|em segredo|sem (?:que o usuário|avisar|contar)|o usuário não (?:deve|pode))` + flowNE)
@@ -188,6 +196,12 @@ var flowTables = sync.OnceValue(func() *flowLex {
 	sets := map[uint8][]string{kindInj: injectionWords, kindSrc: src, kindAddr: addr, kindTurn: turn}
 	l.resKind, l.flowKind = needleKinds(l.gateRes, sets), needleKinds(l.gateFlow, sets)
 	l.addrNeedles = newNeedles(true, addr...)
+	l.srcNeedles = newNeedles(true, src...)
+	l.ruleNeedles = newNeedles(true, append(append(append(append([]string{}, redirectWords...), waiverWords...), overrideWords...), "![")...)
+	l.ruleKind = needleKinds(l.ruleNeedles, map[uint8][]string{ruleRedirect: redirectWords, ruleWaiver: waiverWords, ruleOverride: overrideWords, ruleImage: {"!["}})
+	l.weakNeedles = newNeedles(true, append(append([]string{"private", "ssh", "environnement", "history"}, weak...), src...)...)
+	l.conceal.mlNeedles = newNeedles(true, "usuario", "sin ", "secret", "escondidas", "rastro", "ohne", "nutzer", "anwender", "heimlich", "unbemerkt", "stillschweig", "verschweig",
+		"insu", "sans ", "utilisateur", "secr", "discr", "nascosto", "senza", "utente", "segredo", "sem ", "usuário")
 	l.concealNeedles = newNeedles(true, "not", "n't", "never", "without", "behind", "keep", "between", "trace", "visibility", "display", "font-size",
 		"usuario", "sin ", "secret", "escondidas", "rastro", "ohne", "nutzer", "anwender", "heimlich", "unbemerkt", "stillschweig", "verschweig",
 		"insu", "sans ", "utilisateur", "secr", "discr", "nascosto", "senza", "utente", "segredo", "sem ", "usuário")
@@ -490,11 +504,25 @@ func definitionFlow(raw []byte, name string, params []string, fs *findingSet) {
 // defStringFlow decides one string of a definition.
 func defStringFlow(l *flowLex, norm, purpose string, params []string) (Finding, bool) {
 	addressed := addresses(l, norm)
-	concealed := l.conceal.MatchString(norm)
+	// Concealment is looked for once, when a rule needs it.
+	concealState := 0 // 0 unknown, 1 no, 2 yes
+	concealedFn := func() bool {
+		if concealState == 0 {
+			concealState = 1
+			if concealedIn(l, norm) {
+				concealState = 2
+			}
+		}
+		return concealState == 2
+	}
 	for _, sn := range splitSentences(norm) {
-		src := l.strongSource.FindStringIndex(sn)
+		// The patterns only where their literals are (TestSourceNeedles).
+		var src []int
+		if l.srcNeedles.any(sn) {
+			src = l.strongSource.FindStringIndex(sn)
+		}
 		strong := src != nil
-		if src == nil {
+		if src == nil && l.weakNeedles.any(sn) {
 			src = l.weakSource.FindStringIndex(sn)
 		}
 		if src == nil || negated(sn, src[0]) {
@@ -502,6 +530,7 @@ func defStringFlow(l *flowLex, norm, purpose string, params []string) (Finding, 
 		}
 		what := sn[src[0]:src[1]]
 		related := relatedTo(what, purpose)
+		concealed := (strong || !related) && concealedFn()
 		if p, at := paramSinkIn(sn, params); p != "" {
 			side := sideChannel(p)
 			pRelated := relatedTo(what, keyWords(p)) || pathParam(p)
@@ -529,23 +558,86 @@ func defStringFlow(l *flowLex, norm, purpose string, params []string) (Finding, 
 			return Finding{Rule: "poison.credential-access", Reason: "tells the model to read " + what + ": " + excerpt(sn, 0, len(sn))}, true
 		}
 	}
-	if f, ok := otherToolRedirect(l, norm, purpose, params); ok {
-		return f, true
+	// One pass for the literals of the rarer rules (TestRuleWords).
+	rules := 0
+	l.ruleNeedles.eachID(norm, func(_, k int) bool { rules |= int(l.ruleKind[k]); return true })
+	if rules&ruleRedirect != 0 {
+		if f, ok := otherToolRedirect(l, norm, purpose, params); ok {
+			return f, true
+		}
 	}
-	if loc := l.imgExfil.FindStringIndex(norm); loc != nil {
+	if rules&ruleImage == 0 {
+	} else if loc := l.imgExfil.FindStringIndex(norm); loc != nil {
 		return Finding{Rule: "poison.exfiltration", Reason: "renders an image whose URL carries data: " + excerpt(norm, loc[0], min(len(norm), loc[1]+40))}, true
 	}
-	if loc := l.waiver.FindStringIndex(norm); loc != nil && !negated(norm, loc[0]) {
+	if rules&ruleWaiver == 0 {
+	} else if loc := l.waiver.FindStringIndex(norm); loc != nil && !negated(norm, loc[0]) {
 		return Finding{Rule: "poison.model-override", Reason: "claims the user's approval is not needed: " + excerpt(norm, loc[0], loc[1])}, true
 	}
-	if loc := l.override.FindStringIndex(norm); loc != nil {
+	if rules&ruleOverride == 0 {
+	} else if loc := l.override.FindStringIndex(norm); loc != nil {
 		return Finding{Rule: "poison.model-override", Reason: "puts itself above what the user asks: " + excerpt(norm, loc[0], loc[1])}, true
 	}
-	if loc := l.conceal.FindStringIndex(norm); loc != nil && selfRef.MatchString(norm) {
+	if !concealedFn() || !selfRef.MatchString(norm) {
+		return Finding{}, false
+	}
+	if loc := l.conceal.FindStringIndex(norm); loc != nil {
 		return Finding{Rule: "poison.concealment", Reason: "hides what the tool does from the user: " + excerpt(norm, loc[0], loc[1])}, true
 	}
 	return Finding{}, false
 }
+
+// concealRE is the concealment pattern in two parts: English, and the
+// other languages, which run only on text with one of their literals
+// (TestConcealNeedles).
+type concealRE struct {
+	en, ml    *regexp.Regexp
+	mlNeedles *needles
+}
+
+func (c *concealRE) MatchString(s string) bool {
+	return c.en.MatchString(s) || c.mlNeedles.any(s) && c.ml.MatchString(s)
+}
+
+func (c *concealRE) FindStringIndex(s string) []int {
+	loc := c.en.FindStringIndex(s)
+	if c.mlNeedles.any(s) {
+		if m := c.ml.FindStringIndex(s); m != nil && (loc == nil || m[0] < loc[0]) {
+			loc = m
+		}
+	}
+	return loc
+}
+
+// concealedIn reports whether a sentence of norm keeps something from the
+// user: the pattern runs only on the sentences with one of its literals.
+func concealedIn(l *flowLex, norm string) bool {
+	if !l.concealNeedles.any(norm) {
+		return false
+	}
+	for _, sn := range splitSentences(norm) {
+		if l.concealNeedles.any(sn) && l.conceal.MatchString(sn) {
+			return true
+		}
+	}
+	return false
+}
+
+// Kinds of the rarer definition rules' literals (flowLex.ruleNeedles).
+const (
+	ruleRedirect = 1 << iota
+	ruleWaiver
+	ruleOverride
+	ruleImage
+)
+
+// Literals of which every match of redirect, waiver and override holds
+// one (TestRuleWords).
+var (
+	redirectWords = []string{"replac", "swap", "substitut", "redirect", "route", "rewritten", "overridden", "changed to", "set to", "switched to"}
+	waiverWords   = []string{" no longer ", " not required", " not needed", " not necessary", "approved", "authori"}
+	overrideWords = []string{"regardless of", "no matter", "irrespective of", "whatever", "even if"}
+)
 
 // selfRef is a text speaking of its own tool's steps or instructions.
 var selfRef = regexp.MustCompile(`\b(?:this|these|the extra|the additional|the hidden|its) (?:tool'?s? )?(?:steps?|actions?|instructions?|calls?|notes?|requirements?|workflow)\b|\btaken by this tool\b`)
@@ -789,5 +881,9 @@ func asciiSpaced(s string) bool {
 // or secret-printing command, that text names ("~/.aws/credentials",
 // "`printenv`"), or "". It is the strong source of the flow signals.
 func SensitiveSource(text string) string {
-	return flowTables().strongSource.FindString(normaliseText(text))
+	l, n := flowTables(), normaliseText(text)
+	if !l.srcNeedles.any(n) {
+		return ""
+	}
+	return l.strongSource.FindString(n)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -287,6 +288,63 @@ func TestConcealNeedles(t *testing.T) {
 		}
 		if !l.concealNeedles.any(s) {
 			t.Errorf("no conceal needle in %q", s)
+		}
+	}
+}
+
+// TestSourceNeedles: each form of the source patterns holds one of the
+// literals that let the definition and result rules skip sentences without
+// any.
+func TestSourceNeedles(t *testing.T) {
+	l := flowTables()
+	for _, s := range []string{"~/.ssh/id_rsa", "$home/.aws/credentials", "~/.config/gcloud/x", "id_ed25519_sk", "the .env file", ".env.production",
+		".git/config", "mcp.json", "claude_desktop_config.json", "/etc/shadow", "/proc/self/environ", "/run/secrets/db", "docker.sock",
+		".zsh_history", "zsh history", "library/keychains/x", "the keychain", "chrome login data", "cookies.sqlite", "key4.db", "logins.json",
+		"wallet.dat", "the chrome profile", "`env`", "`printenv`", "`set`", "`export -p`", "`history`", "`cat /x`", "`security find-generic-password -s x`",
+		"`gh auth token`", "`aws configure list`", "`git config --list`", "`ssh-add -l`", "`gpg --export-secret-keys`", "output of printenv", "process.env",
+		"os.environ", "library/application support/firefox/x", "~/.local/share/keyrings/x", "/proc/1/fd/3", "/proc/kcore", "/var/lib/docker/x",
+		"/dev/mem", " /root/x", " /boot/x", "authorized_keys", "known_hosts", ".htpasswd", ".viminfo", ".lesshst", " .history"} {
+		if !l.strongSource.MatchString(s) {
+			t.Errorf("strongSource does not match %q", s)
+		} else if !l.srcNeedles.any(s) {
+			t.Errorf("no source needle in %q", s)
+		}
+	}
+	for _, s := range []string{"environment variables", "env vars", "api keys", "api_key", "apikey", "api-key", "access tokens", "auth tokens", "authentication token",
+		"bearer token", "secret keys", "private keys", "private-key", "privatekey", "ssh keys", "ssh-key", "sshkey", "credentials", "passwords", "passphrase",
+		"tokens", "session cookies", "cookies", "seed phrase", "mnemonic", "recovery phrase", "recent shell commands", "command history", "browsing history",
+		"chat history", "conversation history", "every file you read", "the last file you opened", "those files the user has edited", "previous messages",
+		"all user messages", "the whole conversation", "system prompt", " contraseñas ", " claves privadas ", " claves de api ", " credenciales ",
+		" variables de entorno ", " historial ", " passwörter ", " zugangsdaten ", " umgebungsvariablen ", " schlüssel ", " verlauf ", " mots de passe ",
+		" identifiants ", " clés privées ", " variables d'environnement ", " historique ", " senhas ", " credenciais ", " chaves privadas ", " password ",
+		" credenziali ", " chiavi private ", " cronologia "} {
+		if !l.weakSource.MatchString(s) {
+			t.Errorf("weakSource does not match %q", s)
+		} else if !l.weakNeedles.any(s) {
+			t.Errorf("no weak source needle in %q", s)
+		}
+	}
+}
+
+// TestRuleWords: the literals that let defStringFlow skip its rarer rules
+// occur in every form those rules match.
+func TestRuleWords(t *testing.T) {
+	l := flowTables()
+	for _, c := range []struct {
+		re    *regexp.Regexp
+		words []string
+		texts []string
+	}{
+		{l.redirect, redirectWords, []string{"replaced", "replacing", "replaces", "swapped", "substituted", "redirects", "re-routed", "rerouted", "rewritten", "overridden", "changed to", "set to", "switched to"}},
+		{l.waiver, waiverWords, []string{"confirmations are no longer required", "approval is not needed", "consent is not necessary", "pre-approved", "preapproved", "already authorized", "implicitly authorised"}},
+		{l.override, overrideWords, []string{"regardless of what the user types", "no matter what they say", "irrespective of what you request", "whatever the customer picks", "even if the user asks otherwise"}},
+	} {
+		for _, s := range c.texts {
+			if !c.re.MatchString(s) {
+				t.Errorf("%v does not match %q", c.re, s)
+			} else if !hasAny(s, c.words) {
+				t.Errorf("no literal of %v in %q", c.words, s)
+			}
 		}
 	}
 }
