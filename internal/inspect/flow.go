@@ -337,12 +337,45 @@ func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 			if l.conceal.MatchString(sn) {
 				return "asks for a sensitive source and hides it: " + excerpt(sn, 0, len(sn)), true
 			}
-			if u := l.urlSink.FindStringIndex(sn); u != nil && l.transfer.MatchString(sn) {
+			if u := l.sendAddress(sn); u != nil && l.transfer.MatchString(sn) {
 				return "sends a sensitive source to an address: " + excerpt(sn, min(d[0], u[0]), max(d[1], u[1])), true
 			}
 		}
 	}
 	return "", false
+}
+
+// sendAddress returns the span of the first URL or mail address in sn that
+// data could be sent to. An SSH login (`ssh -T git@host`, a git host's
+// `git@host:` in an error message) is a place to log in to, not a
+// recipient: ordinary git and ssh errors name one next to ~/.ssh.
+func (l *flowLex) sendAddress(sn string) []int {
+	for _, u := range l.urlSink.FindAllStringIndex(sn, 8) {
+		if strings.HasPrefix(sn[u[0]:], "git@") || sshTarget(sn[:u[0]]) {
+			continue
+		}
+		return u
+	}
+	return nil
+}
+
+// sshTarget reports whether before (the text in front of an address) ends
+// in an ssh command line with its options: "ssh ", "ssh -T ", "ssh -i key -p 22 ".
+func sshTarget(before string) bool {
+	fields := strings.Fields(before[max(0, len(before)-80):])
+	for i := len(fields) - 1; i >= 0; i-- {
+		f := strings.Trim(fields[i], "`'\"")
+		switch {
+		case f == "ssh":
+			return true
+		case strings.HasPrefix(f, "-"):
+			continue
+		case i > 0 && strings.HasPrefix(fields[i-1], "-"):
+			continue // an option's value
+		}
+		return false
+	}
+	return false
 }
 
 // addrForm is one way of addressing the model: after matches from the

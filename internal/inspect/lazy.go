@@ -47,4 +47,5 @@ func Warm() {
 	for _, re := range []*lazyRegexp{hiddenBlock, identPhrase, directive, negation, movedDataRE, moveVerbRE} {
 		re.get()
 	}
+	flowTables()
 }
