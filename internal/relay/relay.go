@@ -240,6 +240,7 @@ type loop struct {
 	ev    Event
 	parts [3][]byte
 	names nameCache
+	reg   registration
 	// now is when the message being handled arrived: when the read that
 	// completed it returned. Messages that arrive together share one
 	// reading of the clock, which is not free (~60 ns here).
@@ -486,34 +487,52 @@ func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.
 		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), v.Code, v.Reason, nil))
 		return
 	}
-	p, code, why := r.register(dir, m, ex, b, l.arrival())
-	if p == nil {
+	reg := l.registration()
+	if code, why := r.register(dir, m, ex, b, l.arrival(), reg); code != 0 {
 		v := Verdict{Action: Deny, Rule: "ward.unavailable", Reason: why, Code: code}
 		r.recordVerdict(l, ex, "deny", v)
 		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), code, why, nil))
 		return
 	}
-	ex.at = p.started
+	ex.at = reg.started
 	r.recordVerdict(l, ex, "allow", Allowed)
 	edit := ex.edit
-	edit.ID = p.wardID
-	seq := p.seq // p may be answered and recycled once it is on its way
+	edit.ID = reg.wardID[:]
 	var err error
 	if edit.Params == nil {
-		before, id, after := m.Pieces(p.wardID)
+		before, id, after := m.Pieces(reg.wardID[:])
 		err = l.writePieces(r.dst(dir), before, id, after)
 	} else {
 		err = r.dst(dir).Write(m.Append(nil, edit))
 	}
 	if err != nil {
 		// The receiver is gone; its reader loop will notice and answer.
-		r.failOne(p, seq, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: could not forward %s: %v", m.Method, err))
+		r.failOne(dir, reg.key, reg.seq, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: could not forward %s: %v", m.Method, err))
 	}
 }
 
-// register records a request in the pending table of dir and gives it a
-// ward id. On failure it returns nil with the error to answer.
-func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *batch, now time.Time) (*pending, int, string) {
+// registration is what request needs of a request it registered, copied
+// while r.mu is held: once the relay's lock is released the pending entry
+// belongs to whoever answers it, and may be recycled (pendingPool).
+type registration struct {
+	key     idKey
+	seq     uint64
+	started time.Time
+	wardID  [idJSONLen]byte
+}
+
+// registration returns the loop's scratch registration.
+func (l *loop) registration() *registration {
+	if l == nil {
+		return new(registration)
+	}
+	return &l.reg
+}
+
+// register records a request in the pending table of dir, gives it a ward
+// id and fills out with what the caller may use of it. On failure it returns
+// the error code and reason to answer with.
+func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *batch, now time.Time, out *registration) (int, string) {
 	peerID := string(m.ID())
 	token := ""
 	// The cheap test first: most requests carry no progress token, and
@@ -526,17 +545,17 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.gone[dir]; err != nil {
-		return nil, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: %s is gone: %v", r.peerName(dir), err)
+		return jsonrpc.CodeUnavailable, fmt.Sprintf("ward: %s is gone: %v", r.peerName(dir), err)
 	}
 	if _, dup := r.byPeer[dir][peerID]; dup {
-		return nil, jsonrpc.CodeInvalidRequest, fmt.Sprintf("ward: request id %s is already in flight", peerID)
+		return jsonrpc.CodeInvalidRequest, fmt.Sprintf("ward: request id %s is already in flight", peerID)
 	}
 	if len(r.tables[dir]) >= r.maxPending {
-		return nil, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: too many requests in flight (limit %d, --max-pending)", r.maxPending)
+		return jsonrpc.CodeUnavailable, fmt.Sprintf("ward: too many requests in flight (limit %d, --max-pending)", r.maxPending)
 	}
 	if token != "" {
 		if _, dup := r.tokens[dir][token]; dup {
-			return nil, jsonrpc.CodeInvalidRequest, fmt.Sprintf("ward: progress token %s is already in use", token)
+			return jsonrpc.CodeInvalidRequest, fmt.Sprintf("ward: progress token %s is already in use", token)
 		}
 	}
 	p := pendingPool.Get().(*pending)
@@ -546,7 +565,7 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 		key, err = r.ids.next(&p.idBuf)
 	}
 	if err != nil {
-		return nil, jsonrpc.CodeUnavailable, fmt.Sprintf("ward: cannot generate a request id: %v", err)
+		return jsonrpc.CodeUnavailable, fmt.Sprintf("ward: cannot generate a request id: %v", err)
 	}
 	p.key, p.wardID = key, p.idBuf[:]
 	r.seq++
@@ -560,7 +579,8 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 		b.awaiting++
 	}
 	r.schedule(p, now)
-	return p, 0, ""
+	*out = registration{key: key, seq: p.seq, started: p.started, wardID: p.idBuf}
+	return 0, ""
 }
 
 func (r *Relay) peerName(dir Direction) string {
@@ -585,12 +605,14 @@ func (r *Relay) take(p *pending) bool {
 	return true
 }
 
-// failOne answers p's sender with an error, if p is still pending as the
-// registration seq: a request answered meanwhile may have been recycled
-// (see pendingPool) for another one, which must not be failed in its place.
-func (r *Relay) failOne(p *pending, seq uint64, code int, reason string) {
+// failOne answers with an error the request registered in dir as key and
+// seq, if it is still pending: one answered meanwhile may have given its
+// entry, and even its key, to another request (see pendingPool), which must
+// not be failed in its place.
+func (r *Relay) failOne(dir Direction, key idKey, seq uint64, code int, reason string) {
 	r.mu.Lock()
-	owned := p.seq == seq && r.take(p)
+	p := r.tables[dir][key]
+	owned := p != nil && p.seq == seq && r.take(p)
 	r.mu.Unlock()
 	if owned {
 		r.answerWithError(p, code, reason, "error", "ward.unavailable")
@@ -677,9 +699,9 @@ func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc
 
 // pendingPool recycles the pending entries of answered requests: one per
 // call would otherwise be allocated and collected. An entry goes back only
-// from response, once taken from every table and answered; whoever still
-// holds it after that (request, between registering and forwarding) checks
-// its seq before acting on it (failOne).
+// from response, once taken from every table and answered. Nobody else
+// keeps a pointer to an entry outside r.mu: request works from a copy
+// (registration) and finds its entry again by key and seq (failOne).
 var pendingPool = sync.Pool{New: func() any { return new(pending) }}
 
 // recycle returns p to pendingPool, keeping its peer id's storage.
@@ -874,7 +896,7 @@ func (r *Relay) Call(ctx context.Context, method string, params []byte) ([]byte,
 	r.schedule(p, now)
 	r.mu.Unlock()
 	if err := writeFlush(r.server, jsonrpc.AppendRequest(nil, wardID, method, params)); err != nil {
-		r.failOne(p, seq, jsonrpc.CodeUnavailable, err.Error())
+		r.failOne(ToServer, key, seq, jsonrpc.CodeUnavailable, err.Error())
 		return nil, fmt.Errorf("send %s: %w", method, err)
 	}
 	select {
