@@ -182,19 +182,29 @@ func TestInjectionAllGate(t *testing.T) {
 	for _, s := range texts {
 		for _, s := range []string{s, strings.Repeat(s+" ", 1+shortFlowText/max(1, len(s)))} { // both paths
 			h := Check(s)
-			slow := len(s) >= 12 && len(InjectionChecked(s, h)) > 0
-			if !slow && len(s) >= 12 {
-				norm := normaliseText(s)
-				if h.Hidden != "" {
-					norm += "\n" + normaliseText(h.Hidden)
-				}
-				_, slow = resultFlow(flowTables(), norm, kindInj|kindAddr|kindTurn|kindSrc)
-			}
+			slow := injectionSlow(s, h)
 			if fast := len(InjectionAll(s, h)) > 0; fast != slow {
 				t.Errorf("InjectionAll = %v, slow path %v: %q", fast, slow, s)
 			}
 		}
 	}
+}
+
+// injectionSlow is what InjectionAll must find, without its gate: the
+// phrase lists (InjectionChecked) or the flow rules on the normal form.
+func injectionSlow(s string, h Hygiene) bool {
+	if len(s) < 12 {
+		return false
+	}
+	if len(InjectionChecked(s, h)) > 0 {
+		return true
+	}
+	norm := normaliseText(s)
+	if h.Hidden != "" {
+		norm += "\n" + normaliseText(h.Hidden)
+	}
+	_, slow := resultFlow(flowTables(), norm, kindInj|kindAddr|kindTurn|kindSrc)
+	return slow
 }
 
 // TestDefinitionFlowRealServers: the published servers' tools stay clean.
@@ -262,14 +272,7 @@ func FuzzInjectionAllGate(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		h := Check(s)
-		slow := len(s) >= 12 && len(InjectionChecked(s, h)) > 0
-		if !slow && len(s) >= 12 {
-			norm := normaliseText(s)
-			if h.Hidden != "" {
-				norm += "\n" + normaliseText(h.Hidden)
-			}
-			_, slow = resultFlow(flowTables(), norm, kindInj|kindAddr|kindTurn|kindSrc)
-		}
+		slow := injectionSlow(s, h)
 		if fast := len(InjectionAll(s, h)) > 0; fast != slow {
 			t.Errorf("InjectionAll = %v, slow path %v: %q", fast, slow, s)
 		}
