@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -99,7 +100,7 @@ func NewWithOptions(cfg *Config, opts *Options) (*Engine, error) {
 	}
 	// The detectors build their tables on first use; an engine is made to
 	// use them, so it pays for that here and not on the first message.
-	inspect.Warm()
+	warmDetectors()
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -885,3 +886,18 @@ func (c *callCtx) checkDNS(t hostTarget, raw, where string) {
 		}
 	}
 }
+
+// warmDetectors builds the detectors' tables (inspect.Warm) with the
+// garbage collector keeping up closely: building them allocates about 13 MB
+// that is mostly garbage once they are built, and at the default pace the
+// heap grew to hold much of it, which set ward proxy's peak memory.
+// Only the first engine does it: the GC setting is the process's.
+func warmDetectors() {
+	warmOnce.Do(func() {
+		old := debug.SetGCPercent(10)
+		defer debug.SetGCPercent(old)
+		inspect.Warm()
+	})
+}
+
+var warmOnce sync.Once
