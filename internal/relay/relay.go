@@ -710,7 +710,7 @@ func recycle(p *pending) {
 	if cap(peer) > 64 {
 		peer = nil // a huge id is not worth keeping
 	}
-	*p = pending{peerID: peer, seq: p.seq}
+	*p = pending{peerID: peer}
 	pendingPool.Put(p)
 }
 
