@@ -517,7 +517,7 @@ func definitionFlow(raw []byte, name string, params []string, fs *findingSet) {
 		}
 		if dl := deleet(n); dl != "" {
 			// Digits for letters hide a sentence from the phrase lists too.
-			for _, f := range matchPhrases(dl, "poison.", overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, structuralPhrases) {
+			for _, f := range matchPhrases(dl, "poison.", definitionPhraseLists...) {
 				f.Where = where.String()
 				f.Reason += " (digits written for letters)"
 				fs.add(f)

@@ -33,7 +33,7 @@ func injectionUngated(text string) []Finding {
 }
 
 // definitionLists are the phrase lists inspectText runs.
-var definitionLists = [][]phrase{overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, structuralPhrases}
+var definitionLists = definitionPhraseLists
 
 // checkGate fails t when the gate changes what Injection or the
 // definition phrases find in s.

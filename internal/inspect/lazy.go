@@ -34,17 +34,20 @@ func (l *lazyRegexp) FindStringIndex(s string) []int { return l.get().FindString
 // MatchString is regexp.Regexp.MatchString.
 func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) }
 
+// loosePatterns are the detectors' patterns outside the phrase lists.
+var loosePatterns = []*lazyRegexp{hiddenBlock, identPhrase, directive, negation, movedDataRE, moveVerbRE}
+
 // Warm builds the detectors' tables and compiles their patterns now rather
 // than on first use: a policy engine calls it when it is made, so that the
 // first message of a session does not wait for it.
 func Warm() {
 	loadPhrases()
-	for _, l := range [][]phrase{overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect, structuralPhrases} {
+	for _, l := range allPhraseLists {
 		for i := range l {
 			l[i].re.get()
 		}
 	}
-	for _, re := range []*lazyRegexp{hiddenBlock, identPhrase, directive, negation, movedDataRE, moveVerbRE} {
+	for _, re := range loosePatterns {
 		re.get()
 	}
 	flowTables()

@@ -59,6 +59,13 @@ var phraseTriggers struct {
 // state on the stack).
 const maxTriggers = 1024
 
+// allPhraseLists are every phrase list, definitionPhraseLists those a tool
+// definition is held to.
+var (
+	allPhraseLists        = [][]phrase{overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect, structuralPhrases}
+	definitionPhraseLists = [][]phrase{overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, structuralPhrases}
+)
+
 // loadPhrases builds the trigger index and the phrase gate the first time a
 // detector needs them, not when the package is loaded: building the gate
 // analyses every pattern (megabytes of garbage and milliseconds that every
@@ -66,8 +73,8 @@ const maxTriggers = 1024
 // phraseTriggers, phraseGate or a phrase's gid calls it first, or runs
 // after one that did.
 var loadPhrases = sync.OnceFunc(func() {
-	indexTriggers(overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect, structuralPhrases)
-	buildGate(overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, resultRedirect, structuralPhrases)
+	indexTriggers(allPhraseLists...)
+	buildGate(allPhraseLists...)
 	injectionWant = phrasesOf(injectionLists...)
 })
 

@@ -153,7 +153,7 @@ func inspectText(raw, text string, where *Path, prefix string, fs *findingSet) {
 		fs.add(Finding{Rule: prefix + "encoded-payload", Reason: fmt.Sprintf("encoded text decodes to %q", clipText(dec)), Where: where.String()})
 		norm += "\n" + normaliseText(dec)
 	}
-	for _, f := range matchPhrases(norm, prefix, overridePhrases, concealPhrases, credentialPhrases, shadowPhrases, exfilPhrases, hiddenPhrases, structuralPhrases) {
+	for _, f := range matchPhrases(norm, prefix, definitionPhraseLists...) {
 		f.Where = where.String()
 		fs.add(f)
 	}
