@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"strconv"
 	"time"
 
 	"bytes"
@@ -100,5 +101,39 @@ func TestFailOneSkipsRecycled(t *testing.T) {
 	r.mu.Unlock()
 	if !still {
 		t.Fatal("failOne of an answered request removed the request registered after it")
+	}
+}
+
+// TestNameCache: names through the per-loop cache are what RequestName
+// decodes, for plain and escaped names, missing names, completions, and
+// past the cache's bound.
+func TestNameCache(t *testing.T) {
+	var c nameCache
+	cases := []struct{ method, params string }{
+		{"tools/call", `{"name":"echo"}`},
+		{"tools/call", `{"name":"echo"}`},
+		{"tools/call", `{"name":"ex\u0065c"}`},
+		{"tools/call", `{"arguments":{}}`},
+		{"tools/call", `{"name":7}`},
+		{"prompts/get", `{"name":"greet"}`},
+		{"resources/read", `{"uri":"file:///a"}`},
+		{"completion/complete", `{"ref":{"type":"ref/prompt","name":"greet"}}`},
+		{"ping", `{}`},
+	}
+	for i := range 2 * maxInterned {
+		cases = append(cases, struct{ method, params string }{"tools/call", `{"name":"t` + strconv.Itoa(i) + `"}`})
+	}
+	for _, tc := range cases {
+		want := RequestName(tc.method, []byte(tc.params))
+		if got := c.requestName(tc.method, []byte(tc.params)); got != want {
+			t.Fatalf("requestName(%s, %s) = %q, want %q", tc.method, tc.params, got, want)
+		}
+	}
+	if len(c.m) > maxInterned {
+		t.Fatalf("cache holds %d names, bound %d", len(c.m), maxInterned)
+	}
+	var none *nameCache
+	if got := none.requestName("tools/call", []byte(`{"name":"x"}`)); got != "x" {
+		t.Fatalf("nil cache: %q", got)
 	}
 }
