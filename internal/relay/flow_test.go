@@ -3,6 +3,7 @@ package relay_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -112,4 +113,88 @@ func TestRunReportsServerExit(t *testing.T) {
 			_ = hostSide.Close()
 		})
 	}
+}
+
+// TestBurstIsForwardedBeforeItEnds: a burst of requests read together is sent
+// on in parts while ward handles the rest of it, not in one write after the
+// last one (see flushEvery). The middleware holds the burst's last request
+// until the server has seen the first ones; a relay that flushed only once
+// its input was drained would never send them, and the test would time out.
+func TestBurstIsForwardedBeforeItEnds(t *testing.T) {
+	const burst = 40
+	hostSide, relayHost := transport.Pipe()
+	relayServer, serverSide := transport.Pipe()
+	seen := make(chan int, burst)
+	release := make(chan struct{})
+	hold := func(next relay.Handler) relay.Handler {
+		return func(ctx context.Context, ex *relay.Exchange) relay.Verdict {
+			if ex.Dir == relay.ToServer && ex.Name() == "last" {
+				select {
+				case <-release:
+				case <-time.After(10 * time.Second):
+				}
+			}
+			return next(ctx, ex)
+		}
+	}
+	r := relay.New(relayHost, relayServer, &relay.Options{SessionID: "burst", Handler: relay.Chain(hold)})
+	runDone := make(chan error, 1)
+	go func() { runDone <- r.Run(context.Background()) }()
+	go func() {
+		for i := 0; ; i++ {
+			if _, err := serverSide.Read(); err != nil {
+				close(seen)
+				return
+			}
+			seen <- i
+		}
+	}()
+
+	// One write holding the whole burst: the relay reads it in one piece.
+	for i := range burst {
+		name := "first"
+		if i == burst-1 {
+			name = "last"
+		}
+		msg := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%q,"arguments":{}}}`, i, name)
+		if err := hostSide.Write([]byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := hostSide.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-seen:
+		close(release)
+	case <-time.After(5 * time.Second):
+		close(release)
+		t.Fatalf("the server saw nothing of the burst while ward held its last request\n%s", goroutineDump())
+	}
+	n := 1
+	for n < burst {
+		select {
+		case <-seen:
+			n++
+		case <-time.After(waitLimit):
+			t.Fatalf("the server saw %d of %d requests", n, burst)
+		}
+	}
+	go func() { // take the answers to the requests the server never answered
+		for {
+			if _, err := hostSide.Read(); err != nil {
+				return
+			}
+		}
+	}()
+	_ = hostSide.CloseWrite()
+	_ = serverSide.Close()
+	select {
+	case <-runDone:
+	case <-time.After(waitLimit):
+		t.Fatal("Run did not return")
+	}
+	_ = relayHost.Close()
+	_ = relayServer.Close()
+	_ = hostSide.Close()
 }
