@@ -237,12 +237,12 @@ func (r *Relay) stamp(now time.Time) time.Time {
 type loop struct {
 	// unflushed counts the messages forwarded since the last flush.
 	unflushed int
-	m     jsonrpc.Message
-	ex    Exchange
-	ev    Event
-	parts [3][]byte
-	names nameCache
-	reg   registration
+	m         jsonrpc.Message
+	ex        Exchange
+	ev        Event
+	parts     [3][]byte
+	names     nameCache
+	reg       registration
 	// now is when the message being handled arrived: when the read that
 	// completed it returned. Messages that arrive together share one
 	// reading of the clock, which is not free (~60 ns here).
