@@ -34,8 +34,18 @@ func (l *lazyRegexp) FindStringIndex(s string) []int { return l.get().FindString
 // MatchString is regexp.Regexp.MatchString.
 func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) }
 
+// FindAllStringIndex is regexp.Regexp.FindAllStringIndex.
+func (l *lazyRegexp) FindAllStringIndex(s string, n int) [][]int {
+	return l.get().FindAllStringIndex(s, n)
+}
+
+// ReplaceAllStringFunc is regexp.Regexp.ReplaceAllStringFunc.
+func (l *lazyRegexp) ReplaceAllStringFunc(s string, repl func(string) string) string {
+	return l.get().ReplaceAllStringFunc(s, repl)
+}
+
 // loosePatterns are the detectors' patterns outside the phrase lists.
-var loosePatterns = []*lazyRegexp{hiddenBlock, identPhrase, directive, negation, movedDataRE, moveVerbRE}
+var loosePatterns = []*lazyRegexp{hiddenBlock, identPhrase, directive, negation, negatedBefore, benignMentions, movedDataRE, moveVerbRE}
 
 // Warm builds the detectors' tables and compiles their patterns now rather
 // than on first use: a policy engine calls it when it is made, so that the
@@ -45,6 +55,9 @@ func Warm() {
 	for _, l := range allPhraseLists {
 		for i := range l {
 			l[i].re.get()
+			if l[i].verb != nil {
+				l[i].verb.get()
+			}
 		}
 	}
 	for _, re := range loosePatterns {

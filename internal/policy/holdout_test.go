@@ -49,8 +49,10 @@ func TestCorpusHoldout3(t *testing.T) {
 // 18 of 22 attacks and flagged 2 of 17 ordinary items; from the
 // source-and-sink signals on (inspect/flow.go, 2026-12-06) round 4 was used
 // for tuning, so it is no longer held out: it now records 0 missed, and a
-// change may only improve it (docs/detection.md).
-var holdout4Floor = struct{ missed, falsePos int }{missed: 0, falsePos: 2}
+// change may only improve it (docs/detection.md). Since error reports that
+// name a credential file are not read as instructions (inspect
+// benignMentions) its false positives are 1.
+var holdout4Floor = struct{ missed, falsePos int }{missed: 0, falsePos: 1}
 
 func TestCorpusHoldout4(t *testing.T) {
 	runHoldout(t, "holdout4.jsonl", holdout4Floor.missed, holdout4Floor.falsePos)
@@ -67,8 +69,11 @@ func TestCorpusHoldout4(t *testing.T) {
 // a git error naming ~/.ssh and `ssh -T git@host` was read as a key sent to
 // an address. That class of false positive was then fixed (an SSH login is
 // not a recipient), so round 5 has been used for tuning since and is no
-// longer held out; a change may only improve it.
-var holdout5Floor = struct{ missed, falsePos int }{missed: 20, falsePos: 5}
+// longer held out; a change may only improve it. Three of its false
+// positives went with the benign mentions (an env template copied into
+// place, a public key uploaded) and negated verbs ("is never included in
+// the tool result"): 20 missed, 2 false positives.
+var holdout5Floor = struct{ missed, falsePos int }{missed: 20, falsePos: 2}
 
 func TestCorpusHoldout5(t *testing.T) {
 	runHoldout(t, "holdout5.jsonl", holdout5Floor.missed, holdout5Floor.falsePos)
