@@ -504,11 +504,26 @@ var benignMentions = lazyRE(`\b(?:copy|cp|mv|move|rename|duplicate)\s+['"\x60]?\
 	`|\b(?:open|read|stat|lstat|access|readlink)\s+['"\x60]?[^\s'"\x60]+['"\x60]?:\s*(?:no such file|permission denied|not a directory|is a directory|operation not permitted|input/output error|too many open files)` +
 	`|(?:^|\n)\s*(?:cat|head|tail|less|more|cp|mv|ls|grep|chmod|stat|source|open)\s*:\s` +
 	`|\b(?:failed|unable|could not|couldn't|cannot|can't|error|errors)\s+(?:to\s+|while\s+|when\s+)?(?:open|opening|read|reading|load|loading|access|accessing|parse|parsing)\b` +
-	`|\b(?:error|failed|failure|denied|unable|could not|couldn't|cannot)\b[^.\n]{0,40}?\b(?:while|when)\s+(?:trying to\s+)?(?:open|opening|read|reading|access|accessing|load|loading)\b`)
+	`|\b(?:error|failed|failure|denied|unable|could not|couldn't|cannot)\b[^.\n]{0,40}?\b(?:while|when)\s+(?:trying to\s+)?(?:open|opening|read|reading|access|accessing|load|loading)\b` +
+	`|\badd\s+['"\x60]?[\w./*~-]+['"\x60]?\s+to\s+(?:your\s+|the\s+)?['"\x60]?\.(?:git|docker|npm|eslint|prettier|vercel|gcloud)ignore\b` +
+	`|\bssh-(?:add|copy-id|keygen)\b`)
+
+// progressLine is a log line that says what a program is reading ("Reading
+// environment from .env.local", "debug1: Reading configuration data
+// ~/.ssh/config"): a sentence that starts with the participle, after an
+// optional "prefix:", and addresses nobody (see addressed).
+var progressLine = lazyRE(`^\s*(?:[\w.\[\]@-]+:\s+)?(?:reading|loading|opening|parsing|using|sourcing)\b`)
+
+// addressed finds what makes a sentence an instruction rather than a log
+// line: a modal, the reader addressed, a request, a second step.
+var addressed = lazyRE(`\b(?:you|your|please|must|should|need|needs|required|make sure|be sure|always|then|and (?:send|include|pass|upload|paste|post|share|attach|forward|print|output))\b`)
 
 // maskBenignMentions blanks the benign mentions in a sentence (offsets are
 // kept), so that the credential rules see what is left.
 func maskBenignMentions(sn string) string {
+	if loc := progressLine.FindStringIndex(sn); loc != nil && !addressed.MatchString(sn) {
+		sn = sn[:loc[0]] + strings.Repeat(" ", loc[1]-loc[0]) + sn[loc[1]:]
+	}
 	return benignMentions.ReplaceAllStringFunc(sn, func(m string) string { return strings.Repeat(" ", len(m)) })
 }
 
