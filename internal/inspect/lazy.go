@@ -58,6 +58,9 @@ func Warm() {
 			if l[i].verb != nil {
 				l[i].verb.get()
 			}
+			if l[i].except != nil {
+				l[i].except.get()
+			}
 		}
 	}
 	for _, re := range loosePatterns {

@@ -15,6 +15,11 @@ func TestPatternsCompile(t *testing.T) {
 			if _, err := regexp.Compile(l[i].re.String()); err != nil {
 				t.Errorf("phrase %s: %v", l[i].rule, err)
 			}
+			if v := l[i].except; v != nil {
+				if _, err := regexp.Compile(v.String()); err != nil {
+					t.Errorf("exception of phrase %s: %v", l[i].rule, err)
+				}
+			}
 			if v := l[i].verb; v != nil {
 				if _, err := regexp.Compile(v.String()); err != nil {
 					t.Errorf("verb of phrase %s: %v", l[i].rule, err)

@@ -44,6 +44,10 @@ type phrase struct {
 	// match is advice, not an instruction, when every verb in it is
 	// negated (see verbsNegated).
 	verb *lazyRegexp
+	// except, when it matches (anchored) where a match starts, makes that
+	// match no signal, and the rest of the sentence is looked at instead:
+	// "you are now logged in" is a status, not a new identity.
+	except *lazyRegexp
 }
 
 func p(rule, what, re string, trig ...string) phrase {
@@ -187,10 +191,15 @@ const (
 	possessive     = `(?:the user'?s|your|their|its|all|any saved|saved|stored|local|current|every)`
 )
 
+// youAreNowStatus is "you are now" followed by a status a service reports
+// to its user ("you are now logged in as …", "you are now subscribed"),
+// not a new identity for the model.
+const youAreNowStatus = `^you are now (?:logged|signed|connected|disconnected|subscribed|unsubscribed|registered|enrolled|verified|authenticated|authori[sz]ed|ready|eligible|all set|set up|online|offline|following|viewing|using|running|on (?:the|a|an) [\w-]+ (?:plan|tier|version|branch)|a (?:member|subscriber|collaborator|contributor|maintainer|participant)|part of|in (?:the )?(?:queue|line|room|channel|meeting|call|lobby|waiting room|workspace|organi[sz]ation|team))\b`
+
 // overridePhrases try to replace the model's instructions.
 var overridePhrases = []phrase{
 	p("model-override", "tells the model to ignore its instructions", `\b(?:ignore|disregard|forget|override|bypass|skip)\b (?:all |any |the |your |these )?(?:of )?(?:the )?(?:\w+'s )?(?:previous|prior|above|earlier|preceding|former|original|existing|system|safety|other) (?:instructions|prompts?|rules|directions|guidelines|guardrails|directives|messages|context|guidance|orders)`, "ignore", "disregard", "forget", "override", "bypass", "skip"),
-	p("model-override", "claims a new identity or instructions for the model", `\b(?:you are now|from now on,? you (?:are|will|must)|your new (?:task|instructions|role|goal) (?:is|are)|new instructions:|updated instructions:|real instructions:|act as an? (?:unrestricted|unfiltered|jailbroken)|developer mode (?:enabled|activated)|enter (?:dan|developer|god) mode)`, "you are now", "from now on", "your new", "instructions:", "act as", "developer mode", "enter "),
+	p("model-override", "claims a new identity or instructions for the model", `\b(?:you are now|from now on,? you (?:are|will|must)|your new (?:task|instructions|role|goal) (?:is|are)|new instructions:|updated instructions:|real instructions:|act as an? (?:unrestricted|unfiltered|jailbroken)|developer mode (?:enabled|activated)|enter (?:dan|developer|god) mode)`, "you are now", "from now on", "your new", "instructions:", "act as", "developer mode", "enter ").withExcept(youAreNowStatus),
 	p("model-override", "tells the model to ignore what came before", `\b(?:ignore|disregard|forget)\b (?:all )?(?:of )?(?:the |everything )?(?:above|before this|said before)\b`, "ignore", "disregard", "forget"),
 	p("model-override", "fakes a conversation turn", `^\s*(?:human|assistant|system|user)\s*:.*`+directiveWords, "human:", "assistant:", "system:", "user:"),
 	p("model-override", "claims priority over the user or the model's instructions", `\b(?:higher|highest|top|greater|more) priority than\b|\btakes? (?:precedence|priority) over\b|\b(?:treat|consider|regard) (?:this|these|the following) (?:\w+ ){0,2}as (?:the )?(?:higher|highest|top|overriding|authoritative|system)`, "priority", "precedence", "authoritative", "overriding"),
@@ -391,7 +400,7 @@ func matchPhrasesGated(text string, prefix string, gate bool, lists ...[]phrase)
 				if ph.rule == "credential-access" {
 					sn = maskBenignMentions(sn)
 				}
-				loc := ph.re.FindStringIndex(sn)
+				loc := ph.findExcept(sn)
 				if loc == nil || quoted(sn, loc[0], loc[1]) || (negatable[ph.rule] && (negated(sn, loc[0]) || ph.verbsNegated(sn[loc[0]:loc[1]]))) {
 					continue
 				}
@@ -475,6 +484,29 @@ func (ph phrase) verbsNegated(span string) bool {
 	}
 	l := locs[len(locs)-1]
 	return negatedBefore.MatchString(span[max(0, l[0]-24):l[0]])
+}
+
+// findExcept returns the first match of ph in sn that ph.except does not
+// excuse.
+func (ph phrase) findExcept(sn string) []int {
+	loc := ph.re.FindStringIndex(sn)
+	for off := 0; loc != nil && ph.except != nil && ph.except.MatchString(sn[off+loc[0]:]); {
+		off += loc[0] + 1
+		if loc = ph.re.FindStringIndex(sn[off:]); loc == nil {
+			return nil
+		}
+		if ph.except.MatchString(sn[off+loc[0]:]) {
+			continue
+		}
+		return []int{off + loc[0], off + loc[1]}
+	}
+	return loc
+}
+
+// withExcept sets ph.except.
+func (ph phrase) withExcept(re string) phrase {
+	ph.except = lazyRE(re)
+	return ph
 }
 
 // withVerb sets ph.verb.
