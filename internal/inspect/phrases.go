@@ -520,7 +520,9 @@ func (ph phrase) withVerb(re string) phrase {
 //   - copying an env template into place ("cp .env.example .env", the first
 //     step of many READMEs);
 //   - public keys, which are made to be shared ("add the .pub file under
-//     Settings > SSH keys");
+//     Settings > SSH keys", "cat ~/.ssh/id_ed25519.pub");
+//   - a function called on a path in source code (`open("~/.aws/credentials")`):
+//     code a coding agent reads, not a sentence addressed to it;
 //   - error reports that name the file an operation failed on, as Node
 //     ("EACCES: permission denied, open '/home/u/.ssh/config'"), Go ("open
 //     .env: no such file or directory"), coreutils ("cat: ~/.aws/credentials:
@@ -538,7 +540,9 @@ var benignMentions = lazyRE(`\b(?:copy|cp|mv|move|rename|duplicate)\s+['"\x60]?\
 	`|\b(?:failed|unable|could not|couldn't|cannot|can't|error|errors)\s+(?:to\s+|while\s+|when\s+)?(?:open|opening|read|reading|load|loading|access|accessing|parse|parsing)\b` +
 	`|\b(?:error|failed|failure|denied|unable|could not|couldn't|cannot)\b[^.\n]{0,40}?\b(?:while|when)\s+(?:trying to\s+)?(?:open|opening|read|reading|access|accessing|load|loading)\b` +
 	`|\badd\s+['"\x60]?[\w./*~-]+['"\x60]?\s+to\s+(?:your\s+|the\s+)?['"\x60]?\.(?:git|docker|npm|eslint|prettier|vercel|gcloud)ignore\b` +
-	`|\bssh-(?:add|copy-id|keygen)\b`)
+	`|\bssh-(?:add|copy-id|keygen)\b` +
+	`|[\w~/.-]*\.pub\b` +
+	`|\b(?:open|read|load|print|cat|fetch|send|copy|dump|upload)\s*\(`)
 
 // progressLine is a log line that says what a program is reading ("Reading
 // environment from .env.local", "debug1: Reading configuration data
