@@ -520,7 +520,8 @@ func (ph phrase) withVerb(re string) phrase {
 //   - copying an env template into place ("cp .env.example .env", the first
 //     step of many READMEs);
 //   - public keys, which are made to be shared ("add the .pub file under
-//     Settings > SSH keys", "cat ~/.ssh/id_ed25519.pub");
+//     Settings > SSH keys", "cat ~/.ssh/id_ed25519.pub"), and the place in
+//     a user interface a how-to names ("Settings > SSH keys");
 //   - a function called on a path in source code (`open("~/.aws/credentials")`):
 //     code a coding agent reads, not a sentence addressed to it;
 //   - error reports that name the file an operation failed on, as Node
@@ -542,6 +543,7 @@ var benignMentions = lazyRE(`\b(?:copy|cp|mv|move|rename|duplicate)\s+['"\x60]?\
 	`|\badd\s+['"\x60]?[\w./*~-]+['"\x60]?\s+to\s+(?:your\s+|the\s+)?['"\x60]?\.(?:git|docker|npm|eslint|prettier|vercel|gcloud)ignore\b` +
 	`|\bssh-(?:add|copy-id|keygen)\b` +
 	`|[\w~/.-]*\.pub\b` +
+	`|\bsettings\s*(?:>|→|›)\s*[\w&-]+(?: [\w&-]+){0,2}` +
 	`|\b(?:open|read|load|print|cat|fetch|send|copy|dump|upload)\s*\(`)
 
 // progressLine is a log line that says what a program is reading ("Reading
