@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 )
@@ -101,7 +102,17 @@ func WalkStrings(raw []byte, fn StringFunc) error { return VisitStrings(raw, fn)
 
 // VisitStrings is WalkStrings with a visitor.
 func VisitStrings(raw []byte, v StringVisitor) error {
-	_, err := scanJSON(raw, v, nil, nil)
+	_, err := scanJSON(raw, v, nil, nil, false)
+	return err
+}
+
+// VisitStringsBorrowed is VisitStrings without copying: a string written
+// in raw without escapes is handed to v as a view of raw's bytes. Such a
+// string is valid only while raw is unchanged; a visitor that keeps one (or
+// any part of it) beyond that must copy it (strings.Clone). It saves the
+// allocation of every string that a visitor only looks at.
+func VisitStringsBorrowed(raw []byte, v StringVisitor) error {
+	_, err := scanJSON(raw, v, nil, nil, true)
 	return err
 }
 
@@ -109,7 +120,7 @@ func VisitStrings(raw []byte, v StringVisitor) error {
 // (replacement, true) replaced; everything else, including key order,
 // numbers and whitespace, is copied byte for byte.
 func RewriteStrings(raw []byte, fn func(s string, where *Path) (string, bool)) (json.RawMessage, error) {
-	return scanJSON(raw, nil, nil, fn)
+	return scanJSON(raw, nil, nil, fn, false)
 }
 
 // ValueFunc is called for every string value in a JSON document: key is the
@@ -133,7 +144,14 @@ func WalkValues(raw []byte, fn ValueFunc) error { return VisitValues(raw, fn) }
 
 // VisitValues is WalkValues with a visitor.
 func VisitValues(raw []byte, v ValueVisitor) error {
-	_, err := scanJSON(raw, nil, v, nil)
+	_, err := scanJSON(raw, nil, v, nil, false)
+	return err
+}
+
+// VisitValuesBorrowed is VisitValues without copying, on the terms of
+// VisitStringsBorrowed: the strings (keys too) may be views of raw's bytes.
+func VisitValuesBorrowed(raw []byte, v ValueVisitor) error {
+	_, err := scanJSON(raw, nil, v, nil, true)
 	return err
 }
 
@@ -156,10 +174,11 @@ func (sc *scanner) emit(s string, isKey bool, key string, inArray bool) (string,
 }
 
 // scanJSON walks raw with a scanner that has one of the visitors strs,
-// vals and rewrite.
-func scanJSON(raw []byte, strs StringVisitor, vals ValueVisitor, rewrite func(s string, where *Path) (string, bool)) (json.RawMessage, error) {
+// vals and rewrite; with borrow, the strings it hands them may be views of
+// raw (see VisitStringsBorrowed).
+func scanJSON(raw []byte, strs StringVisitor, vals ValueVisitor, rewrite func(s string, where *Path) (string, bool), borrow bool) (json.RawMessage, error) {
 	sc := scanners.Get().(*scanner)
-	sc.raw, sc.strs, sc.vals, sc.rewrite = raw, strs, vals, rewrite
+	sc.raw, sc.strs, sc.vals, sc.rewrite, sc.borrow = raw, strs, vals, rewrite, borrow
 	sc.out, sc.last, sc.depth = nil, 0, 0
 	sc.path.segs = sc.stack[:0]
 	i, err := sc.value(sc.space(0), "", false)
@@ -203,6 +222,7 @@ type scanner struct {
 	path    Path        // where the scanner is: one step per open object or array
 	stack   [16]pathSeg // the first steps of path, without allocating
 	deepest int         // the most steps path has had
+	borrow  bool        // strings may be views of raw (VisitStringsBorrowed)
 }
 
 func (sc *scanner) space(i int) int { return skipSpace(sc.raw, i) }
@@ -572,17 +592,22 @@ func (sc *scanner) str(i int) (string, int, error) {
 	if err != nil {
 		return "", 0, errBadJSON
 	}
-	return decodeBody(sc.raw[i+1:end-1], esc), end, nil
+	return decodeBody(sc.raw[i+1:end-1], esc, sc.borrow), end, nil
 }
 
-// decodeBody decodes the body of a valid JSON string literal.
-func decodeBody(body []byte, esc bool) string {
+// decodeBody decodes the body of a valid JSON string literal. With borrow,
+// a body without escapes that is valid UTF-8 is returned as a view of its
+// bytes, not a copy.
+func decodeBody(body []byte, esc, borrow bool) string {
 	if !esc && len(body) <= maxCommon {
 		if s, ok := common(body); ok {
 			return s
 		}
 	}
 	if !esc && utf8.Valid(body) {
+		if borrow {
+			return unsafe.String(unsafe.SliceData(body), len(body))
+		}
 		return string(body)
 	}
 	return jsonrpc.UnquoteBody(body)
