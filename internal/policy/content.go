@@ -50,8 +50,9 @@ func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
 	r.invOn = r.invOn && set.packInjection
 	r.injOn = r.injOn && set.packInjection
 	r.secOn = r.secOn && set.packSecrets
-	err := inspect.VisitStrings(in.Result, c)
-	c.at = nil
+	c.borrowed = true // in.Result stays unchanged until InspectResult returns
+	err := inspect.VisitStringsBorrowed(in.Result, c)
+	c.at, c.borrowed = nil, false
 	if err != nil {
 		c.add("engine.bad-arguments", "result is not valid JSON: "+err.Error(), "/result")
 		return decide(c.findings)
@@ -88,8 +89,11 @@ type resultSettings struct {
 
 // VisitString inspects one string of a result (InspectResult's visitor).
 func (c *callCtx) VisitString(s string, at *inspect.Path, isKey bool) {
-	if isKey {
-		return
+	if isKey || inspect.Quiet(s) {
+		return // Quiet: none of the detectors below can find anything in s
+	}
+	if c.borrowed {
+		s = strings.Clone(s) // the detectors' findings may keep parts of s
 	}
 	const where = "" // the rules report at c.at, the string's path
 	c.at = at

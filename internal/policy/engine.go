@@ -11,6 +11,7 @@ import (
 	"path"
 	"regexp"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"sync"
 
@@ -259,6 +260,9 @@ func buildSettings(s *Settings, o *Options, cels []*celPolicy) (*settings, error
 }
 
 func (e *Engine) settingsFor(server string) *settings {
+	if len(e.servers) == 0 {
+		return e.global
+	}
 	if s, ok := e.servers[server]; ok {
 		return s
 	}
@@ -287,6 +291,10 @@ type callCtx struct {
 	argvs []argv
 	// res is what InspectResult's walk needs to know.
 	res resultSettings
+	// borrowed is set while the walk hands the visitors strings that are
+	// views of the message's bytes (inspect.VisitStringsBorrowed): what a
+	// rule keeps of them past the message must be copied.
+	borrowed bool
 }
 
 // callCtxs reuses callCtxs: handed to the JSON walk as its visitor, a
@@ -348,6 +356,10 @@ func (c *callCtx) addWith(rule, category string, sev Severity, act Action, reaso
 		if f.RuleID == rule && f.Where == where && f.Reason == reason {
 			return
 		}
+	}
+	if c.borrowed {
+		// A reason may quote the message's bytes; the decision outlives them.
+		reason, where = strings.Clone(reason), strings.Clone(where)
 	}
 	c.findings = append(c.findings, Finding{RuleID: rule, Category: category, Severity: sev, Action: act, Reason: reason, Where: where})
 }
@@ -419,9 +431,10 @@ func (c *callCtx) badArguments() bool {
 // JSON. String arrays under command keys are also analysed as one argv.
 func (c *callCtx) walkRaw(raw []byte) {
 	c.wherePrefix = "/arguments"
-	defer func() { c.wherePrefix, c.at, c.argvs = "", nil, nil }()
-	err := inspect.VisitValues(raw, c)
-	c.at = nil
+	defer func() { c.wherePrefix, c.at, c.argvs, c.borrowed = "", nil, nil, false }()
+	c.borrowed = true // raw stays unchanged until EvaluateCall returns
+	err := inspect.VisitValuesBorrowed(raw, c)
+	c.at, c.borrowed = nil, false
 	if err != nil {
 		c.add("engine.bad-arguments", "arguments are not valid JSON", "") // at /arguments: the prefix
 		return
@@ -442,8 +455,11 @@ type argv struct {
 // VisitValue checks one string of the arguments (walkRaw's visitor).
 func (c *callCtx) VisitValue(s, key string, where *inspect.Path, inArray bool) {
 	c.at = where
-	c.value(key, s, "")
-	if inArray && isCommandKey(key) {
+	kf := factsOf(key)
+	c.value(key, kf, s, "")
+	if inArray && kf.cmd {
+		// s may be a view of the arguments: walkRaw is done with argvs
+		// (shellJoin copies them) before it returns.
 		w := where.String()
 		arr := w[:strings.LastIndexByte(w, '/')]
 		if n := len(c.argvs); n > 0 && c.argvs[n-1].where == arr {
@@ -468,37 +484,46 @@ func shellJoin(argv []string) string {
 	return b.String()
 }
 
+// keep returns v for a rule that may hold on to it (a path resolved through
+// the policy's FS, a host given to its resolver): a copy while v may be a
+// view of the message (borrowed). The checks that only look at v, and the
+// findings (addWith copies their text), use v itself.
+func (c *callCtx) keep(v string) string {
+	if c.borrowed {
+		return strings.Clone(v)
+	}
+	return v
+}
+
 // value runs every applicable rule on one string argument.
-func (c *callCtx) value(key, v, where string) {
-	k := normKey(key)
-	ki := keyInfo{key: key, k: k, kind: keyKinds[k]}
+func (c *callCtx) value(key string, ki keyFacts, v, where string) {
 	set := c.set
 	if set.packFS {
 		switch {
-		case ki.isPath() && v != "" && len(v) <= maxPathLen && !strings.Contains(v, "\n"):
+		case ki.path && v != "" && len(v) <= maxPathLen && !strings.Contains(v, "\n"):
 			// Longer or multi-line values under a path-like key are data
 			// (an uploaded file's content), not paths.
-			c.guard("filesystem", func() { c.checkPath(v, where, true) })
+			c.guard("filesystem", func() { c.checkPath(c.keep(v), where, true) })
 		case len(v) >= 5 && strings.EqualFold(v[:5], "file:"):
-			c.guard("filesystem", func() { c.checkPath(v, where, true) })
+			c.guard("filesystem", func() { c.checkPath(c.keep(v), where, true) })
 		case looksLikePath(v):
-			c.guard("filesystem", func() { c.checkPath(v, where, false) })
+			c.guard("filesystem", func() { c.checkPath(c.keep(v), where, false) })
 		}
 	}
 	fileURL := set.packFS && len(v) >= 5 && strings.EqualFold(v[:5], "file:")
 	if set.packNet && !fileURL && ki.kind&kindProse == 0 {
 		switch {
 		case hasSchemePrefix(v):
-			c.guard("network", func() { c.checkURL(v, where, false) })
-		case ki.isURL() && v != "" && !strings.ContainsAny(v, " \n"):
-			c.guard("network", func() { c.checkURL(v, where, true) })
-		case ki.isHost() && v != "" && !strings.ContainsAny(v, " \n") && (strings.ContainsAny(v, ".:") || strings.EqualFold(v, "localhost") || isNumberish(v)):
-			c.guard("network", func() { c.checkURL(v, where, true) })
+			c.guard("network", func() { c.checkURL(c.keep(v), where, false) })
+		case ki.url && v != "" && !strings.ContainsAny(v, " \n"):
+			c.guard("network", func() { c.checkURL(c.keep(v), where, true) })
+		case ki.host && v != "" && !strings.ContainsAny(v, " \n") && (strings.ContainsAny(v, ".:") || strings.EqualFold(v, "localhost") || isNumberish(v)):
+			c.guard("network", func() { c.checkURL(c.keep(v), where, true) })
 		}
 	}
 	if set.packCmd {
-		if ki.isCommand() && strings.TrimSpace(v) != "" {
-			c.guard("command", func() { c.scanShell(v, where, 0) })
+		if ki.cmd && strings.TrimSpace(v) != "" {
+			c.guard("command", func() { c.scanShell(c.keep(v), where, 0) })
 		}
 		if ki.kind&kindOption != 0 && len(v) > 1 && v[0] == '-' && !isNumberish(v) {
 			c.add("cmd.option-injection", fmt.Sprintf("argument %q starts with '-' and would be read as an option: %s", key, clip(v)), where)
@@ -661,7 +686,81 @@ func (ki keyInfo) isCommand() bool {
 	return ki.kind&kindCmd != 0 || ki.on(strings.ToLower(ki.key), kindCmd)
 }
 
-func isCommandKey(k string) bool { return cmdKeys[normKey(k)] || cmdKeys[strings.ToLower(k)] }
+// keyFacts is what the rules ask of an argument's key: the lists its normal
+// form is on (kind) and whether it names a path, a URL, a host or a shell
+// command (keyInfo's answers).
+type keyFacts struct {
+	kind                 keyKind
+	path, url, host, cmd bool
+}
+
+// keyFactsOf works out the facts of a key.
+func keyFactsOf(key string) keyFacts {
+	k := normKey(key)
+	ki := keyInfo{key: key, k: k, kind: keyKinds[k]}
+	return keyFacts{kind: ki.kind, path: ki.isPath(), url: ki.isURL(), host: ki.isHost(), cmd: ki.isCommand()}
+}
+
+// factsOf returns keyFactsOf(key), from knownKeys when key is on one of the
+// key lists as written there (most keys are: "path", "url", "text").
+func factsOf(key string) keyFacts {
+	if len(key) == 0 {
+		return keyFactsOf(key)
+	}
+	for j := knownKeyHash(key); ; j = (j + 1) & (len(knownKeys.slot) - 1) {
+		e := knownKeys.slot[j]
+		if e == 0 {
+			return keyFactsOf(key)
+		}
+		if kn := &knownKeys.keys[e-1]; kn.key == key {
+			return kn.facts
+		}
+	}
+}
+
+// knownKeys holds the facts of every key on the key lists, so that the
+// argument walk answers for them with one probe of a 512-byte index and
+// one string comparison instead of map lookups and case folding. slot is
+// open-addressed by knownKeyHash and at most half full; an entry is 1 +
+// the key's index in keys, 0 an empty slot.
+var knownKeys = func() (t struct {
+	slot [512]uint8
+	keys []knownKey
+}) {
+	names := make([]string, 0, len(keyKinds))
+	for k := range keyKinds {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	if len(names) >= 255 || 2*len(names) > len(t.slot) {
+		panic("policy: too many known keys")
+	}
+	for _, k := range names {
+		if k == "" {
+			continue
+		}
+		t.keys = append(t.keys, knownKey{key: k, facts: keyFactsOf(k)})
+		j := knownKeyHash(k)
+		for t.slot[j] != 0 {
+			j = (j + 1) & (len(t.slot) - 1)
+		}
+		t.slot[j] = uint8(len(t.keys))
+	}
+	return t
+}()
+
+type knownKey struct {
+	key   string
+	facts keyFacts
+}
+
+// knownKeyHash is where a non-empty key's probe in knownKeys starts: a hash
+// of its length and its first, middle and last bytes.
+func knownKeyHash(k string) int {
+	n := len(k)
+	h := uint32(n) | uint32(k[0])<<8 | uint32(k[n>>1])<<16 | uint32(k[n-1])<<24
+	return int((h * 0x9E3779B1) >> (32 - 9))
+}
 
 func hasSchemePrefix(v string) bool {
 	i := strings.Index(v, "://")
@@ -897,6 +996,7 @@ func warmDetectors() {
 		old := debug.SetGCPercent(10)
 		defer debug.SetGCPercent(old)
 		inspect.Warm()
+		inspect.Quiet("builds its table") // InspectResult asks it of every string
 	})
 }
 

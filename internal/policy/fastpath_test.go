@@ -131,3 +131,27 @@ func TestEngineConcurrentReuse(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyFacts holds factsOf, which answers from the table of known keys,
+// to keyFactsOf, which works the answers out, on the listed keys and on
+// keys written in other ways.
+func TestKeyFacts(t *testing.T) {
+	var keys []string
+	for k := range keyKinds {
+		keys = append(keys, k, strings.ToUpper(k), "my_"+k, "my"+strings.ToUpper(k[:1])+k[1:], k+"s", k[:len(k)-1], "x"+k, k+"_"+k)
+	}
+	keys = append(keys, "", "a", "_", "file_Path", "FILE.path", "input_command", "inputCommand", "Input_Command", "destDir", "targetURL", "proxyHost", "webhookUrl", "ünicode", "a.b-c d")
+	for _, k := range keys {
+		if got, want := factsOf(k), keyFactsOf(k); got != want {
+			t.Errorf("factsOf(%q) = %+v, want %+v", k, got, want)
+		}
+	}
+	if len(knownKeys.keys) != len(keyKinds) {
+		t.Errorf("%d known keys, want %d", len(knownKeys.keys), len(keyKinds))
+	}
+	for _, kn := range knownKeys.keys {
+		if got := factsOf(kn.key); got != keyFactsOf(kn.key) {
+			t.Errorf("factsOf(%q) = %+v", kn.key, got)
+		}
+	}
+}
