@@ -242,6 +242,11 @@ const shortFlowText = 512
 // conversation boundaries, or a sensitive source with concealment or an
 // address to send it to. h must be Check(text). On long texts one scan for
 // the triggers of both rules out almost every ordinary text.
+//
+// Quiet skips this function for printable ASCII text that holds none of the
+// needles of gateRes, gateFlow and injectionNeedles: a new signal here must
+// fire only where one of those needles occurs (or make Quiet look for it),
+// or quiet results would never reach it.
 func InjectionAll(text string, h Hygiene) []Finding {
 	if len(text) < 12 {
 		return nil

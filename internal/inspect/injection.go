@@ -58,6 +58,8 @@ func phraseTriggerWords(l []phrase) []string {
 // Injection inspects one text of a result (a tools/call content item, a
 // resources/read text, a prompts/get message) for instructions aimed at the
 // model. Prose that quotes such phrases in quotation marks is not flagged.
+// Like InjectionAll it may only find something where one of
+// injectionNeedles occurs (see Quiet).
 func Injection(text string) []Finding {
 	if len(text) < 12 {
 		return nil
