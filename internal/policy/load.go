@@ -45,7 +45,14 @@ func Parse(data []byte, name string) (*Config, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	js, err := yaml.YAMLToJSON(data)
+	// The checked tree, not the text, becomes JSON: walkNode has quoted
+	// every string value, so that a YAML 1.1 reading does not turn the
+	// documented "off" (or "on", "yes", "no") into a boolean.
+	checked, err := yamlv3.Marshal(&doc)
+	if err != nil {
+		return nil, &ConfigError{File: name, Msg: fmt.Sprintf("invalid YAML: %v", err)}
+	}
+	js, err := yaml.YAMLToJSON(checked)
 	if err != nil {
 		return nil, &ConfigError{File: name, Msg: fmt.Sprintf("invalid YAML: %v", err)}
 	}
@@ -166,6 +173,9 @@ func walkNode(n *yamlv3.Node, t reflect.Type, key, file string, lines map[string
 		case reflect.String:
 			if n.Tag != "!!str" {
 				bad("a string (quote it)")
+			}
+			if n.Style&(yamlv3.DoubleQuotedStyle|yamlv3.SingleQuotedStyle|yamlv3.LiteralStyle|yamlv3.FoldedStyle) == 0 {
+				n.Style = yamlv3.DoubleQuotedStyle // see Parse
 			}
 		}
 	}
