@@ -303,7 +303,7 @@ func (r *Relay) readLoop(ctx context.Context, dir Direction) error {
 			var tl *jsonrpc.TooLargeError
 			if errors.As(err, &tl) {
 				r.tooLarge(dir, tl)
-				r.flushIfIdle(dir)
+				r.sendOn(l, dir)
 				continue
 			}
 			_ = r.dst(dir).Flush()
@@ -316,11 +316,7 @@ func (r *Relay) readLoop(ctx context.Context, dir Direction) error {
 		} else {
 			r.route(ctx, l, dir, m, nil)
 		}
-		l.unflushed++
-		if l.unflushed >= flushEvery || src.Buffered() == 0 {
-			_ = r.dst(dir).Flush()
-			l.unflushed = 0
-		}
+		r.sendOn(l, dir)
 	}
 }
 
@@ -331,11 +327,14 @@ func (r *Relay) readLoop(ctx context.Context, dir Direction) error {
 // sat idle meanwhile: with 64 calls in flight the stages ran one after the
 // other instead of together. Sending every 16 messages lets the server start
 // on a burst while ward handles the rest of it; the extra writes cost less
-// than the overlap gains (docs/benchmarks.md, "Cut-through").
+// than the overlap gains (docs/benchmarks.md, run 6).
 const flushEvery = 16
 
-// flushIfIdle sends what the loop of dir forwarded once its input has no
-// more buffered messages: a burst costs one write, not one per message.
+// sendOn is called by the loop of dir after each message it read: it sends
+// what the loop forwarded once the input has no more buffered messages or
+// flushEvery messages have waited, so that a burst costs a few writes, not
+// one per message, and its first messages do not wait for its last.
+// TestBurstIsForwardedBeforeItEnds holds it to the second.
 //
 // It flushes only the side the loop forwards to. Flushing the side it reads
 // from as well would tie the two loops together: while the other loop is
@@ -343,9 +342,11 @@ const flushEvery = 16
 // would wait for that write and stop reading the peer, and nothing would
 // move again. What a loop sends back to its own source (ward's replies) is
 // flushed as it is written.
-func (r *Relay) flushIfIdle(dir Direction) {
-	if r.src(dir).Buffered() == 0 {
+func (r *Relay) sendOn(l *loop, dir Direction) {
+	l.unflushed++
+	if l.unflushed >= flushEvery || r.src(dir).Buffered() == 0 {
 		_ = r.dst(dir).Flush()
+		l.unflushed = 0
 	}
 }
 
