@@ -47,6 +47,26 @@ func TestParseOffIsAString(t *testing.T) {
 	}
 }
 
+// TestParseKeepsLongStrings: Parse converts the checked YAML tree back to
+// text (see TestParseOffIsAString); long values with runs of spaces, tabs
+// and backslashes come through unchanged.
+func TestParseKeepsLongStrings(t *testing.T) {
+	desc := strings.Repeat("abc def  ghi\tjkl ", 12) + "end"
+	pat := `(?:foo|bar)\s+` + strings.Repeat(`baz qux `, 20) + `[a-z]{2,}`
+	plain := strings.Repeat("word ", 30) + "end"
+	src := "version: 1\ncustom_rules:\n  - id: custom.long\n    pattern: '" + pat + "'\n    description: \"" + strings.ReplaceAll(desc, "\t", "\\t") + "\"\n  - id: custom.plain\n    pattern: " + plain + "\n"
+	c, err := Parse([]byte(src), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.CustomRules[0]; got.Pattern != pat || got.Description != desc {
+		t.Errorf("rule changed:\n%q\n%q", got.Pattern, got.Description)
+	}
+	if got := c.CustomRules[1].Pattern; got != plain {
+		t.Errorf("plain value changed: %q", got)
+	}
+}
+
 func TestParseErrorsHaveLines(t *testing.T) {
 	tests := []struct {
 		name, src string
