@@ -41,8 +41,8 @@ type phrase struct {
 	gid int
 	// verb, for a negatable phrase whose verb comes after its object
 	// ("the password ... is never included in ..."), finds that verb: the
-	// match is advice, not an instruction, when every verb in it is
-	// negated (see verbsNegated).
+	// match is a promise, not an instruction, when its last verb is
+	// negated (see verbNegated).
 	verb *lazyRegexp
 	// except, when it matches (anchored) where a match starts, makes that
 	// match no signal, and the rest of the sentence is looked at instead:
@@ -401,7 +401,7 @@ func matchPhrasesGated(text string, prefix string, gate bool, lists ...[]phrase)
 					sn = maskBenignMentions(sn)
 				}
 				loc := ph.findExcept(sn)
-				if loc == nil || quoted(sn, loc[0], loc[1]) || (negatable[ph.rule] && (negated(sn, loc[0]) || ph.verbsNegated(sn[loc[0]:loc[1]]))) {
+				if loc == nil || quoted(sn, loc[0], loc[1]) || (negatable[ph.rule] && (negated(sn, loc[0]) || ph.verbNegated(sn[loc[0]:loc[1]]))) {
 					continue
 				}
 				seen[ph.rule] = true
@@ -467,14 +467,14 @@ func negated(sn string, i int) bool {
 // "is never included", "are not sent", "isn't passed", "will not be copied".
 var negatedBefore = lazyRE(`\b(?:never|not|n't|no longer|nor)\s+(?:(?:be|been|being|get|gets|ever|actually)\s+)?$`)
 
-// verbsNegated reports whether span, a match of ph, ends in a negated verb
+// verbNegated reports whether span, a match of ph, ends in a negated verb
 // (ph.verb): the last verb before the conduit is what moves the object
 // there, and "is never included in the tool result" is a promise, not an
 // instruction. Only that verb counts, so "the token is never logged;
 // include the token in the notes field" is still an instruction, and a
 // noun that looks like a verb earlier on ("the password store") does not
 // keep a negated one from counting.
-func (ph phrase) verbsNegated(span string) bool {
+func (ph phrase) verbNegated(span string) bool {
 	if ph.verb == nil {
 		return false
 	}
@@ -489,18 +489,17 @@ func (ph phrase) verbsNegated(span string) bool {
 // findExcept returns the first match of ph in sn that ph.except does not
 // excuse.
 func (ph phrase) findExcept(sn string) []int {
-	loc := ph.re.FindStringIndex(sn)
-	for off := 0; loc != nil && ph.except != nil && ph.except.MatchString(sn[off+loc[0]:]); {
-		off += loc[0] + 1
-		if loc = ph.re.FindStringIndex(sn[off:]); loc == nil {
+	for off := 0; off <= len(sn); {
+		loc := ph.re.FindStringIndex(sn[off:])
+		if loc == nil {
 			return nil
 		}
-		if ph.except.MatchString(sn[off+loc[0]:]) {
-			continue
+		if ph.except == nil || !ph.except.MatchString(sn[off+loc[0]:]) {
+			return []int{off + loc[0], off + loc[1]}
 		}
-		return []int{off + loc[0], off + loc[1]}
+		off += loc[0] + 1
 	}
-	return loc
+	return nil
 }
 
 // withExcept sets ph.except.
