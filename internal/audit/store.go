@@ -32,6 +32,18 @@ type Store interface {
 	Close() error
 }
 
+// SignedAppender is a Store that can store a checkpoint in the transaction
+// of the batch it follows. The Writer uses it when a store has it: a
+// checkpoint then costs no commit (and no sync) of its own.
+type SignedAppender interface {
+	// AppendSigned is Append, and if sign, called with the head that the
+	// sealed batch makes, returns a checkpoint and true, stores that
+	// checkpoint atomically with the batch: both or neither. sign is
+	// called at most once, before the batch is durable; a nil sign makes
+	// AppendSigned Append.
+	AppendSigned(ctx context.Context, events []Event, sign func(Head) (Checkpoint, bool)) error
+}
+
 // ErrClosed is returned by a Store or Writer used after Close.
 var ErrClosed = errors.New("audit store closed")
 

@@ -324,7 +324,8 @@ func (w *Writer) commit(ctx context.Context, batch []Event) {
 		w.advance(uint64(len(batch)))
 		return
 	}
-	if err := w.store.Append(ctx, batch); err != nil {
+	signed, err := w.append(ctx, batch)
+	if err != nil {
 		w.unhealthy.Store(true)
 		w.retryAt = time.Now().Add(w.opts.RetryAfter)
 		if w.opts.OnError != nil {
@@ -342,9 +343,40 @@ func (w *Writer) commit(ctx context.Context, batch []Event) {
 		w.opts.OnCommit(batch)
 	}
 	w.advance(uint64(len(batch)))
-	if w.head.Seq/w.opts.CheckpointEvery > w.lastSigned/w.opts.CheckpointEvery {
+	if signed != nil {
+		w.lastSigned = signed.Seq
+		w.checkpoints.Add(1)
+	} else if w.checkpointDue(w.head.Seq) {
 		w.checkpoint(ctx)
 	}
+}
+
+// append stores batch, with the checkpoint that falls due in its
+// transaction when the store is a SignedAppender (which it returns).
+func (w *Writer) append(ctx context.Context, batch []Event) (*Checkpoint, error) {
+	sa, ok := w.store.(SignedAppender)
+	if !ok || w.opts.Key == nil {
+		return nil, w.store.Append(ctx, batch)
+	}
+	var signed *Checkpoint
+	err := sa.AppendSigned(ctx, batch, func(h Head) (Checkpoint, bool) {
+		if !w.checkpointDue(h.Seq) {
+			return Checkpoint{}, false
+		}
+		c := SignCheckpoint(w.opts.Key, h.Seq, h.Hash, time.Now())
+		signed = &c
+		return c, true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return signed, nil
+}
+
+// checkpointDue reports whether a chain whose head is at seq has passed a
+// multiple of CheckpointEvery since the last checkpoint.
+func (w *Writer) checkpointDue(seq uint64) bool {
+	return seq/w.opts.CheckpointEvery > w.lastSigned/w.opts.CheckpointEvery
 }
 
 func (w *Writer) advance(n uint64) {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -292,6 +293,96 @@ func Run(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("AppendSigned", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		defer s.Close()
+		sa, ok := s.(audit.SignedAppender)
+		if !ok {
+			t.Skip("the store has no AppendSigned")
+		}
+		key := Key()
+		// A sign that declines stores no checkpoint; one that signs stores
+		// its checkpoint with the batch, over the head the batch made.
+		calls := 0
+		if err := sa.AppendSigned(ctx, Sample(3), func(h audit.Head) (audit.Checkpoint, bool) {
+			calls++
+			if h.Seq != 3 {
+				t.Errorf("sign got head %d, want 3", h.Seq)
+			}
+			return audit.Checkpoint{}, false
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var want audit.Checkpoint
+		evs := Sample(4)
+		if err := sa.AppendSigned(ctx, evs, func(h audit.Head) (audit.Checkpoint, bool) {
+			calls++
+			want = audit.SignCheckpoint(key, h.Seq, h.Hash, t0)
+			return want, true
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if calls != 2 {
+			t.Fatalf("sign called %d times, want 2", calls)
+		}
+		if want.Seq != 7 || want.Hash != evs[3].Hash {
+			t.Fatalf("signed head %d %s, want 7 %s", want.Seq, want.Hash, evs[3].Hash)
+		}
+		cps, err := s.Checkpoints(ctx)
+		if err != nil || len(cps) != 1 || !reflect.DeepEqual(cps[0], want) {
+			t.Fatalf("checkpoints = %+v, %v; want [%+v]", cps, err, want)
+		}
+		rep := mustVerify(t, s, key.Public().(ed25519.PublicKey))
+		if !rep.OK() || rep.Records != 7 || rep.LastCheckpoint != 7 || !rep.CheckpointsVerified {
+			t.Fatalf("verify = %+v", rep)
+		}
+		// A batch that fails stores neither its events nor its checkpoint.
+		bad := Sample(2)
+		bad[1].Decision = "maybe"
+		err = sa.AppendSigned(ctx, bad, func(h audit.Head) (audit.Checkpoint, bool) {
+			return audit.SignCheckpoint(key, h.Seq, h.Hash, t0), true
+		})
+		if err == nil {
+			t.Fatal("a batch with an invalid event was stored")
+		}
+		if cps, _ := s.Checkpoints(ctx); len(cps) != 1 {
+			t.Fatalf("%d checkpoints after a failed batch, want 1", len(cps))
+		}
+		if rep := mustVerify(t, s, nil); rep.Records != 7 {
+			t.Fatalf("%d records after a failed batch, want 7", rep.Records)
+		}
+	})
+
+	t.Run("WriterSignsInTheBatch", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		defer s.Close()
+		sa, ok := s.(audit.SignedAppender)
+		if !ok {
+			t.Skip("the store has no AppendSigned")
+		}
+		cs := &countingStore{Store: s, sa: sa}
+		key := Key()
+		w := audit.NewWriter(cs, &audit.WriterOptions{Key: key, CheckpointEvery: 100, Linger: -1})
+		for _, e := range Sample(1000) {
+			if err := w.Write(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if st := w.Stats(); st.Checkpoints < 1 || cs.signed.Load() != int64(st.Checkpoints) {
+			t.Fatalf("stats %+v, %d checkpoints signed in batches", st, cs.signed.Load())
+		}
+		if n := cs.separate.Load(); n != 0 {
+			t.Fatalf("%d checkpoints written in transactions of their own, want 0", n)
+		}
+		rep := mustVerify(t, s, key.Public().(ed25519.PublicKey))
+		if !rep.OK() || rep.Records != 1000 || rep.LastCheckpoint != 1000 {
+			t.Fatalf("verify after writer: %+v", rep)
+		}
+	})
+
 	t.Run("ConcurrentAppends", func(t *testing.T) {
 		s := open(t, t.TempDir())
 		defer s.Close()
@@ -528,5 +619,29 @@ func RunTamper(t *testing.T, open Opener, tm Tamperer) {
 		s.Close()
 		_ = evs
 		check(t, dir, audit.Problem{Kind: audit.Modified, Seq: 10}, audit.Problem{Kind: audit.Modified, Seq: 20})
+	})
+}
+
+// countingStore counts how a Writer stores checkpoints: in the batch's
+// transaction (signed) or on their own (separate).
+type countingStore struct {
+	audit.Store
+	sa       audit.SignedAppender
+	signed   atomic.Int64
+	separate atomic.Int64
+}
+
+func (c *countingStore) AppendCheckpoint(ctx context.Context, cp audit.Checkpoint) error {
+	c.separate.Add(1)
+	return c.Store.AppendCheckpoint(ctx, cp)
+}
+
+func (c *countingStore) AppendSigned(ctx context.Context, events []audit.Event, sign func(audit.Head) (audit.Checkpoint, bool)) error {
+	return c.sa.AppendSigned(ctx, events, func(h audit.Head) (audit.Checkpoint, bool) {
+		cp, ok := sign(h)
+		if ok {
+			c.signed.Add(1)
+		}
+		return cp, ok
 	})
 }

@@ -49,6 +49,7 @@ type Store struct {
 	head   audit.Head
 	opts   Options
 	closed bool
+	buf    []byte // AppendSigned's encoding buffer, reused under mu
 }
 
 var _ audit.Store = (*Store)(nil)
@@ -187,7 +188,15 @@ type checkpointLine struct {
 }
 
 // Append implements audit.Store.
-func (s *Store) Append(_ context.Context, events []audit.Event) error {
+func (s *Store) Append(ctx context.Context, events []audit.Event) error {
+	return s.AppendSigned(ctx, events, nil)
+}
+
+var _ audit.SignedAppender = (*Store)(nil)
+
+// AppendSigned implements audit.SignedAppender: the checkpoint's line goes
+// out in the batch's write (and sync).
+func (s *Store) AppendSigned(_ context.Context, events []audit.Event, sign func(audit.Head) (audit.Checkpoint, bool)) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -202,25 +211,42 @@ func (s *Store) Append(_ context.Context, events []audit.Event) error {
 	head := s.head
 	sealed := make([]audit.Event, len(events))
 	copy(sealed, events)
-	var buf bytes.Buffer
+	buf := s.buf[:0]
+	defer func() {
+		if cap(buf) <= maxKeptBuffer {
+			s.buf = buf[:0]
+		}
+	}()
 	for i := range sealed {
 		if err := head.Seal(&sealed[i]); err != nil {
 			return fmt.Errorf("append audit events: %w", err)
 		}
-		b, err := audit.Marshal(&sealed[i])
-		if err != nil {
+		var err error
+		if buf, err = audit.AppendStored(buf, &sealed[i]); err != nil {
 			return fmt.Errorf("append audit event %d: %w", sealed[i].Seq, err)
 		}
-		buf.Write(b)
-		buf.WriteByte('\n')
+		buf = append(buf, '\n')
 	}
-	if err := s.write(buf.Bytes()); err != nil {
+	if sign != nil {
+		if c, ok := sign(head); ok {
+			b, err := audit.Marshal(checkpointLine{Checkpoint: &c})
+			if err != nil {
+				return fmt.Errorf("append audit checkpoint: %w", err)
+			}
+			buf = append(append(buf, b...), '\n')
+		}
+	}
+	if err := s.write(buf); err != nil {
 		return fmt.Errorf("append audit events: %w", err)
 	}
 	s.head = head
 	copy(events, sealed)
 	return nil
 }
+
+// maxKeptBuffer is the largest encoding buffer a Store keeps for the next
+// batch.
+const maxKeptBuffer = 4 << 20
 
 // write writes b whole or, on failure, cuts the file back to where it was.
 func (s *Store) write(b []byte) error {

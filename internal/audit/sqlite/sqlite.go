@@ -93,6 +93,8 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 const insertBlock = `INSERT INTO blocks (first_seq, last_seq, min_time_ns, max_time_ns, last_hash, events)
 	VALUES (?, ?, ?, ?, ?, ?)`
 
+const insertCheckpoint = `INSERT INTO checkpoints (seq, hash, time_ns, key_id, sig) VALUES (?, ?, ?, ?, ?)`
+
 // Store is an audit.Store in a SQLite database.
 type Store struct {
 	db       *sql.DB
@@ -101,11 +103,12 @@ type Store struct {
 	closed   bool
 	readOnly bool
 	// Reused by Append under mu: the sealed copy of a batch and its block,
-	// and its two statements, prepared at the first Append.
-	sealed     []audit.Event
-	block      []byte
-	headStmt   *sql.Stmt
-	insertStmt *sql.Stmt
+	// and its statements, prepared at the first Append.
+	sealed         []audit.Event
+	block          []byte
+	headStmt       *sql.Stmt
+	insertStmt     *sql.Stmt
+	checkpointStmt *sql.Stmt
 }
 
 const selectHead = `SELECT last_seq, last_hash FROM blocks ORDER BY id DESC LIMIT 1`
@@ -125,7 +128,13 @@ func (s *Store) prepare(ctx context.Context) error {
 		head.Close()
 		return err
 	}
-	s.headStmt, s.insertStmt = head, insert
+	checkpoint, err := s.db.PrepareContext(ctx, insertCheckpoint)
+	if err != nil {
+		head.Close()
+		insert.Close()
+		return err
+	}
+	s.headStmt, s.insertStmt, s.checkpointStmt = head, insert, checkpoint
 	return nil
 }
 
@@ -288,7 +297,15 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Append implements audit.Store: the events become one block, in one
 // transaction.
-func (s *Store) Append(ctx context.Context, events []audit.Event) (err error) {
+func (s *Store) Append(ctx context.Context, events []audit.Event) error {
+	return s.AppendSigned(ctx, events, nil)
+}
+
+var _ audit.SignedAppender = (*Store)(nil)
+
+// AppendSigned implements audit.SignedAppender: the checkpoint goes into
+// the batch's transaction.
+func (s *Store) AppendSigned(ctx context.Context, events []audit.Event, sign func(audit.Head) (audit.Checkpoint, bool)) (err error) {
 	if len(events) == 0 {
 		return nil
 	}
@@ -335,6 +352,14 @@ func (s *Store) Append(ctx context.Context, events []audit.Event) (err error) {
 	if err != nil {
 		return fmt.Errorf("append audit events: %w", err)
 	}
+	if sign != nil {
+		last := &sealed[len(sealed)-1]
+		if c, ok := sign(audit.Head{Seq: last.Seq, Hash: last.Hash}); ok {
+			if _, err := tx.StmtContext(ctx, s.checkpointStmt).ExecContext(ctx, c.Seq, c.Hash, c.Time.UnixNano(), c.KeyID, c.Signature); err != nil {
+				return fmt.Errorf("append audit checkpoint: %w", err)
+			}
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("append audit events: commit: %w", err)
 	}
@@ -370,8 +395,7 @@ func (s *Store) AppendCheckpoint(ctx context.Context, c audit.Checkpoint) error 
 	if s.closed {
 		return audit.ErrClosed
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO checkpoints (seq, hash, time_ns, key_id, sig) VALUES (?, ?, ?, ?, ?)`,
-		c.Seq, c.Hash, c.Time.UnixNano(), c.KeyID, c.Signature)
+	_, err := s.db.ExecContext(ctx, insertCheckpoint, c.Seq, c.Hash, c.Time.UnixNano(), c.KeyID, c.Signature)
 	if err != nil {
 		return fmt.Errorf("append audit checkpoint: %w", err)
 	}
@@ -470,6 +494,7 @@ func (s *Store) Close() error {
 	if s.insertStmt != nil {
 		s.headStmt.Close()
 		s.insertStmt.Close()
+		s.checkpointStmt.Close()
 	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close audit database: %w", err)
