@@ -5,8 +5,10 @@
 package inspect
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"math/bits"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -173,13 +175,21 @@ func (sc *scanner) emit(s string, isKey bool, key string, inArray bool) (string,
 	return "", false
 }
 
-// scanJSON walks raw with a scanner that has one of the visitors strs,
-// vals and rewrite; with borrow, the strings it hands them may be views of
-// raw (see VisitStringsBorrowed).
+// scanJSON walks raw with a pooled scanner that has one of the visitors
+// strs, vals and rewrite; with borrow, the strings it hands them may be
+// views of raw (see VisitStringsBorrowed).
 func scanJSON(raw []byte, strs StringVisitor, vals ValueVisitor, rewrite func(s string, where *Path) (string, bool), borrow bool) (json.RawMessage, error) {
-	sc := scanners.Get().(*scanner)
+	w := walkers.Get().(*Walker)
+	out, err := w.sc.scan(raw, strs, vals, rewrite, borrow)
+	walkers.Put(w)
+	return out, err
+}
+
+// scan walks raw with sc (see scanJSON) and leaves sc ready for the next
+// walk.
+func (sc *scanner) scan(raw []byte, strs StringVisitor, vals ValueVisitor, rewrite func(s string, where *Path) (string, bool), borrow bool) (json.RawMessage, error) {
 	sc.raw, sc.strs, sc.vals, sc.rewrite, sc.borrow = raw, strs, vals, rewrite, borrow
-	sc.out, sc.last, sc.depth = nil, 0, 0
+	sc.out, sc.last, sc.depth, sc.plain = nil, 0, 0, false
 	sc.path.segs = sc.stack[:0]
 	i, err := sc.value(sc.space(0), "", false)
 	out, last := sc.out, sc.last
@@ -188,7 +198,6 @@ func scanJSON(raw []byte, strs StringVisitor, vals ValueVisitor, rewrite func(s 
 	sc.raw, sc.strs, sc.vals, sc.rewrite, sc.out, sc.path.segs = nil, nil, nil, nil, nil, nil
 	clear(sc.stack[:min(sc.deepest, len(sc.stack))])
 	sc.deepest = 0
-	scanners.Put(sc)
 	if err != nil {
 		return nil, err
 	}
@@ -201,9 +210,40 @@ func scanJSON(raw []byte, strs StringVisitor, vals ValueVisitor, rewrite func(s 
 	return append(out, raw[last:]...), nil
 }
 
-// scanners reuses scanners, whose path stack makes them worth keeping. A
-// scanner that a panicking callback leaves behind is not put back.
-var scanners = sync.Pool{New: func() any { return new(scanner) }}
+// Walker is a reusable walker of JSON documents: the package's Visit
+// functions, as methods that keep their working memory in the Walker
+// instead of taking it from a pool. A caller that walks for every message
+// and has an object of its own on the heap (a visitor) can embed one there
+// and save the pool's round trip. The zero value is ready to use. A Walker
+// walks one document at a time; a walk that a visitor's panic interrupts
+// leaves nothing behind that the next walk would see.
+type Walker struct {
+	sc scanner
+}
+
+// VisitStringsBorrowed is VisitStringsBorrowed with w's memory.
+func (w *Walker) VisitStringsBorrowed(raw []byte, v StringVisitor) error {
+	_, err := w.sc.scan(raw, v, nil, nil, true)
+	return err
+}
+
+// VisitValuesBorrowed is VisitValuesBorrowed with w's memory.
+func (w *Walker) VisitValuesBorrowed(raw []byte, v ValueVisitor) error {
+	_, err := w.sc.scan(raw, nil, v, nil, true)
+	return err
+}
+
+// Plain reports whether the string the walk is handing its visitor is
+// printable ASCII: it was written without escapes and every byte is
+// between 0x20 and 0x7E. It is what the walk learnt while finding the
+// string's end, and lets the visitor skip a pass over it (QuietPlain). It
+// is meant for a visitor, during its call; false says nothing.
+func (w *Walker) Plain() bool { return w.sc.plain }
+
+// walkers reuses the package functions' Walkers, whose path stack makes
+// them worth keeping. A Walker that a panicking callback leaves behind is
+// not put back.
+var walkers = sync.Pool{New: func() any { return new(Walker) }}
 
 // maxDepth bounds nesting, as encoding/json does.
 const maxDepth = 10000
@@ -223,6 +263,7 @@ type scanner struct {
 	stack   [16]pathSeg // the first steps of path, without allocating
 	deepest int         // the most steps path has had
 	borrow  bool        // strings may be views of raw (VisitStringsBorrowed)
+	plain   bool        // the last string read is printable ASCII (Walker.Plain)
 }
 
 func (sc *scanner) space(i int) int { return skipSpace(sc.raw, i) }
@@ -586,25 +627,97 @@ func common(body []byte) (string, bool) {
 }
 
 // str reads the string literal at i and returns its value and the index
-// after the closing quote.
+// after the closing quote. It sets sc.plain to whether the value is
+// printable ASCII written without escapes.
 func (sc *scanner) str(i int) (string, int, error) {
+	if end, plain := plainString(sc.raw, i); end > 0 {
+		sc.plain = plain
+		return decodeBody(sc.raw[i+1:end-1], false, plain, sc.borrow), end, nil
+	}
+	sc.plain = false
 	end, esc, err := jsonrpc.ScanString(sc.raw, i)
 	if err != nil {
 		return "", 0, errBadJSON
 	}
-	return decodeBody(sc.raw[i+1:end-1], esc, sc.borrow), end, nil
+	return decodeBody(sc.raw[i+1:end-1], esc, false, sc.borrow), end, nil
 }
 
-// decodeBody decodes the body of a valid JSON string literal. With borrow,
-// a body without escapes that is valid UTF-8 is returned as a view of its
-// bytes, not a copy.
-func decodeBody(body []byte, esc, borrow bool) string {
+// plainString reads the string literal at raw[i] (a quote) when it has no
+// escapes: it returns the index after its closing quote and whether every
+// byte of its body is below 0x7F (the body of a valid literal has none
+// below 0x20), or 0 when the literal has an escape, a control character or
+// no end, which jsonrpc.ScanString then reads. Where it returns an index,
+// ScanString returns the same one, without escapes or an error
+// (TestPlainString, FuzzPlainString).
+func plainString(raw []byte, i int) (end int, plain bool) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	j := i + 1
+	for ; j+8 <= len(raw); j += 8 {
+		x := binary.LittleEndian.Uint64(raw[j:])
+		// The lowest high bit of m marks the first byte that is a quote,
+		// a backslash, below 0x20 or ≥ 0x7F: a borrow or carry that could
+		// set a bit spuriously starts at such a byte and goes up.
+		q, b := x^('"'*ones), x^('\\'*ones)
+		if m := ((q-ones)&^q | (b-ones)&^b | (x - 0x20*ones) | (x + ones) | x) & highs; m != 0 {
+			j += bits.TrailingZeros64(m) >> 3
+			break
+		}
+	}
+	for ; j < len(raw); j++ {
+		switch c := raw[j]; {
+		case c == '"':
+			return j + 1, true
+		case c == '\\' || c < 0x20:
+			return 0, false
+		case c >= 0x7F:
+			// Not plain: find the end as ScanString would.
+			for j < len(raw) {
+				for j+8 <= len(raw) {
+					m := stringSpecial(binary.LittleEndian.Uint64(raw[j:]))
+					if m != 0 {
+						j += bits.TrailingZeros64(m) >> 3
+						break
+					}
+					j += 8
+				}
+				if j >= len(raw) {
+					break
+				}
+				switch c := raw[j]; {
+				case c == '"':
+					return j + 1, false
+				case c == '\\' || c < 0x20:
+					return 0, false
+				}
+				j++
+			}
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+// stringSpecial returns a mask whose lowest set bit is the high bit of the
+// first byte of x (little-endian) that is a quote, a backslash or a
+// control character; bits above it may be set spuriously. It is
+// jsonrpc's test for the end of a string's fast path.
+func stringSpecial(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := x ^ ('"' * ones)
+	b := x ^ ('\\' * ones)
+	return ((q-ones)&^q | (b-ones)&^b | (x-0x20*ones)&^x) & highs
+}
+
+// decodeBody decodes the body of a valid JSON string literal; ascii says
+// that it has no byte ≥ 0x80. With borrow, a body without escapes that is
+// valid UTF-8 is returned as a view of its bytes, not a copy.
+func decodeBody(body []byte, esc, ascii, borrow bool) string {
 	if !esc && len(body) <= maxCommon {
 		if s, ok := common(body); ok {
 			return s
 		}
 	}
-	if !esc && utf8.Valid(body) {
+	if !esc && (ascii || utf8.Valid(body)) {
 		if borrow {
 			return unsafe.String(unsafe.SliceData(body), len(body))
 		}

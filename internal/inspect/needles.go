@@ -39,6 +39,14 @@ type needles struct {
 	// folding): a filter without the tri filter's hashing.
 	pair    [65536 / 64]uint64
 	usePair bool
+	// pair2, for a set without one-byte needles whose first and second
+	// pairs of bytes are few (usePair2), is the bit set of the pairs a
+	// needle can put at an odd offset of a six-position window (see
+	// eachID): its first pair, its second one (for a two-byte needle, its
+	// last byte and any other), ORed with 0x2020 when folding. Tried
+	// first, it looks at three positions of the six.
+	pair2    *[65536 / 64]uint64 // nil unless usePair2
+	usePair2 bool
 }
 
 // maxPairs is the most distinct first pairs of bytes for which the pair
@@ -133,6 +141,31 @@ func newNeedles(fold bool, ws ...string) *needles {
 		}
 	}
 	n.usePair = !n.hasOne && len(pairs) <= maxPairs
+	pairs2 := map[uint16]bool{}
+	pair2 := new([65536 / 64]uint64)
+	add2 := func(a, b byte) {
+		k := uint16(a) | uint16(b)<<8
+		if fold {
+			k |= 0x2020
+		}
+		pairs2[k] = true
+		pair2[k>>6] |= 1 << (k & 63)
+	}
+	for _, w := range n.words {
+		switch {
+		case len(w) >= 3:
+			add2(w[0], w[1])
+			add2(w[1], w[2])
+		case len(w) == 2:
+			add2(w[0], w[1])
+			for x := range 256 {
+				add2(w[1], byte(x))
+			}
+		}
+	}
+	if n.usePair2 = !n.hasOne && len(pairs2) <= maxPairs; n.usePair2 {
+		n.pair2 = pair2
+	}
 	for c := range 256 {
 		n.shortStart[c] = uint16(len(n.shortIdx))
 		n.shortIdx = append(n.shortIdx, shortBy[c]...)
@@ -200,6 +233,13 @@ func (n *needles) pairHit(w uint64) uint {
 	return uint(n.pair[k>>6]>>(k&63)) & 1
 }
 
+// pair2Hit reports (as 1 or 0) whether the two low bytes of w, already
+// folded, pass the pair2 filter.
+func (n *needles) pair2Hit(w uint64) uint {
+	k := uint16(w)
+	return uint(n.pair2[k>>6]>>(k&63)) & 1
+}
+
 // triHash hashes three bytes for the tri filter.
 func (n *needles) triHash(a, b, c byte) uint32 {
 	x := uint32(a) | uint32(b)<<8 | uint32(c)<<16
@@ -233,6 +273,13 @@ func (n *needles) eachID(s string, fn func(i, k int) bool) {
 	// in its first six bytes.
 	for ; i+8 <= len(s); i += 6 {
 		w := load64(s, i) | fold
+		// A needle that starts at i+k (k < 6) puts its first pair at
+		// offset k when k is odd, its second (or, two bytes long, its
+		// last byte and the next) at k+1 when k is even: offsets 1, 3
+		// and 5 see every one.
+		if n.usePair2 && n.pair2Hit(w>>8)|n.pair2Hit(w>>24)|n.pair2Hit(w>>40) == 0 {
+			continue
+		}
 		if n.usePair && n.pairHit(w)|n.pairHit(w>>8)|n.pairHit(w>>16)|n.pairHit(w>>24)|n.pairHit(w>>32)|n.pairHit(w>>40) == 0 {
 			continue
 		}

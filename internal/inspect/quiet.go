@@ -20,7 +20,14 @@ import (
 // opening "ai") makes it false. TestQuiet and FuzzQuiet hold it to the
 // detectors.
 func Quiet(s string) bool {
-	if hasSpecial(s) {
+	return QuietPlain(s, false)
+}
+
+// QuietPlain is Quiet(s), told by plain that s is known to be printable
+// ASCII (Walker.Plain), which saves Quiet its pass over s for the bytes
+// the detectors look closer at. With plain false it is Quiet.
+func QuietPlain(s string, plain bool) bool {
+	if !plain && hasSpecial(s) {
 		return false
 	}
 	if len(s) < 12 {

@@ -7,9 +7,12 @@ import (
 )
 
 // quietHolds fails t when Quiet lets s skip a detector that finds
-// something in it.
+// something in it, or QuietPlain on printable ASCII differs from Quiet.
 func quietHolds(t *testing.T, s string) {
 	t.Helper()
+	if printable(s) && QuietPlain(s, true) != Quiet(s) {
+		t.Fatalf("QuietPlain(%q, true) = %v, Quiet = %v", s, !Quiet(s), Quiet(s))
+	}
 	if !Quiet(s) {
 		return
 	}
