@@ -125,24 +125,24 @@ func celValue(v any) any {
 	return v
 }
 
-// evalCEL runs every CEL policy for the call. An evaluation error, a cost
-// overrun or a non-bool result denies.
-func (c *callCtx) evalCEL(args any) {
+// evalCEL runs every CEL policy for the call in. An evaluation error, a
+// cost overrun or a non-bool result denies.
+func (c *callCtx) evalCEL(in *Input, args any) {
 	am, _ := celValue(args).(map[string]any)
 	if am == nil {
 		am = map[string]any{}
 	}
 	counters := map[string]any{}
-	for k, v := range c.in.Session.Counters {
+	for k, v := range in.Session.Counters {
 		counters[k] = v
 	}
 	id := map[string]any{}
-	for k, v := range c.in.Identity {
+	for k, v := range in.Identity {
 		id[k] = celValue(v)
 	}
 	vars := map[string]any{
-		"server": c.in.Server, "method": c.in.Method, "tool": c.in.Name, "args": am,
-		"session":  map[string]any{"id": c.in.Session.ID, "client_name": c.in.Session.ClientName, "client_version": c.in.Session.ClientVersion, "counters": counters},
+		"server": in.Server, "method": in.Method, "tool": in.Name, "args": am,
+		"session":  map[string]any{"id": in.Session.ID, "client_name": in.Session.ClientName, "client_version": in.Session.ClientVersion, "counters": counters},
 		"identity": id,
 	}
 	for _, p := range c.set.cel {

@@ -51,7 +51,7 @@ func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
 	r.injOn = r.injOn && set.packInjection
 	r.secOn = r.secOn && set.packSecrets
 	c.borrowed = true // in.Result stays unchanged until InspectResult returns
-	err := inspect.VisitStringsBorrowed(in.Result, c)
+	err := c.walker.VisitValuesBorrowed(in.Result, (*resultVisitor)(c))
 	c.at, c.borrowed = nil, false
 	if err != nil {
 		c.add("engine.bad-arguments", "result is not valid JSON: "+err.Error(), "/result")
@@ -87,9 +87,18 @@ type resultSettings struct {
 	needRewrite bool
 }
 
-// VisitString inspects one string of a result (InspectResult's visitor).
-func (c *callCtx) VisitString(s string, at *inspect.Path, isKey bool) {
-	if isKey || inspect.Quiet(s) {
+// resultVisitor is a callCtx as the visitor of InspectResult's walk,
+// which looks at the result's string values (not its member names).
+type resultVisitor callCtx
+
+// VisitValue inspects one string value of a result.
+func (r *resultVisitor) VisitValue(s, _ string, at *inspect.Path, _ bool) {
+	(*callCtx)(r).resultString(s, at)
+}
+
+// resultString inspects one string value of a result.
+func (c *callCtx) resultString(s string, at *inspect.Path) {
+	if inspect.QuietPlain(s, c.walker.Plain()) {
 		return // Quiet: none of the detectors below can find anything in s
 	}
 	if c.borrowed {
@@ -171,7 +180,7 @@ func (e *Engine) inspectDefinition(ctx context.Context, set *settings, server, k
 			id.Decision = Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{fmt.Sprintf("definition inspection panicked: %v", r)}}
 		}
 	}()
-	c := &callCtx{ctx: ctx, set: set, in: Input{Server: server}}
+	c := &callCtx{callState: callState{ctx: ctx, set: set, server: server}}
 	inspectDef := inspect.Definition
 	if kind == KindResource || kind == KindResourceTemplate {
 		inspectDef = inspect.DisplayNamed

@@ -271,14 +271,24 @@ func (e *Engine) settingsFor(server string) *settings {
 
 // callCtx collects the findings for one message.
 type callCtx struct {
+	callState
+	// walker walks the message's JSON with c as its visitor: kept in c
+	// (not taken from inspect's pool) so that a message costs one pool
+	// round trip, for c. It clears itself after each walk.
+	walker inspect.Walker
+}
+
+// callState is what a callCtx knows of one message; release clears it.
+type callState struct {
 	ctx context.Context
 	set *settings
-	// in is a copy of the message's Input: a callCtx lives on the heap
-	// (it is the JSON walk's visitor, and pooled), and a pointer to the
-	// caller's Input here would make every caller allocate its Input.
-	in       Input
-	findings []Finding
-	write    bool
+	// server and name are the message's Input.Server and Input.Name: a
+	// callCtx lives on the heap (it is the JSON walk's visitor, and
+	// pooled), and a pointer to the caller's Input here would make every
+	// caller allocate its Input.
+	server, name string
+	findings     []Finding
+	write        bool
 	// wherePrefix and at are prepended to the location of every finding:
 	// a walk over JSON (a call's arguments, a result) sets at to the path
 	// of the value being checked and the rules pass only what they add
@@ -304,14 +314,15 @@ var callCtxs = sync.Pool{New: func() any { return new(callCtx) }}
 // newCallCtx returns a callCtx for one message; release gives it back.
 func newCallCtx(ctx context.Context, set *settings, in *Input) *callCtx {
 	c := callCtxs.Get().(*callCtx)
-	c.ctx, c.set, c.in = ctx, set, *in
+	c.ctx, c.set, c.server, c.name = ctx, set, in.Server, in.Name
 	return c
 }
 
-// release clears c (the decision keeps its findings, c forgets them) and
-// puts it back for reuse. A callCtx a panic interrupted is not released.
+// release clears c's message state (the decision keeps its findings, c
+// forgets them) and puts it back for reuse. A callCtx a panic interrupted
+// is not released.
 func (c *callCtx) release() {
-	*c = callCtx{}
+	c.callState = callState{}
 	callCtxs.Put(c)
 }
 
@@ -411,7 +422,7 @@ func (e *Engine) EvaluateCall(ctx context.Context, in *Input) (d Decision) {
 					panic(err) // cannot happen: raw is valid JSON
 				}
 			}
-			c.evalCEL(args)
+			c.evalCEL(in, args)
 		})
 	}
 	return decide(c.findings)
@@ -433,7 +444,7 @@ func (c *callCtx) walkRaw(raw []byte) {
 	c.wherePrefix = "/arguments"
 	defer func() { c.wherePrefix, c.at, c.argvs, c.borrowed = "", nil, nil, false }()
 	c.borrowed = true // raw stays unchanged until EvaluateCall returns
-	err := inspect.VisitValuesBorrowed(raw, c)
+	err := c.walker.VisitValuesBorrowed(raw, c)
 	c.at, c.borrowed = nil, false
 	if err != nil {
 		c.add("engine.bad-arguments", "arguments are not valid JSON", "") // at /arguments: the prefix
@@ -543,7 +554,7 @@ func (c *callCtx) value(key string, ki keyFacts, v, where string) {
 }
 
 func (c *callCtx) custom(cr *customRule, key, v, where string) {
-	if !globAny(cr.Servers, c.in.Server) || !globAny(cr.Tools, c.in.Name) {
+	if !globAny(cr.Servers, c.server) || !globAny(cr.Tools, c.name) {
 		return
 	}
 	if cr.Argument != "" {
@@ -874,7 +885,7 @@ func (c *callCtx) checkPath(raw, where string, strict bool) {
 		return
 	}
 	if r.readOnly && c.write {
-		c.add("fs.read-only", fmt.Sprintf("tool %q writes to %s in read-only root %s", c.in.Name, real, r.lexical), where)
+		c.add("fs.read-only", fmt.Sprintf("tool %q writes to %s in read-only root %s", c.name, real, r.lexical), where)
 	}
 }
 
