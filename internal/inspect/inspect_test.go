@@ -283,7 +283,7 @@ func FuzzNeedles(f *testing.F) {
 	mixedFold := newNeedles(true, "abcd", "a", "abc", "ab", "abx", "b", "abcdefghij", "bcd")
 	f.Fuzz(func(t *testing.T, s string) {
 		loadPhrases()
-		for _, n := range []*needles{injectionNeedles, secretNeedles, phraseTriggers.n, one, mixed, mixedFold, pair2Set} {
+		for _, n := range []*needles{injectionNeedles, secretNeedles, phraseTriggers.n, one, mixed, mixedFold, pair2Set, quietNeedles()} {
 			var got, want []string
 			n.each(s, func(i int, w string) bool { got = append(got, fmt.Sprint(i, w)); return true })
 			for i := 0; i+1 < len(s); i++ {

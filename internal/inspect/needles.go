@@ -43,8 +43,8 @@ type needles struct {
 	// pairs of bytes are few (usePair2), is the bit set of the pairs a
 	// needle can put at an odd offset of a six-position window (see
 	// eachID): its first pair, its second one (for a two-byte needle, its
-	// last byte and any other), ORed with 0x2020 when folding. Tried
-	// first, it looks at three positions of the six.
+	// last byte and any other), ORed with 0x2020 when folding. It looks
+	// at three positions of the six, and replaces the pair filter.
 	pair2    *[65536 / 64]uint64 // nil unless usePair2
 	usePair2 bool
 }
@@ -52,6 +52,14 @@ type needles struct {
 // maxPairs is the most distinct first pairs of bytes for which the pair
 // filter is worth a look before the tri filter.
 const maxPairs = 256
+
+// maxPairs2 is the most pairs for which the pair2 filter is worth a look
+// instead of the pair filter: it looks at three positions of six where
+// the pair filter looks at six, and the tri filter sorts out what passes.
+// For the result detectors' needles (Quiet, nearly 600 pairs) it passes
+// few windows of identifiers and numbers and most of English prose, as
+// the pair filter does.
+const maxPairs2 = 1024
 
 // needleHead is the start of a needle as a little-endian word and mask.
 type needleHead struct{ word, mask uint64 }
@@ -163,7 +171,7 @@ func newNeedles(fold bool, ws ...string) *needles {
 			}
 		}
 	}
-	if n.usePair2 = !n.hasOne && len(pairs2) <= maxPairs; n.usePair2 {
+	if n.usePair2 = !n.hasOne && len(pairs2) <= maxPairs2; n.usePair2 {
 		n.pair2 = pair2
 	}
 	for c := range 256 {
@@ -277,10 +285,11 @@ func (n *needles) eachID(s string, fn func(i, k int) bool) {
 		// offset k when k is odd, its second (or, two bytes long, its
 		// last byte and the next) at k+1 when k is even: offsets 1, 3
 		// and 5 see every one.
-		if n.usePair2 && n.pair2Hit(w>>8)|n.pair2Hit(w>>24)|n.pair2Hit(w>>40) == 0 {
-			continue
-		}
-		if n.usePair && n.pairHit(w)|n.pairHit(w>>8)|n.pairHit(w>>16)|n.pairHit(w>>24)|n.pairHit(w>>32)|n.pairHit(w>>40) == 0 {
+		if n.usePair2 {
+			if n.pair2Hit(w>>8)|n.pair2Hit(w>>24)|n.pair2Hit(w>>40) == 0 {
+				continue
+			}
+		} else if n.usePair && n.pairHit(w)|n.pairHit(w>>8)|n.pairHit(w>>16)|n.pairHit(w>>24)|n.pairHit(w>>32)|n.pairHit(w>>40) == 0 {
 			continue
 		}
 		hit := n.triHit(w) | n.triHit(w>>8)<<1 | n.triHit(w>>16)<<2 | n.triHit(w>>24)<<3 | n.triHit(w>>32)<<4 | n.triHit(w>>40)<<5

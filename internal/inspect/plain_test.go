@@ -160,10 +160,11 @@ func FuzzWalkerPlain(f *testing.F) {
 }
 
 // TestPair2 checks that the needle sets FuzzNeedles holds to the naive
-// search include some that take the pair2 filter.
+// search include some that take the pair2 filter: with few needles, with
+// hundreds (the injection needles, Quiet's) and with two-byte needles.
 func TestPair2(t *testing.T) {
-	if !secretNeedles.usePair2 || !pair2Set.usePair2 {
-		t.Fatalf("usePair2: secret %v, pair2Set %v", secretNeedles.usePair2, pair2Set.usePair2)
+	if !secretNeedles.usePair2 || !pair2Set.usePair2 || !injectionNeedles.usePair2 || !quietNeedles().usePair2 {
+		t.Fatalf("usePair2: secret %v, pair2Set %v, injection %v, quiet %v", secretNeedles.usePair2, pair2Set.usePair2, injectionNeedles.usePair2, quietNeedles().usePair2)
 	}
 }
 
