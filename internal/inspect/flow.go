@@ -62,6 +62,8 @@ type flowLex struct {
 	// addrNeedles are the model nouns alone.
 	resKind, flowKind []uint8
 	addrNeedles       *needles
+	// mlNeedles are the model nouns of mlAddr (flow_lang.go).
+	mlNeedles *needles
 	// ruleNeedles are the literals of redirect, waiver, override and
 	// imgExfil, of the kinds ruleKind.
 	ruleNeedles *needles
@@ -110,7 +112,11 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			"|\x60(?:env|printenv|set|export(?: -p)?|history|cat [^\x60]+|security find-[\\w-]+-password[^\x60]*|gh auth token|aws configure[^\x60]*|git config[^\x60]*|ssh-add -l|gpg --export[^\x60]*)\x60" +
 			`|\b(?:output|result|contents?) of (?:the )?(?:printenv|history)\b|\bprintenv\b|\bprocess\.env\b|\bos\.environ\b`)
 	l.weakSource = regexp.MustCompile(
-		`\b(?:environment variables?|env vars?|api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|bearer tokens?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|credentials|passwords?|passphrases?|tokens|session cookies|cookies|seed phrases?|mnemonic|recovery phrase|(?:recent|previous|past|last|earlier) (?:shell |terminal )?commands|command history|browsing history|(?:chat|conversation) history|(?:every|all|any|each|the last|the|those) files? (?:that )?(?:you|the user) (?:have |has )?(?:read|open|opened|see|saw|access|accessed|view|viewed|edit|edited)|(?:previous|prior|earlier|last|all|recent) (?:user )?messages|the (?:whole |entire )?conversation|system prompt)\b` +
+		`\b(?:environment variables?|env vars?|api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|bearer tokens?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|credentials|passwords?|passphrases?|tokens|session cookies|cookies|seed phrases?|mnemonic|recovery phrase|(?:recent|previous|past|last|earlier) (?:shell |terminal )?commands|command history|browsing history|(?:chat|conversation) history|(?:every|all|any|each|the last|the|those) files? (?:that )?(?:you|the user) (?:have |has )?(?:read|open|opened|see|saw|access|accessed|view|viewed|edit|edited)|(?:previous|prior|earlier|last|all|recent) (?:user )?messages|the (?:whole |entire )?conversation|system prompt` +
+			`|(?:every|each|all(?: of the)?|any) (?:\w+ )?messages? (?:exchanged|sent|so far|before|earlier|in (?:this|the) (?:conversation|session|chat|thread))|(?:hidden |initial )?(?:setup|system) (?:text|message|instructions)` +
+			`|authori[sz]ation (?:headers?|values?)|auth headers?|cookie (?:values?|headers?)|session (?:tokens?|ids?)` +
+			// An environment variable named for a secret: "aws_secret_access_key", "github_token".
+			`|[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:secret|token|password|passwd|api_key|access_key|private_key)(?:_[a-z0-9]+)*|[a-z][a-z0-9]*_secret(?:_[a-z0-9]+)+)\b` +
 			`|` + flowNB + `(?:contraseñas?|claves? privadas?|claves? de api|credenciales|variables de entorno|historial|passw(?:ö|oe|o)rter|zugangsdaten|umgebungsvariablen|schlüssel|verlauf|mots? de passe|identifiants|clés? privées?|variables d'environnement|historique|senhas?|credenciais|chaves? privadas?|password|credenziali|chiavi private|cronologia)` + flowNE)
 	l.urlSink = regexp.MustCompile(`\bhttps?://[^\s"'\x60)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\bwebhook\b`)
 	noun := flowModelNoun + flowSystems
@@ -120,7 +126,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		// for whatever AI is reading this:", "LLM-NOTE:", "(automated
 		// agents only)", "if you are an AI,", "Liebe KI,").
 		{mark: true,
-			before: regexp.MustCompile(nb + `(?:note|notes|message|hint|instructions?|reminder|memo|p\.?s\.?|hinweis|nachricht|anweisung(?:en)?|nota|notas|mensaje|aviso|instrucciones|instrucción|remarque|consignes?|avis|messaggio|istruzioni|mensagem|instruções|attention)\s+(?:for|to|für|an|para|pour|à|aux|per|ai|alle?|al|a|ao|aos)\s+(?:\S+\s+){0,3}$`),
+			before: regexp.MustCompile(nb + `(?:note|notes|message|hint|instructions?|reminder|memo|procedure|steps|guidance|directions|p\.?s\.?|hinweis|nachricht|anweisung(?:en)?|nota|notas|mensaje|aviso|instrucciones|instrucción|remarque|consignes?|avis|messaggio|istruzioni|mensagem|instruções|instrução|attention)\s+(?:\p{L}+\s+)?(?:for|to|für|an|para|pour|à|aux|per|ai|alle?|al|a|ao|aos)\s+(?:\S+\s+){0,3}$`),
 			after:  regexp.MustCompile(`^` + noun + `(?:\s+(?:is|are|that|who|which|currently)\s[^:\n]{0,60})?\s*(?:[:,;)\]—–]|\s-\s|$)`)},
 		{mark: true, after: regexp.MustCompile(`^` + flowModelNoun + `[-_ ](?:note|notes|hinweis|nota|remarque|instructions?|directive)\s*[:\]]`)},
 		{mark: true, before: regexp.MustCompile(`\((?:for )?(?:\S+ )?$`), after: regexp.MustCompile(`^` + noun + ` only\)`)},
@@ -133,12 +139,15 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		// Vocatives, which chat logs and configuration share ("assistant:",
 		// "hey bot,"), and the model as the reader ("AI models reading this").
 		{vocative: true,
-			before: regexp.MustCompile(`(?:^|[\n.!?;"'(\[>*#-])\s*(?:(?:hey|hi|hello|hallo|hola|bonjour|ciao|olá|oi|attention|achtung|atención)\s+)?(?:the\s+|el\s+|la\s+|le\s+|l'|die\s+|der\s+|il\s+|o\s+|a\s+)?(?:[\p{L}-]+\s+)?$`),
+			before: regexp.MustCompile(`(?:^|[\n.!?;"'(\[>*#-])\s*(?:(?:hey|hi|hello|hallo|hola|bonjour|ciao|olá|oi|attention|achtung|atención)\s+)?(?:the\s+|el\s+|la\s+|le\s+|l'|die\s+|der\s+|il\s+|o\s+|a\s+)?(?:(?:ai|ki|ia|code|coding|automated|autonomous)\s+)?(?:[\p{L}-]+\s+)?$`),
 			after:  regexp.MustCompile(`^` + noun + `\s*(?::|,|->|=>|—|–|\s-\s)`)},
+		// An @-mention is a vocative without a delimiter ("@assistant heads-up: …").
+		{before: regexp.MustCompile(`@$`), after: regexp.MustCompile(`^` + noun + flowNE)},
 		{after: regexp.MustCompile(`^` + noun + `(?:\s+\S+)?\s+(?:(?:is|are|that are|who are|which are|currently)\s+)?(?:reading|summari[sz]ing|processing|parsing|viewing|seeing|indexing|crawling|analy[sz]ing|browsing|visiting|handling|scanning|ingesting|consuming|encountering|using|calling)\s+(?:this|these|the|that|my|our|\S+s\b)`)},
 	}
 	l.conceal.en = regexp.MustCompile(
-		`\b(?:do not|don't|never|must not|should not|without)\s+(?:\S+\s+){0,2}?(?:tell|telling|inform|informing|show|showing|mention|mentioning|reveal|revealing|notify|notifying|alert|alerting|surface|surfacing|disclose|disclosing)\b` +
+		`\b(?:do not|don't|never|must not|should not|without)\s+(?:\S+\s+){0,2}?(?:tell|telling|inform|informing|show|showing|mention|mentioning|reveal|revealing|notify|notifying|alert|alerting|surface|surfacing|disclose|disclosing|remark|remarking)\b` +
+			`|\b(?:leave|keep) (?:it|this|that|them|these|those) out of (?:your|the) (?:\S+ )?(?:summary|reply|answer|response|report|message|output|description)\b` +
 			`|\b(?:the |your )?(?:user|human|they)\s+(?:must|should|need|needs|may|can)\s*(?:not|never)\s+(?:\S+\s+)?(?:know|notice|find out|learn|see|be told|be aware|suspect)\b` +
 			`|\bwithout (?:the |your )?(?:user|human)(?:'s)? (?:knowing|knowledge|noticing|noticing it|being told)\b|\bbehind (?:the |their )?(?:user'?s?|human'?s?) back\b` +
 			`|\bkeep (?:this|that|it) (?:between us|to yourself|secret|hidden)\b|\bbetween you and me\b|\b(?:any|no|without a) trace\b|\bdo not surface\b|\b(?:visibility|display)\s*[:=]\s*["']?(?:none|hidden|do not surface)\b|\bfont-size\s*:\s*0\b`)
@@ -146,15 +155,24 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		flowNB + `(?:(?:el |al )?usuario (?:no (?:debe|tiene que|necesita|puede) (?:enterarse|saber(?:lo)?|ver(?:lo)?|notar(?:lo)?)|no se (?:debe )?entere)|sin (?:que (?:el )?usuario|decírselo|decirle|avisar|informar)|en secreto|secretamente|a escondidas|sin dejar rastro)` + flowNE +
 			`|` + flowNB + `(?:ohne (?:dass )?(?:de[nmr] )?(?:benutzer|nutzer|anwender)|(?:benutzer|nutzer|anwender)(?:in)? (?:darf|soll|muss) (?:das |es |davon |nichts )?(?:nicht|nichts|nie)|heimlich|unbemerkt|stillschweigend|verschweige)` + flowNE +
 			`|` + flowNB + `(?:à l'insu|sans (?:que l'utilisateur|le dire|prévenir|informer|en informer)|l'utilisateur ne (?:doit|peut) pas|en secret|secrètement|discrètement)` + flowNE +
-			`|` + flowNB + `(?:di nascosto|segretamente|senza (?:che l'utente|dirlo|avvisare)|l'utente non deve|em segredo|sem (?:que o usuário|avisar|contar)|o usuário não (?:deve|pode))` + flowNE)
+			`|` + flowNB + `(?:di nascosto|segretamente|senza (?:che l'utente|dirlo|avvisare)|l'utente non deve|em segredo|sem (?:que o usuário|avisar|contar)|o usuário não (?:deve|pode))` + flowNE +
+			// A negated imperative of telling, in the Romance languages ("não o avise", "no le digas", "ne lui dites pas", "non dirlo").
+			`|` + flowNB + `(?:não (?:o |a |os |as |lhe |lhes |te )?(?:avise|informe|conte|diga|mencione|mostre|notifique)|no (?:le |lo |la |les |se lo |se la )?(?:avises|informes|cuentes|digas|menciones|muestres|notifiques)|ne (?:le |la |les |lui |leur |l')?(?:dites|dis|mentionne[zs]?|signale[zs]?|préviens|prévenez|informe[zs]?|montre[zs]?) (?:pas|rien|jamais)|non (?:dirlo|dirglielo|dirgli|avvisare|avvisarlo|informare|informarlo|menzionare|menzionarlo|mostrare|dire))` + flowNE +
+			// Polish and Russian: a negated imperative of telling, or secrecy.
+			`|` + flowNB + `(?:nie (?:informuj|mów|wspominaj|pokazuj|powiadamiaj|zdradzaj)|bez wiedzy użytkownika|po cichu|potajemnie|użytkownik nie (?:może|powinien|musi) (?:wiedzieć|się dowiedzieć|zauważyć))` + flowNE +
+			`|` + flowNB + `(?:не (?:говори|сообщай|упоминай|показывай|информируй|рассказывай)|тайно|незаметно|без ведома пользователя|пользователь не должен (?:знать|узнать|заметить))` + flowNE +
+			// Chinese, Japanese and Korean: the user not told, a thing not mentioned, secrecy.
+			`|(?:不要|别|勿|不得|不可)(?:让|讓|告诉|告訴|通知|提醒)(?:用户|用戶|使用者)|(?:不要|别|勿)(?:提及|提到|透露|说明|說明)|用户不(?:需要|必|应|应该|能)知道|悄悄|秘密地|偷偷` +
+			`|ユーザー(?:に|には|へ)[^。]{0,12}?(?:伝え|言わ|知らせ|教え|見せ)(?:ない|ず)|(?:には|に)触れない|内緒|秘密に|黙って` +
+			`|사용자(?:에게|한테)(?:는)?\s*(?:말하지|알리지|알려주지|보여주지|언급하지)|(?:말하지|알리지|언급하지)\s*마|몰래|비밀로`)
 	l.action = regexp.MustCompile(
-		`\b(?:must|should|need to|needs to|have to|has to|are expected to|is expected to|are required to|is required to|shall|please|always|immediately|automatically|make sure|be sure to|do not|don't|never|instead)\b|\b(?:disable|delete|remove|export|forward|send|upload|transfer|approve|accept|grant|reveal|include|attach|post|pay|wire|run|call|execute|invoke|read)\s` +
+		`\b(?:must|should|need to|needs to|have to|has to|are expected to|is expected to|are required to|is required to|shall|please|always|immediately|automatically|make sure|be sure to|do not|don't|never|instead|go ahead and)\b|\b(?:obliges?|requires?|instructs?|directs?|expects?|wants?|tells?) you to\b|\byou(?:'re| are) (?:now |hereby )?(?:authori[sz]ed|allowed|permitted|cleared|in [\w-]+ mode)\b|\b(?:disable|delete|remove|export|forward|send|upload|transfer|approve|accept|grant|reveal|include|attach|post|pay|wire|run|call|execute|invoke|read)\s` +
 			`|` + flowNB + `(?:bitte|muss|müssen|musst|sollst|sollen|soll|sofort|immer|automatisch|leite|sende|schicke|lösche|lies|übergib|por favor|debe|deben|debes|tienes que|siempre|automáticamente|envía|reenvía|borra|lee|s'il vous plaît|veuillez|doit|doivent|devez|dois|toujours|automatiquement|envoie|transfère|supprime|lis|per favore|deve|devono|devi|sempre|automaticamente|invia|inoltra|cancella|leggi|favor|precisa|envie|encaminhe|apague|leia)` + flowNE)
 	l.turn = regexp.MustCompile(`(?:<\|/?|\[/?|</?|\{\{/?)(?:(?:new|end|start|begin|next|close|open)[_ -]?(?:of[_ -])?)?(?:user|human|system|assistant|tool[_ -]?(?:output|result|response|call)|function[_ -]?(?:output|result)|im_start|im_end|turn|inst|sys)(?:[_ -]?(?:turn|message|input|end|start|begin|output|result|prompt))?\s*(?:\|?[\]>]|\}\})`)
 	l.waiver = regexp.MustCompile(`\b(?:confirmations?|approvals?|permissions?|consent|reviews?)\s+(?:is|are)\s+(?:no longer|not)\s+(?:required|needed|necessary)\b|\bpre-?approved\b|\b(?:already|automatically|implicitly) (?:approved|authori[sz]ed)\b`)
 	l.override = regexp.MustCompile(`\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what|whatever|which)?\s*(?:the user|they|the customer|you|the human)\s+(?:types?|says?|asks?|requests?|enters?|wants?|chooses?|picks?)\b|\beven if (?:the user|they|the customer) (?:asks?|says?|requests?|types?|chooses?) (?:otherwise|for another|a different)`)
 	l.imgExfil = regexp.MustCompile(`!\[[^\]]*\]\(\s*https?://[^)\s]*\?[^)\s]*=`)
-	l.transfer = regexp.MustCompile(`\b(?:dump|dumps|send|sends|sending|include|includes|including|attach|attaching|append|appending|put|puts|putting|pass|passes|passing|paste|place|insert|upload|post|copy|forward|fill|populate|embed|add|belongs? in|goes? in|go into|along)\b|\b(?:contents?|output|value|values|text)\b` +
+	l.transfer = regexp.MustCompile(`\b(?:dump|dumps|send|sends|sending|include|includes|including|attach|attaching|append|appending|put|puts|putting|pass|passes|passing|paste|place|insert|upload|post|copy|copied|copies|copying|forward|fill|filled|populate|populated|supply|supplies|supplied|embed|add|belongs? in|goes? in|go into|along)\b|\b(?:contents?|output|value|values|text)\b` +
 		`|` + flowNB + `(?:envía|envia|enviar|manda|incluye|incluir|pon|pega|adjunta|contenido|übergib|übergeben|sende|schicke|füge|inhalt|anhängen|envoie|envoyer|inclus|inclure|mets|colle|joins?|contenu|invia|includi|inserisci|contenuto|inclua|anexe|coloque|conteúdo|lies|lee|lis|leggi|leia)` + flowNE)
 
 	l.toolIdent = regexp.MustCompile(`\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b`)
@@ -170,13 +188,14 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		"`aws ", "`git ", "`ssh-add", "`gpg", "printenv", "process.env", "os.environ")
 	weak := []string{"environment", "env var", "api key", "api_key", "apikey", "api-key", "token", "secret", "private key", "private_key", "ssh key",
 		"credential", "password", "passphrase", "seed phrase", "mnemonic", "recovery phrase", "commands", "command history", "conversation",
-		"chat history", "messages", "system prompt", "file you", "files you", "files the user", "file the user", "file that", "files that", "contraseña", "clave", "credencial", "variables de entorno", "historial", "passw", "zugangsdaten",
+		"access_key", "chat history", "messages", "message", "system prompt", "setup text", "system text", "system instructions", "authori", "auth header", "cookie", "session id", "file you", "files you", "files the user", "file the user", "file that", "files that", "contraseña", "clave", "credencial", "variables de entorno", "historial", "passw", "zugangsdaten",
 		"umgebungsvariablen", "schlüssel", "verlauf", "mot de passe", "mots de passe", "identifiants", "clé", "clés", "historique", "senha",
 		"credenciai", "chave", "credenziali", "chiavi", "cronologia"}
 	addr := []string{"assistant", "asistente", "assistent", "assistente", "agent", "llm", "model", "modèle", "modell", "chatbot", " bot", "bot:",
 		"bot,", "copilot", "claude", "chatgpt", "gpt", "gemini", "language model", "sprachmodell",
 		" ai", "ai:", "ai,", "ai-", "ai_", "(ai", "\"ai", "'ai", ">ai", "\nai", "*ai", "#ai", "-ai", "[ai", "ki ", "ki:", "ki,", "ki-", "ki_", "\nki", "(ki", "'ki", "\"ki",
 		"ia ", "ia:", "ia,", "ia-", "'ia", "\nia", "(ia", "\"ia", "a.i."}
+	addr = append(addr, mlModelNouns...)
 	// A text that starts with "ai" or "ki" is checked as if a space came
 	// first (see flowGateRes).
 	// Turn markers: a bracket, an optional slash, then a role or a word
@@ -196,15 +215,17 @@ var flowTables = sync.OnceValue(func() *flowLex {
 	sets := map[uint8][]string{kindInj: injectionWords, kindSrc: src, kindAddr: addr, kindTurn: turn}
 	l.resKind, l.flowKind = needleKinds(l.gateRes, sets), needleKinds(l.gateFlow, sets)
 	l.addrNeedles = newNeedles(true, addr...)
+	l.mlNeedles = newNeedles(true, mlModelNouns...)
 	l.srcNeedles = newNeedles(true, src...)
 	l.ruleNeedles = newNeedles(true, append(append(append(append([]string{}, redirectWords...), waiverWords...), overrideWords...), "![")...)
 	l.ruleKind = needleKinds(l.ruleNeedles, map[uint8][]string{ruleRedirect: redirectWords, ruleWaiver: waiverWords, ruleOverride: overrideWords, ruleImage: {"!["}})
 	l.weakNeedles = newNeedles(true, append(append([]string{"private", "ssh", "environnement", "history"}, weak...), src...)...)
-	l.conceal.mlNeedles = newNeedles(true, "usuario", "sin ", "secret", "escondidas", "rastro", "ohne", "nutzer", "anwender", "heimlich", "unbemerkt", "stillschweig", "verschweig",
-		"insu", "sans ", "utilisateur", "secr", "discr", "nascosto", "senza", "utente", "segredo", "sem ", "usuário")
+	l.conceal.mlNeedles = newNeedles(true, append([]string{"usuario", "sin ", "secret", "escondidas", "rastro", "ohne", "nutzer", "anwender", "heimlich", "unbemerkt", "stillschweig", "verschweig",
+		"insu", "sans ", "utilisateur", "secr", "discr", "nascosto", "senza", "utente", "segredo", "sem ", "usuário"}, concealMLWords...)...)
 	l.concealNeedles = newNeedles(true, "not", "n't", "never", "without", "behind", "keep", "between", "trace", "visibility", "display", "font-size",
 		"usuario", "sin ", "secret", "escondidas", "rastro", "ohne", "nutzer", "anwender", "heimlich", "unbemerkt", "stillschweig", "verschweig",
-		"insu", "sans ", "utilisateur", "secr", "discr", "nascosto", "senza", "utente", "segredo", "sem ", "usuário")
+		"insu", "sans ", "utilisateur", "secr", "discr", "nascosto", "senza", "utente", "segredo", "sem ", "usuário", "remark", " out of ")
+	l.concealNeedles = newNeedles(true, append(l.concealNeedles.words, concealMLWords...)...)
 	l.gateDef = newNeedles(true, append(append(append(append(append(append([]string{}, src...), weak...), addr...), turn...), defOnly...), `\nai`, `\nki`, `\nia`, `\tai`, `\tki`, `\tia`)...)
 	return l
 })
@@ -317,6 +338,11 @@ func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 		})
 		if why != "" {
 			return why, true
+		}
+		if l.mlNeedles.any(norm) {
+			if a := mlAddressee(norm); a != nil && mlRequested(l, clause(norm, a[1], 300)) {
+				return "addresses the model with an instruction: " + excerpt(norm, a[0], min(len(norm), a[1]+60)), true
+			}
 		}
 	}
 	// Forged turn boundaries: two, or one followed by a request.
@@ -471,7 +497,7 @@ func eachAddressee(l *flowLex, norm string, fn func(addrMatch) bool) {
 func addresses(l *flowLex, norm string) bool {
 	found := false
 	eachAddressee(l, norm, func(addrMatch) bool { found = true; return false })
-	return found
+	return found || l.mlNeedles.any(norm) && mlAddressee(norm) != nil
 }
 
 // speakerLines are lines of a transcript: a name of one or two words, a
@@ -490,6 +516,9 @@ func clause(text string, i, n int) string {
 // flowDefString is one string value of a definition, normalised.
 type flowDefString struct {
 	norm, where string
+	// owner is the parameter whose schema holds the string, field the
+	// schema keyword it is the value of ("title", "examples"), or "".
+	owner, field string
 }
 
 // definitionFlow adds the source-and-sink findings of one definition: raw
@@ -529,18 +558,51 @@ func definitionFlow(raw []byte, name string, params []string, fs *findingSet) {
 			}
 			n += "\n" + dl
 		}
-		strs = append(strs, flowDefString{norm: n, where: where.String()})
+		owner, field := schemaOwner(where)
+		strs = append(strs, flowDefString{norm: n, where: where.String(), owner: owner, field: field})
 	})
 	for _, st := range strs {
-		if f, ok := defStringFlow(l, st.norm, purpose, params); ok {
+		if f, ok := defStringFlow(l, st.norm, purpose, params, st.owner, st.field); ok {
 			f.Where = st.where
 			fs.add(f)
 		}
 	}
 }
 
-// defStringFlow decides one string of a definition.
-func defStringFlow(l *flowLex, norm, purpose string, params []string) (Finding, bool) {
+// schemaOwner returns the parameter whose schema holds the string at
+// where (the last "properties" member on the path) and the keyword of that
+// schema the string belongs to: for inputSchema.properties.label.title,
+// "label" and "title".
+func schemaOwner(where *Path) (owner, field string) {
+	for i := len(where.segs) - 2; i >= 0; i-- {
+		if where.segs[i].index < 0 && where.segs[i].key == "properties" && where.segs[i+1].index < 0 {
+			owner = strings.ToLower(where.segs[i+1].key)
+			if i+2 < len(where.segs) && where.segs[i+2].index < 0 {
+				field = where.segs[i+2].key
+			}
+			return owner, field
+		}
+	}
+	return "", ""
+}
+
+// selfSink reports whether a string in the schema of the parameter owner,
+// as its field, is where that parameter is told what to carry: its title,
+// an example or default value (which the model copies), or the description
+// of a side-channel parameter.
+func selfSink(owner, field string) bool {
+	switch field {
+	case "title", "examples", "example", "default", "const":
+		return owner != ""
+	case "description":
+		return sideChannel(owner)
+	}
+	return false
+}
+
+// defStringFlow decides one string of a definition; owner and field are
+// where in a parameter's schema it is (schemaOwner).
+func defStringFlow(l *flowLex, norm, purpose string, params []string, owner, field string) (Finding, bool) {
 	addressed := addresses(l, norm)
 	// Concealment is looked for once, when a rule needs it.
 	concealState := 0 // 0 unknown, 1 no, 2 yes
@@ -569,12 +631,22 @@ func defStringFlow(l *flowLex, norm, purpose string, params []string) (Finding, 
 		what := sn[src[0]:src[1]]
 		related := relatedTo(what, purpose)
 		concealed := (strong || !related) && concealedFn()
-		if p, at := paramSinkIn(sn, params); p != "" {
-			side := sideChannel(p)
+		p, at := paramSinkIn(sn, params)
+		self := p == "" && selfSink(owner, field)
+		if self {
+			// The string is the parameter's own: "fill with every cookie
+			// value", an example that is a secret.
+			p, at = owner, len(sn)
+		}
+		if p != "" {
+			side := sideChannel(p) || self
 			pRelated := relatedTo(what, keyWords(p)) || pathParam(p)
 			// A verb of moving before the parameter, as in "put X into p".
 			moved := l.transfer.MatchString(sn[:at])
 			switch {
+			case self && (!moved || pRelated):
+				// A parameter's own example of its own kind ("default":
+				// "~/.ssh/id_ed25519" for a key path) asks for nothing.
 			// A file's or command's contents moved into a parameter that
 			// does not take a location: a server that needs the file
 			// reads it itself.
@@ -615,6 +687,14 @@ func defStringFlow(l *flowLex, norm, purpose string, params []string) (Finding, 
 	if rules&ruleOverride == 0 {
 	} else if loc := l.override.FindStringIndex(norm); loc != nil {
 		return Finding{Rule: "poison.model-override", Reason: "puts itself above what the user asks: " + excerpt(norm, loc[0], loc[1])}, true
+	}
+	if addressed && concealedFn() {
+		// An instruction to the model that the user is not to know of:
+		// whatever it asks, a tool has no reason to hide it. Keeping a
+		// secret from view ("do not show API keys to the user") protects.
+		if loc := l.conceal.FindStringIndex(norm); loc != nil && !l.weakSource.MatchString(norm[loc[0]:min(len(norm), loc[1]+30)]) && !l.strongSource.MatchString(norm[loc[0]:min(len(norm), loc[1]+30)]) {
+			return Finding{Rule: "poison.concealment", Reason: "addresses the model and hides something from the user: " + excerpt(norm, loc[0], loc[1])}, true
+		}
 	}
 	if !concealedFn() || !selfRef.MatchString(norm) {
 		return Finding{}, false
@@ -660,6 +740,14 @@ func concealedIn(l *flowLex, norm string) bool {
 	}
 	return false
 }
+
+// concealMLWords are literals of which every match of the negated
+// imperatives and the Polish, Russian and East Asian forms of conceal.ml
+// holds one.
+var concealMLWords = []string{"não ", "no le", "no lo", "no la", "no se", "no avis", "no inform", "no cuent", "no dig", "no menc", "no muest", "no notif",
+	"ne ", "non dir", "non avvis", "non inform", "non menz", "non most", "nie ", "bez wiedzy", "po cichu", "potajemnie", "użytkownik",
+	"не ", "тайно", "незаметно", "без ведома", "不要", "别", "勿", "不得", "不可", "用户不", "悄悄", "秘密", "偷偷", "ユーザー", "触れない", "内緒", "黙って",
+	"사용자", "말하지", "알리지", "언급하지", "몰래", "비밀"}
 
 // Kinds of the rarer definition rules' literals (flowLex.ruleNeedles).
 const (

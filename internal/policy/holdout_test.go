@@ -72,8 +72,14 @@ func TestCorpusHoldout4(t *testing.T) {
 // longer held out; a change may only improve it. Three of its false
 // positives went with the benign mentions (an env template copied into
 // place, a public key uploaded) and negated verbs ("is never included in
-// the tool result"): 20 missed, 2 false positives.
-var holdout5Floor = struct{ missed, falsePos int }{missed: 20, falsePos: 2}
+// the tool result"): 20 missed, 2 false positives. Classes added on it
+// since (flow_lang.go: the model addressed in Chinese, Japanese, Korean,
+// Polish and Russian, concealment in those and as negated imperatives of
+// telling; the model addressed together with concealment in a definition;
+// a parameter's title, example or default asking for a secret; notes,
+// @-mentions and obligations addressed to the agent): 7 missed, 2 false
+// positives.
+var holdout5Floor = struct{ missed, falsePos int }{missed: 7, falsePos: 2}
 
 func TestCorpusHoldout5(t *testing.T) {
 	runHoldout(t, "holdout5.jsonl", holdout5Floor.missed, holdout5Floor.falsePos)
