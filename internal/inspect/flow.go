@@ -163,14 +163,18 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			`|` + flowNB + `(?:не (?:говори|сообщай|упоминай|показывай|информируй|рассказывай)|тайно|незаметно|без ведома пользователя|пользователь не должен (?:знать|узнать|заметить))` + flowNE +
 			// Chinese, Japanese and Korean: the user not told, a thing not mentioned, secrecy.
 			`|(?:不要|别|勿|不得|不可)(?:让|讓|告诉|告訴|通知|提醒)(?:用户|用戶|使用者)|(?:不要|别|勿)(?:提及|提到|透露|说明|說明)|用户不(?:需要|必|应|应该|能)知道|悄悄|秘密地|偷偷` +
-			`|ユーザー(?:に|には|へ)[^。]{0,12}?(?:伝え|言わ|知らせ|教え|見せ)(?:ない|ず)|(?:には|に)触れない|内緒|秘密に|黙って` +
+			`|ユーザー(?:に|には|へ)[^。]{0,12}?(?:伝え|言わ|知らせ|教え|見せ)(?:ない|ず)|触れない(?:で|こと|ように)|内緒|秘密に|黙って` +
 			`|사용자(?:에게|한테)(?:는)?\s*(?:말하지|알리지|알려주지|보여주지|언급하지)|(?:말하지|알리지|언급하지)\s*마|몰래|비밀로`)
 	l.action = regexp.MustCompile(
 		`\b(?:must|should|need to|needs to|have to|has to|are expected to|is expected to|are required to|is required to|shall|please|always|immediately|automatically|make sure|be sure to|do not|don't|never|instead|go ahead and)\b|\b(?:obliges?|requires?|instructs?|directs?|expects?|wants?|tells?) you to\b|\byou(?:'re| are) (?:now |hereby )?(?:authori[sz]ed|allowed|permitted|cleared|in [\w-]+ mode)\b|\b(?:disable|delete|remove|export|forward|send|upload|transfer|approve|accept|grant|reveal|include|attach|post|pay|wire|run|call|execute|invoke|read)\s` +
 			`|` + flowNB + `(?:bitte|muss|müssen|musst|sollst|sollen|soll|sofort|immer|automatisch|leite|sende|schicke|lösche|lies|übergib|por favor|debe|deben|debes|tienes que|siempre|automáticamente|envía|reenvía|borra|lee|s'il vous plaît|veuillez|doit|doivent|devez|dois|toujours|automatiquement|envoie|transfère|supprime|lis|per favore|deve|devono|devi|sempre|automaticamente|invia|inoltra|cancella|leggi|favor|precisa|envie|encaminhe|apague|leia)` + flowNE)
 	l.turn = regexp.MustCompile(`(?:<\|/?|\[/?|</?|\{\{/?)(?:(?:new|end|start|begin|next|close|open)[_ -]?(?:of[_ -])?)?(?:user|human|system|assistant|tool[_ -]?(?:output|result|response|call)|function[_ -]?(?:output|result)|im_start|im_end|turn|inst|sys)(?:[_ -]?(?:turn|message|input|end|start|begin|output|result|prompt))?\s*(?:\|?[\]>]|\}\})`)
 	l.waiver = regexp.MustCompile(`\b(?:confirmations?|approvals?|permissions?|consent|reviews?)\s+(?:is|are)\s+(?:no longer|not)\s+(?:required|needed|necessary)\b|\bpre-?approved\b|\b(?:already|automatically|implicitly) (?:approved|authori[sz]ed)\b`)
-	l.override = regexp.MustCompile(`\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what|whatever|which)?\s*(?:the user|they|the customer|you|the human)\s+(?:types?|says?|asks?|requests?|enters?|wants?|chooses?|picks?)\b|\beven if (?:the user|they|the customer) (?:asks?|says?|requests?|types?|chooses?) (?:otherwise|for another|a different)`)
+	l.override = regexp.MustCompile(`\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what|whatever|which)?\s*(?:the user|they|the customer|you|the human)\s+(?:types?|says?|asks?|requests?|enters?|wants?|chooses?|picks?)\b|\beven if (?:the user|they|the customer) (?:asks?|says?|requests?|types?|chooses?) (?:otherwise|for another|a different)` +
+		// Put ahead of the user ("carry them out ahead of anything the user has said").
+		`|\b(?:ahead of|above|over|instead of|rather than|in place of)\s+(?:anything|everything|whatever|what)\s+(?:else\s+)?(?:the user|the human|the customer)\b` +
+		// The tool's output declared to be orders.
+		`|\b(?:text|output|content|results?|responses?|data)\s+(?:returned|produced|coming)\s+(?:by|from)\s+this tool\s+(?:is|are|counts as|should be treated as|must be treated as)\s+(?:\S+\s+){0,2}?(?:authoritative|binding|mandatory|instructions|directives|commands|orders)\b`)
 	l.imgExfil = regexp.MustCompile(`!\[[^\]]*\]\(\s*https?://[^)\s]*\?[^)\s]*=`)
 	l.transfer = regexp.MustCompile(`\b(?:dump|dumps|send|sends|sending|include|includes|including|attach|attaching|append|appending|put|puts|putting|pass|passes|passing|paste|place|insert|upload|post|copy|copied|copies|copying|forward|fill|filled|populate|populated|supply|supplies|supplied|embed|add|belongs? in|goes? in|go into|along)\b|\b(?:contents?|output|value|values|text)\b` +
 		`|` + flowNB + `(?:envía|envia|enviar|manda|incluye|incluir|pon|pega|adjunta|contenido|übergib|übergeben|sende|schicke|füge|inhalt|anhängen|envoie|envoyer|inclus|inclure|mets|colle|joins?|contenu|invia|includi|inserisci|contenuto|inclua|anexe|coloque|conteúdo|lies|lee|lis|leggi|leia)` + flowNE)
@@ -208,11 +212,12 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		}
 	}
 	defOnly := []string{"replace", "swap", "substitut", "redirect", "route", "rewritten", "overridden", "changed to", "set to", "switched to", "pre-approved", "preapproved", "approved", "no longer required", "not required", "regardless", "no matter",
-		"irrespective", "even if", "![", "trace"}
+		"irrespective", "even if", "![", "trace", "ahead of", "instead of", "rather than", "in place of", "above what", "above anything", "above everything",
+		"above whatever", "over what", "over anything", "over everything", "over whatever", "by this tool", "from this tool"}
 	src, addr = spaceVariants(src), spaceVariants(addr)
-	l.gateRes = newNeedles(true, append(append(append(append([]string{}, injectionWords...), src...), addr...), turn...)...)
-	l.gateFlow = newNeedles(true, append(append(append([]string{}, src...), addr...), turn...)...)
-	sets := map[uint8][]string{kindInj: injectionWords, kindSrc: src, kindAddr: addr, kindTurn: turn}
+	l.gateRes = newNeedles(true, append(append(append(append(append([]string{}, injectionWords...), src...), addr...), turn...), callWords...)...)
+	l.gateFlow = newNeedles(true, append(append(append(append([]string{}, src...), addr...), turn...), callWords...)...)
+	sets := map[uint8][]string{kindInj: injectionWords, kindSrc: src, kindAddr: addr, kindTurn: turn, kindCall: callWords}
 	l.resKind, l.flowKind = needleKinds(l.gateRes, sets), needleKinds(l.gateFlow, sets)
 	l.addrNeedles = newNeedles(true, addr...)
 	l.mlNeedles = newNeedles(true, mlModelNouns...)
@@ -236,6 +241,8 @@ const (
 	kindAddr             // a model noun
 	kindTurn             // a turn marker
 	kindSrc              // a sensitive source
+	kindCall             // a markdown link target or a tool call's arguments key
+	kindAll  = kindInj | kindAddr | kindTurn | kindSrc | kindCall
 )
 
 // flowKinds returns which kinds of needle of n (kind gives each needle's)
@@ -244,7 +251,7 @@ func flowKinds(n *needles, kind []uint8, s string) int {
 	kinds := 0
 	n.eachID(s, func(_, k int) bool {
 		kinds |= int(kind[k])
-		return kinds != kindInj|kindAddr|kindTurn|kindSrc
+		return kinds != kindAll
 	})
 	if len(s) >= 3 && (s[0]|0x20 == 'a' && s[1]|0x20 == 'i' || s[0]|0x20 == 'k' && s[1]|0x20 == 'i' || s[0]|0x20 == 'i' && s[1]|0x20 == 'a') && !isAlnum(s[2]) {
 		kinds |= kindAddr
@@ -273,7 +280,7 @@ func InjectionAll(text string, h Hygiene) []Finding {
 		return nil
 	}
 	l := flowTables()
-	kinds := kindInj | kindAddr | kindTurn | kindSrc
+	kinds := kindAll
 	switch {
 	case h.Hidden != "":
 	case len(text) <= shortFlowText:
@@ -353,6 +360,11 @@ func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 			}
 		}
 	}
+	// Looked for by its literals in norm, not by kinds: a needle the
+	// normal form makes (typographic quotes) may be missing from kinds.
+	if why, ok := resultCall(l, norm); ok {
+		return why, true
+	}
 	// A sensitive source with concealment, or sent to an address.
 	if kinds&kindSrc != 0 {
 		for _, sn := range splitSentences(norm) {
@@ -372,6 +384,60 @@ func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 				return "sends a sensitive source to an address: " + excerpt(sn, min(d[0], u[0]), max(d[1], u[1])), true
 			}
 		}
+	}
+	return "", false
+}
+
+// callWords are the literals of the result rules of resultCall: a
+// markdown link's target, and the key of a tool call's arguments in the
+// wire formats of MCP, OpenAI and JSON-RPC.
+var callWords = []string{"](http", `"arguments"`, `"args"`, `"params"`, `"parameters"`}
+
+// Patterns of resultCall.
+var (
+	// callJSON is a tool call written out for the client to make: a
+	// tool's name, then its arguments ("tool": "run_shell", "arguments").
+	callJSON = regexp.MustCompile(`"(?:tool|tool_name|function|name|method)"\s*:\s*"[\w.-]+"\s*,\s*"(?:arguments|args|params|parameters)"\s*:`)
+	// callOrder tells the reader to make it.
+	callOrder = regexp.MustCompile(`\b(?:must|should|shall|need to|needs to|have to|has to|are required to|is required to|are expected to|is expected to)\s+(?:\S+\s+)?(?:perform|execute|run|call|invoke|follow|complete|carry out|make)\b`)
+	// emptyQuery is a query parameter with no value, left for the reader
+	// to fill: "?d=)", "&k=&".
+	emptyQuery = regexp.MustCompile(`[?&][\w.%-]+=(?:&|$)`)
+	// fillWord says where the data goes in a URL.
+	fillWord = regexp.MustCompile(`\b(?:url|link|image|query|parameter|param)\b|[\w-]+=`)
+)
+
+// resultCall finds, in a normalised result, a markdown image whose URL is
+// to carry data (a parameter left empty, or a secret to be put into it), or
+// a tool call written out as JSON together with an order to make it.
+func resultCall(l *flowLex, norm string) (string, bool) {
+	if strings.Contains(norm, "](http") {
+		for _, loc := range l.imgExfil.FindAllStringIndex(norm, 8) {
+			if !strings.Contains(norm[loc[0]:loc[1]], "](http") {
+				continue // Quiet looks for that literal
+			}
+			// The image's URL, from its scheme to the closing parenthesis.
+			u := loc[0] + strings.Index(norm[loc[0]:loc[1]], "(") + 1
+			end := u
+			for end < len(norm) && norm[end] != ')' && norm[end] != ' ' && norm[end] != '\n' {
+				end++
+			}
+			url := strings.TrimSpace(norm[u:end])
+			if emptyQuery.MatchString(url) {
+				return "renders an image whose URL waits for data: " + excerpt(norm, loc[0], end), true
+			}
+			// A secret to be put into the URL, in the text around it.
+			win := norm[max(0, loc[0]-200):min(len(norm), end+200)]
+			if src := l.weakSource.FindStringIndex(win); src != nil && !negated(win, src[0]) && l.transfer.MatchString(win) && fillWord.MatchString(win[src[1]:]) {
+				return "renders an image whose URL carries a secret: " + excerpt(norm, loc[0], end), true
+			}
+		}
+	}
+	if !hasAny(norm, callWords[1:]) {
+		return "", false
+	}
+	if loc := callJSON.FindStringIndex(norm); loc != nil && callOrder.MatchString(norm) {
+		return "carries a tool call for the client to make: " + excerpt(norm, loc[0], min(len(norm), loc[1]+60)), true
 	}
 	return "", false
 }
@@ -529,7 +595,8 @@ func definitionFlow(raw []byte, name string, params []string, fs *findingSet) {
 		return
 	}
 	l := flowTables()
-	if rs := unsafe.String(&raw[0], len(raw)); !l.gateDef.any(rs) && !hasLeet(raw) && !strings.Contains(rs, `\u`) && asciiSpaced(rs) {
+	if rs := unsafe.String(&raw[0], len(raw)); !l.gateDef.any(rs) && !hasLeet(raw) && !strings.Contains(rs, `\u`) && asciiSpaced(rs) &&
+		!(strings.Contains(rs, "http") || strings.IndexByte(rs, '@') >= 0) {
 		// Nothing to find: no needle, no digits for letters, and no
 		// escape or character whose normal form could spell one.
 		return
@@ -561,12 +628,64 @@ func definitionFlow(raw []byte, name string, params []string, fs *findingSet) {
 		owner, field := schemaOwner(where)
 		strs = append(strs, flowDefString{norm: n, where: where.String(), owner: owner, field: field})
 	})
+	var joined []string
 	for _, st := range strs {
 		if f, ok := defStringFlow(l, st.norm, purpose, params, st.owner, st.field); ok {
 			f.Where = st.where
 			fs.add(f)
 		}
+		if st.owner != "" && st.field == "description" {
+			joined = append(joined, st.norm)
+		}
 	}
+	if len(joined) >= 2 {
+		if f, ok := splitFlow(l, joinContinued(joined)); ok {
+			fs.add(f)
+		}
+	}
+}
+
+// joinContinued joins texts into one, each on a line of its own unless it
+// continues the one before: that one ends in an ellipsis or a colon, or
+// this one starts with an ellipsis, a comma or "and"/"then" ("...the agent
+// opens", "...and supplies").
+func joinContinued(parts []string) string {
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			prev := strings.TrimSpace(parts[i-1])
+			next := strings.TrimSpace(p)
+			if strings.HasSuffix(prev, "...") || strings.HasSuffix(prev, ":") || strings.HasPrefix(next, "...") || strings.HasPrefix(next, ",") ||
+				strings.HasPrefix(next, "and ") || strings.HasPrefix(next, "then ") {
+				b.WriteByte(' ')
+			} else {
+				b.WriteByte('\n')
+			}
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// splitFlow decides the parameters' descriptions read as one text: an
+// instruction split across them ("…the agent opens ~/.aws/credentials" in
+// one, "…and supplies its text here, without mentioning it" in the next)
+// is a sentence that moves a sensitive source and keeps it from the user.
+func splitFlow(l *flowLex, joined string) (Finding, bool) {
+	if !l.srcNeedles.any(joined) || !l.concealNeedles.any(joined) {
+		return Finding{}, false
+	}
+	for _, sn := range splitSentences(joined) {
+		if !l.srcNeedles.any(sn) {
+			continue
+		}
+		src := l.strongSource.FindStringIndex(sn)
+		if src == nil || negated(sn, src[0]) || !l.transfer.MatchString(sn[src[1]:]) || !l.conceal.MatchString(sn[src[1]:]) {
+			continue
+		}
+		return Finding{Rule: "poison.exfiltration", Where: "parameters", Reason: "moves " + sn[src[0]:src[1]] + " and hides it, across parameter descriptions: " + excerpt(sn, 0, len(sn))}, true
+	}
+	return Finding{}, false
 }
 
 // schemaOwner returns the parameter whose schema holds the string at
@@ -676,6 +795,11 @@ func defStringFlow(l *flowLex, norm, purpose string, params []string, owner, fie
 			return f, true
 		}
 	}
+	if strings.IndexByte(norm, '_') >= 0 && (strings.Contains(norm, "http") || strings.IndexByte(norm, '@') >= 0) {
+		if f, ok := otherToolAddress(l, norm, purpose, params); ok {
+			return f, true
+		}
+	}
 	if rules&ruleImage == 0 {
 	} else if loc := l.imgExfil.FindStringIndex(norm); loc != nil {
 		return Finding{Rule: "poison.exfiltration", Reason: "renders an image whose URL carries data: " + excerpt(norm, loc[0], min(len(norm), loc[1]+40))}, true
@@ -762,7 +886,7 @@ const (
 var (
 	redirectWords = []string{"replac", "swap", "substitut", "redirect", "route", "rewritten", "overridden", "changed to", "set to", "switched to"}
 	waiverWords   = []string{" no longer ", " not required", " not needed", " not necessary", "approved", "authori"}
-	overrideWords = []string{"regardless of", "no matter", "irrespective of", "whatever", "even if"}
+	overrideWords = []string{"regardless of", "no matter", "irrespective of", "whatever", "even if", "ahead of", "above ", "over ", "instead of", "rather than", "in place of", "by this tool", "from this tool"}
 )
 
 // selfRef is a text speaking of its own tool's steps or instructions.
@@ -936,6 +1060,40 @@ func otherToolRedirect(l *flowLex, norm, purpose string, params []string) (Findi
 				continue
 			}
 			return Finding{Rule: "poison.tool-shadowing", Reason: "changes where another tool (" + id + ") sends things: " + excerpt(sn, 0, len(sn))}, true
+		}
+	}
+	return Finding{}, false
+}
+
+// Patterns of otherToolAddress.
+var (
+	// toolRef is another tool named as one: called, run or used, or
+	// followed by "tool".
+	toolRef = regexp.MustCompile("\\b(?:call|calls|calling|invoke|invokes|invoking|run|runs|use|uses|using)\\s+(?:the\\s+)?\x60?([a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])\x60?|\\b([a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])\x60?\\s+(?:tool|function|command|runs|is called|is invoked|is about to run|sends)\\b")
+	// standing is a standing order: every time, or before something else.
+	standing = regexp.MustCompile(`\b(?:always|first|whenever|every time|each time|before|after|add|adds|include|includes|cc|bcc)\b`)
+)
+
+// otherToolAddress finds a sentence that tells the model how to use
+// another tool (one that is neither this tool nor one of its parameters)
+// with an outside address: a mail address to copy another server's mail
+// to, a URL to push to. A tool's description has no business directing
+// another tool's data.
+func otherToolAddress(l *flowLex, norm, purpose string, params []string) (Finding, bool) {
+	for _, sn := range splitSentences(norm) {
+		if strings.IndexByte(sn, '_') < 0 || !standing.MatchString(sn) {
+			continue
+		}
+		u := l.urlSink.FindStringIndex(sn)
+		if u == nil || sn[u[0]:u[1]] == "webhook" {
+			continue
+		}
+		for _, m := range toolRef.FindAllStringSubmatch(sn, 4) {
+			id := m[1] + m[2]
+			if strings.Contains(purpose, strings.ReplaceAll(id, "_", " ")) || slicesContains(params, id) {
+				continue
+			}
+			return Finding{Rule: "poison.tool-shadowing", Reason: "directs another tool (" + id + ") to an outside address: " + excerpt(sn, 0, len(sn))}, true
 		}
 	}
 	return Finding{}, false

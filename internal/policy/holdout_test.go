@@ -78,8 +78,12 @@ func TestCorpusHoldout4(t *testing.T) {
 // telling; the model addressed together with concealment in a definition;
 // a parameter's title, example or default asking for a secret; notes,
 // @-mentions and obligations addressed to the agent): 7 missed, 2 false
-// positives.
-var holdout5Floor = struct{ missed, falsePos int }{missed: 7, falsePos: 2}
+// positives. Then a markdown image whose URL waits for data and a tool call
+// written out with an order to make it (results), another tool directed to
+// an outside address, the tool's output or text put above the user, and an
+// instruction split across parameter descriptions (definitions): 1 missed,
+// 2 false positives.
+var holdout5Floor = struct{ missed, falsePos int }{missed: 1, falsePos: 2}
 
 func TestCorpusHoldout5(t *testing.T) {
 	runHoldout(t, "holdout5.jsonl", holdout5Floor.missed, holdout5Floor.falsePos)
