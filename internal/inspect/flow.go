@@ -113,8 +113,8 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			`|\b(?:output|result|contents?) of (?:the )?(?:printenv|history)\b|\bprintenv\b|\bprocess\.env\b|\bos\.environ\b`)
 	l.weakSource = regexp.MustCompile(
 		`\b(?:environment variables?|env vars?|api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|bearer tokens?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|credentials|passwords?|passphrases?|tokens|session cookies|cookies|seed phrases?|mnemonic|recovery phrase|(?:recent|previous|past|last|earlier) (?:shell |terminal )?commands|command history|browsing history|(?:chat|conversation) history|(?:every|all|any|each|the last|the|those) files? (?:that )?(?:you|the user) (?:have |has )?(?:read|open|opened|see|saw|access|accessed|view|viewed|edit|edited)|(?:previous|prior|earlier|last|all|recent) (?:user )?messages|the (?:whole |entire )?conversation|system prompt` +
-			`|(?:every|each|all(?: of the)?|any) (?:\w+ )?messages? (?:exchanged|sent|so far|before|earlier|in (?:this|the) (?:conversation|session|chat|thread))|(?:hidden |initial )?(?:setup|system) (?:text|message|instructions)` +
-			`|authori[sz]ation (?:headers?|values?)|auth headers?|cookie (?:values?|headers?)|session (?:tokens?|ids?)` +
+			`|(?:every|each|all(?: of the)?|any) (?:\w+ )?messages? (?:exchanged|sent|so far|before|earlier|in (?:this|the) (?:conversation|session|chat|thread))|(?:(?:hidden|initial|secret|your) )?setup text|(?:hidden|initial|secret|your) system (?:text|message|instructions)` +
+			`|authori[sz]ation (?:headers?|values?)|auth headers?|cookie (?:values?|headers?)|session tokens?` +
 			// An environment variable named for a secret: "aws_secret_access_key", "github_token".
 			`|[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:secret|token|password|passwd|api_key|access_key|private_key)(?:_[a-z0-9]+)*|[a-z][a-z0-9]*_secret(?:_[a-z0-9]+)+)\b` +
 			`|` + flowNB + `(?:contraseñas?|claves? privadas?|claves? de api|credenciales|variables de entorno|historial|passw(?:ö|oe|o)rter|zugangsdaten|umgebungsvariablen|schlüssel|verlauf|mots? de passe|identifiants|clés? privées?|variables d'environnement|historique|senhas?|credenciais|chaves? privadas?|password|credenziali|chiavi private|cronologia)` + flowNE)
@@ -126,8 +126,13 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		// for whatever AI is reading this:", "LLM-NOTE:", "(automated
 		// agents only)", "if you are an AI,", "Liebe KI,").
 		{mark: true,
-			before: regexp.MustCompile(nb + `(?:note|notes|message|hint|instructions?|reminder|memo|procedure|steps|guidance|directions|p\.?s\.?|hinweis|nachricht|anweisung(?:en)?|nota|notas|mensaje|aviso|instrucciones|instrucción|remarque|consignes?|avis|messaggio|istruzioni|mensagem|instruções|instrução|attention)\s+(?:\p{L}+\s+)?(?:for|to|für|an|para|pour|à|aux|per|ai|alle?|al|a|ao|aos)\s+(?:\S+\s+){0,3}$`),
+			before: regexp.MustCompile(nb + `(?:note|notes|message|hint|instructions?|reminder|memo|p\.?s\.?|hinweis|nachricht|anweisung(?:en)?|nota|notas|mensaje|aviso|instrucciones|instrucción|remarque|consignes?|avis|messaggio|istruzioni|mensagem|instruções|instrução|attention)\s+(?:\p{L}+\s+)?(?:for|to|für|an|para|pour|à|aux|per|ai|alle?|al|a|ao|aos)\s+(?:\S+\s+){0,3}$`),
 			after:  regexp.MustCompile(`^` + noun + `(?:\s+(?:is|are|that|who|which|currently)\s[^:\n]{0,60})?\s*(?:[:,;)\]—–]|\s-\s|$)`)},
+		// Steps for the model: also what a paper or a runbook says of a
+		// model ("training procedure for the model:"), so, unlike a note,
+		// only with something to do after it.
+		{before: regexp.MustCompile(nb + `(?:procedure|steps|guidance|directions)\s+for\s+(?:\S+\s+){0,3}$`),
+			after: regexp.MustCompile(`^` + noun + `(?:\s+(?:is|are|that|who|which|currently)\s[^:\n]{0,60})?\s*(?:[:,;)\]—–]|\s-\s|$)`)},
 		{mark: true, after: regexp.MustCompile(`^` + flowModelNoun + `[-_ ](?:note|notes|hinweis|nota|remarque|instructions?|directive)\s*[:\]]`)},
 		{mark: true, before: regexp.MustCompile(`\((?:for )?(?:\S+ )?$`), after: regexp.MustCompile(`^` + noun + ` only\)`)},
 		{mark: true,
@@ -142,7 +147,8 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			before: regexp.MustCompile(`(?:^|[\n.!?;"'(\[>*#-])\s*(?:(?:hey|hi|hello|hallo|hola|bonjour|ciao|olá|oi|attention|achtung|atención)\s+)?(?:the\s+|el\s+|la\s+|le\s+|l'|die\s+|der\s+|il\s+|o\s+|a\s+)?(?:(?:ai|ki|ia|code|coding|automated|autonomous)\s+)?(?:[\p{L}-]+\s+)?$`),
 			after:  regexp.MustCompile(`^` + noun + `\s*(?::|,|->|=>|—|–|\s-\s)`)},
 		// An @-mention is a vocative without a delimiter ("@assistant heads-up: …").
-		{before: regexp.MustCompile(`@$`), after: regexp.MustCompile(`^` + noun + flowNE)},
+		// A mail domain is not one ("help@assistant.example").
+		{before: regexp.MustCompile(`(?:^|[\s(\[,;:>])@$`), after: regexp.MustCompile(`^` + noun + flowNE)},
 		{after: regexp.MustCompile(`^` + noun + `(?:\s+\S+)?\s+(?:(?:is|are|that are|who are|which are|currently)\s+)?(?:reading|summari[sz]ing|processing|parsing|viewing|seeing|indexing|crawling|analy[sz]ing|browsing|visiting|handling|scanning|ingesting|consuming|encountering|using|calling)\s+(?:this|these|the|that|my|our|\S+s\b)`)},
 	}
 	l.conceal.en = regexp.MustCompile(
@@ -192,7 +198,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		"`aws ", "`git ", "`ssh-add", "`gpg", "printenv", "process.env", "os.environ")
 	weak := []string{"environment", "env var", "api key", "api_key", "apikey", "api-key", "token", "secret", "private key", "private_key", "ssh key",
 		"credential", "password", "passphrase", "seed phrase", "mnemonic", "recovery phrase", "commands", "command history", "conversation",
-		"access_key", "chat history", "messages", "message", "system prompt", "setup text", "system text", "system instructions", "authori", "auth header", "cookie", "session id", "file you", "files you", "files the user", "file the user", "file that", "files that", "contraseña", "clave", "credencial", "variables de entorno", "historial", "passw", "zugangsdaten",
+		"access_key", "chat history", "messages", "message", "system prompt", "setup text", "system text", "system instructions", "authori", "auth header", "cookie", "file you", "files you", "files the user", "file the user", "file that", "files that", "contraseña", "clave", "credencial", "variables de entorno", "historial", "passw", "zugangsdaten",
 		"umgebungsvariablen", "schlüssel", "verlauf", "mot de passe", "mots de passe", "identifiants", "clé", "clés", "historique", "senha",
 		"credenciai", "chave", "credenziali", "chiavi", "cronologia"}
 	addr := []string{"assistant", "asistente", "assistent", "assistente", "agent", "llm", "model", "modèle", "modell", "chatbot", " bot", "bot:",
@@ -404,7 +410,7 @@ var (
 	// to fill: "?d=)", "&k=&".
 	emptyQuery = regexp.MustCompile(`[?&][\w.%-]+=(?:&|$)`)
 	// fillWord says where the data goes in a URL.
-	fillWord = regexp.MustCompile(`\b(?:url|link|image|query|parameter|param)\b|[\w-]+=`)
+	fillWord = regexp.MustCompile(`\b(?:url|link|image|query|parameter|param)\b`)
 )
 
 // resultCall finds, in a normalised result, a markdown image whose URL is
@@ -426,9 +432,14 @@ func resultCall(l *flowLex, norm string) (string, bool) {
 			if emptyQuery.MatchString(url) {
 				return "renders an image whose URL waits for data: " + excerpt(norm, loc[0], end), true
 			}
-			// A secret to be put into the URL, in the text around it.
-			win := norm[max(0, loc[0]-200):min(len(norm), end+200)]
-			if src := l.weakSource.FindStringIndex(win); src != nil && !negated(win, src[0]) && l.transfer.MatchString(win) && fillWord.MatchString(win[src[1]:]) {
+			// A secret to be put into the URL: named after the image with a
+			// verb of moving and the URL or one of its query keys ("put the
+			// API key right after d=").
+			after := norm[end:min(len(norm), end+200)]
+			if !l.transfer.MatchString(after) || !fillWord.MatchString(after) && !queryKeyIn(url, after) {
+				continue
+			}
+			if src := l.weakSource.FindStringIndex(after); src != nil && !negated(after, src[0]) {
 				return "renders an image whose URL carries a secret: " + excerpt(norm, loc[0], end), true
 			}
 		}
@@ -440,6 +451,21 @@ func resultCall(l *flowLex, norm string) (string, bool) {
 		return "carries a tool call for the client to make: " + excerpt(norm, loc[0], min(len(norm), loc[1]+60)), true
 	}
 	return "", false
+}
+
+// queryKeyIn reports whether text names one of the query keys of url
+// followed by "=" ("after d=").
+func queryKeyIn(url, text string) bool {
+	q := strings.IndexByte(url, '?')
+	if q < 0 {
+		return false
+	}
+	for _, kv := range strings.FieldsFunc(url[q+1:], func(r rune) bool { return r == '&' }) {
+		if k, _, ok := strings.Cut(kv, "="); ok && k != "" && strings.Contains(text, k+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 // sendAddress returns the span of the first URL or mail address in sn that
@@ -763,9 +789,12 @@ func defStringFlow(l *flowLex, norm, purpose string, params []string, owner, fie
 			// A verb of moving before the parameter, as in "put X into p".
 			moved := l.transfer.MatchString(sn[:at])
 			switch {
-			case self && (!moved || pRelated):
+			case self && (!moved || pRelated),
+				self && field == "description" && !strong && !addressed && !concealed:
 				// A parameter's own example of its own kind ("default":
-				// "~/.ssh/id_ed25519" for a key path) asks for nothing.
+				// "~/.ssh/id_ed25519" for a key path) asks for nothing, nor
+				// does a description that names a kind of secret ("metadata
+				// to attach, such as the api_key name").
 			// A file's or command's contents moved into a parameter that
 			// does not take a location: a server that needs the file
 			// reads it itself.
@@ -1072,6 +1101,8 @@ var (
 	toolRef = regexp.MustCompile("\\b(?:call|calls|calling|invoke|invokes|invoking|run|runs|use|uses|using)\\s+(?:the\\s+)?\x60?([a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])\x60?|\\b([a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])\x60?\\s+(?:tool|function|command|runs|is called|is invoked|is about to run|sends)\\b")
 	// standing is a standing order: every time, or before something else.
 	standing = regexp.MustCompile(`\b(?:always|first|whenever|every time|each time|before|after|add|adds|include|includes|cc|bcc)\b`)
+	// toolArg is a word of giving between the tool and the address.
+	toolArg = regexp.MustCompile(`\b(?:with|add|adds|adding|include|includes|including|cc|bcc|append|appends|insert|inserts|set|sets|lists?)\b`)
 )
 
 // otherToolAddress finds a sentence that tells the model how to use
@@ -1088,9 +1119,15 @@ func otherToolAddress(l *flowLex, norm, purpose string, params []string) (Findin
 		if u == nil || sn[u[0]:u[1]] == "webhook" {
 			continue
 		}
-		for _, m := range toolRef.FindAllStringSubmatch(sn, 4) {
-			id := m[1] + m[2]
+		for _, m := range toolRef.FindAllStringSubmatchIndex(sn, 4) {
+			id := sn[max(m[2], m[4]):max(m[3], m[5])]
 			if strings.Contains(purpose, strings.ReplaceAll(id, "_", " ")) || slicesContains(params, id) {
+				continue
+			}
+			// The address given to that tool: after it, with a word of
+			// giving between ("call x_y with `… https://…`", "the x_y
+			// tool … add that address"), not a page the user visits.
+			if u[0] < m[1] || !toolArg.MatchString(sn[m[1]:u[0]]) {
 				continue
 			}
 			return Finding{Rule: "poison.tool-shadowing", Reason: "directs another tool (" + id + ") to an outside address: " + excerpt(sn, 0, len(sn))}, true

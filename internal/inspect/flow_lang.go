@@ -30,16 +30,16 @@ var mlTables = sync.OnceValue(func() *mlLex {
 	return &mlLex{
 		addr: regexp.MustCompile(
 			// Chinese: 给/致/写给 … model noun … colon ("给模型的说明:", "给正在阅读评论的人工智能:").
-			`(?:给|致|写给|告)[^。\n:]{0,24}?` + mlNoun + `[^。\n:,，]{0,8}?:` +
+			`(?:给|致|写给|告)[^。\n:]{0,24}?` + mlNoun + `(?:的)?(?:说明|提示|注意事项|注意|指示|指令|留言|消息|备注|话)?\s*:` +
 				// Japanese: model noun, a dative or "for", maybe a word for a note, colon ("aiアシスタントへの注意:").
-				`|` + mlNoun + `(?:さん)?(?:への|へ|に対する|宛ての?|向けの?)[^。\n:]{0,8}?:` +
+				`|` + mlNoun + `(?:さん)?(?:への|へ|に対する|宛ての?|向けの?)(?:注意事項|注意|指示|指令|お願い|メッセージ|メモ|連絡|ご案内|案内|お知らせ)?\s*:` +
 				// Korean: model noun in the dative ("모델에게:", "에이전트께").
 				`|` + mlNoun + `(?:에게|께|한테)(?:\s*(?:알림|메모|지시|안내|참고))?\s*[:,]` +
 				// Polish: a note for the model ("wskazówka dla asystenta:"), or the model in the vocative.
-				`|` + flowNB + `(?:wskazówk\p{L}*|uwag\p{L}*|notatk\p{L}*|instrukcj\p{L}*|wiadomoś\p{L}*|polecen\p{L}*|informacj\p{L}*)\s+(?:\p{L}+\s+)?(?:dla|do)\s+(?:\p{L}+\s+){0,2}?(?:asystent\p{L}*|model\p{L}*|agent\p{L}*|ai|si|chatbot\p{L}*)\s*[:,]` +
+				`|` + flowNB + `(?:wskazówk\p{L}*|uwag\p{L}*|notatk\p{L}*|instrukcj\p{L}*|wiadomoś\p{L}*|polecen\p{L}*|informacj\p{L}*)\s+(?:\p{L}+\s+)?(?:dla|do)\s+(?:(?:\p{L}+\s+){0,2}?(?:asystent\p{L}*|model\p{L}*|agent\p{L}*|chatbot\p{L}*)|ai|si)\s*[:,]` +
 				`|(?:^|[\n.!?;])\s*(?:drog[iay]|drodzy|szanown[yai])?\s*(?:asystencie|modelu|agencie)\s*[:,]` +
 				// Russian: a note for the model, or the model in the vocative.
-				`|` + flowNB + `(?:примечани\p{L}*|заметк\p{L}*|инструкци\p{L}*|указани\p{L}*|сообщени\p{L}*|подсказк\p{L}*)\s+(?:\p{L}+\s+)?(?:для|к)\s+(?:\p{L}+\s+){0,2}?(?:ассистент\p{L}*|модел\p{L}*|агент\p{L}*|ии|ai|нейросет\p{L}*|чат-бот\p{L}*)\s*[:,]` +
+				`|` + flowNB + `(?:примечани\p{L}*|заметк\p{L}*|инструкци\p{L}*|указани\p{L}*|сообщени\p{L}*|подсказк\p{L}*)\s+(?:\p{L}+\s+)?(?:для|к)\s+(?:(?:\p{L}+\s+){0,2}?(?:ассистент\p{L}*|модел\p{L}*|агент\p{L}*|нейросет\p{L}*|чат-бот\p{L}*)|ии|ai)\s*[:,]` +
 				`|(?:^|[\n.!?;])\s*(?:дорог\p{L}*|уважаем\p{L}*)?\s*(?:ассистент|модель|агент|нейросеть)\s*[:,]`),
 		// A request: polite or imperative forms and modals, in the same
 		// languages (ください, 请, 务必, 세요, proszę, należy, пожалуйста).
