@@ -131,7 +131,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		// Steps for the model: also what a paper or a runbook says of a
 		// model ("training procedure for the model:"), so, unlike a note,
 		// only with something to do after it.
-		{before: regexp.MustCompile(nb + `(?:procedure|steps|guidance|directions)\s+for\s+(?:\S+\s+){0,3}$`),
+		{pre: "for", before: regexp.MustCompile(nb + `(?:procedure|steps|guidance|directions)\s+for\s+(?:\S+\s+){0,3}$`),
 			after: regexp.MustCompile(`^` + noun + `(?:\s+(?:is|are|that|who|which|currently)\s[^:\n]{0,60})?\s*(?:[:,;)\]—–]|\s-\s|$)`)},
 		{mark: true, after: regexp.MustCompile(`^` + flowModelNoun + `[-_ ](?:note|notes|hinweis|nota|remarque|instructions?|directive)\s*[:\]]`)},
 		{mark: true, before: regexp.MustCompile(`\((?:for )?(?:\S+ )?$`), after: regexp.MustCompile(`^` + noun + ` only\)`)},
@@ -148,7 +148,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			after:  regexp.MustCompile(`^` + noun + `\s*(?::|,|->|=>|—|–|\s-\s)`)},
 		// An @-mention is a vocative without a delimiter ("@assistant heads-up: …").
 		// A mail domain is not one ("help@assistant.example").
-		{before: regexp.MustCompile(`(?:^|[\s(\[,;:>])@$`), after: regexp.MustCompile(`^` + noun + flowNE)},
+		{pre: "@", before: regexp.MustCompile(`(?:^|[\s(\[,;:>])@$`), after: regexp.MustCompile(`^` + noun + flowNE)},
 		{after: regexp.MustCompile(`^` + noun + `(?:\s+\S+)?\s+(?:(?:is|are|that are|who are|which are|currently)\s+)?(?:reading|summari[sz]ing|processing|parsing|viewing|seeing|indexing|crawling|analy[sz]ing|browsing|visiting|handling|scanning|ingesting|consuming|encountering|using|calling)\s+(?:this|these|the|that|my|our|\S+s\b)`)},
 	}
 	l.conceal.en = regexp.MustCompile(
@@ -205,7 +205,13 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		"bot,", "copilot", "claude", "chatgpt", "gpt", "gemini", "language model", "sprachmodell",
 		" ai", "ai:", "ai,", "ai-", "ai_", "(ai", "\"ai", "'ai", ">ai", "\nai", "*ai", "#ai", "-ai", "[ai", "ki ", "ki:", "ki,", "ki-", "ki_", "\nki", "(ki", "'ki", "\"ki",
 		"ia ", "ia:", "ia,", "ia-", "'ia", "\nia", "(ia", "\"ia", "a.i."}
-	addr = append(addr, mlModelNouns...)
+	// The model nouns of flow_lang.go, but for those that hold one of
+	// addr already ("modelu" holds "model"): the gate needs no more.
+	for _, w := range mlModelNouns {
+		if !hasAny(w, addr) {
+			addr = append(addr, w)
+		}
+	}
 	// A text that starts with "ai" or "ki" is checked as if a space came
 	// first (see flowGateRes).
 	// Turn markers: a bracket, an optional slash, then a role or a word
@@ -509,6 +515,9 @@ type addrForm struct {
 	// mark is a note for the model; vocative a form whose delimiter may
 	// be a speaker's colon.
 	mark, vocative bool
+	// pre, when set, is a literal that before's match holds: where the
+	// 80 bytes in front of the word lack it, the form is not tried.
+	pre string
 }
 
 // addrSpan is the window the after patterns of addrForms see: longer than
@@ -543,6 +552,9 @@ func eachAddressee(l *flowLex, norm string, fn func(addrMatch) bool) {
 		lastWord = ws
 		for k := range l.addrForms {
 			f := &l.addrForms[k]
+			if f.pre != "" && !strings.Contains(norm[max(0, ws-80):ws], f.pre) {
+				continue
+			}
 			// No form spans more than the noun and some 120 bytes after
 			// it: a bounded window keeps the automaton's work bounded.
 			loc := f.after.FindStringIndex(norm[ws:min(len(norm), ws+addrSpan)])
