@@ -15,8 +15,13 @@ import "testing"
 // the working tree then held the other engineer's uncommitted detector
 // changes): 18 of 39 poisoned definitions and 12 of 22 injected results
 // missed, 7 of 50 ordinary items flagged (5 of 28 benign definitions, 2 of
-// 22 ordinary results): 30 missed, 7 false positives.
-var holdout6Floor = struct{ missed, falsePos int }{missed: 30, falsePos: 7}
+// 22 ordinary results): 30 missed, 7 false positives. With the classes
+// tuned on round 5 (ce2db77; docs/detection.md "Round 6") it ran at 15 of
+// 39 definitions and 12 of 22 results missed, the same 7 false positives:
+// 27 missed. One caveat: early in that work a -run TestCorpus -v printed
+// about ten of round 6's misses and false positives to the engineer writing
+// the classes, who reports adding nothing aimed at them afterwards.
+var holdout6Floor = struct{ missed, falsePos int }{missed: 27, falsePos: 7}
 
 func TestCorpusHoldout6(t *testing.T) {
 	runHoldout(t, "holdout6.jsonl", holdout6Floor.missed, holdout6Floor.falsePos)
