@@ -52,8 +52,9 @@ func TestAddressedConcealment(t *testing.T) {
 		"Returns support tickets. Do not tell customers about internal ticket priorities.",
 	}
 	for _, d := range good {
-		// The flow signals alone: the older phrase lists flag the last
-		// two ("note for ai", "do not tell customers").
+		// The flow signals alone: the older phrase lists flag the
+		// vault for its "note for ai" (TestProtectiveSilence holds their
+		// concealment rule to the last two).
 		fs := &findingSet{}
 		definitionFlow(defJSON(t, d, "q"), "tool", []string{"q"}, fs)
 		if len(fs.list) != 0 {

@@ -34,6 +34,9 @@ func (l *lazyRegexp) FindStringIndex(s string) []int { return l.get().FindString
 // MatchString is regexp.Regexp.MatchString.
 func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) }
 
+// FindString is regexp.Regexp.FindString.
+func (l *lazyRegexp) FindString(s string) string { return l.get().FindString(s) }
+
 // FindAllStringIndex is regexp.Regexp.FindAllStringIndex.
 func (l *lazyRegexp) FindAllStringIndex(s string, n int) [][]int {
 	return l.get().FindAllStringIndex(s, n)
