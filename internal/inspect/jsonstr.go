@@ -670,42 +670,17 @@ func plainString(raw []byte, i int) (end int, plain bool) {
 		case c == '\\' || c < 0x20:
 			return 0, false
 		case c >= 0x7F:
-			// Not plain: find the end as ScanString would.
-			for j < len(raw) {
-				for j+8 <= len(raw) {
-					m := stringSpecial(binary.LittleEndian.Uint64(raw[j:]))
-					if m != 0 {
-						j += bits.TrailingZeros64(m) >> 3
-						break
-					}
-					j += 8
-				}
-				if j >= len(raw) {
-					break
-				}
-				switch c := raw[j]; {
-				case c == '"':
-					return j + 1, false
-				case c == '\\' || c < 0x20:
-					return 0, false
-				}
-				j++
+			// Not plain: the rest is ScanString's, from here (it steps
+			// over raw[j-1] first). An escape sends the caller back to
+			// ScanString from the start, as above.
+			end, esc, err := jsonrpc.ScanString(raw, j-1)
+			if err != nil || esc {
+				return 0, false
 			}
-			return 0, false
+			return end, false
 		}
 	}
 	return 0, false
-}
-
-// stringSpecial returns a mask whose lowest set bit is the high bit of the
-// first byte of x (little-endian) that is a quote, a backslash or a
-// control character; bits above it may be set spuriously. It is
-// jsonrpc's test for the end of a string's fast path.
-func stringSpecial(x uint64) uint64 {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q := x ^ ('"' * ones)
-	b := x ^ ('\\' * ones)
-	return ((q-ones)&^q | (b-ones)&^b | (x-0x20*ones)&^x) & highs
 }
 
 // decodeBody decodes the body of a valid JSON string literal; ascii says
