@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 )
@@ -35,7 +36,9 @@ func ParseArgumentsMode(s string) (ArgumentsMode, error) {
 
 // Masker replaces secrets in a string value. It returns the value to record
 // and whether it changed anything. The policy engine's secret detectors
-// provide it.
+// provide it. s may share memory with the arguments being reduced: a Masker
+// must not keep s, or any part of it, after it returns (what it returns
+// when it changed something must be its own).
 type Masker func(s string) (string, bool)
 
 // ReduceOptions bounds what ReduceArguments keeps in Redacted mode.
@@ -63,7 +66,10 @@ const TruncatedMark = "…[truncated]"
 //
 // The Redacted copy is written in one pass over raw (see reducer), in RFC
 // 8785 form apart from numbers, which are kept as written; sealing
-// canonicalises them for the hash.
+// canonicalises them for the hash. When that form is raw byte for byte (no
+// secret, nothing cut, members already in order) the result is raw itself,
+// as it is in Full mode, so that recording the usual small call costs no
+// allocation; otherwise it is a copy (one allocation).
 func ReduceArguments(raw json.RawMessage, mode ArgumentsMode, opts *ReduceOptions) json.RawMessage {
 	if len(raw) == 0 || mode == ArgumentsNone {
 		return nil
@@ -74,27 +80,30 @@ func ReduceArguments(raw json.RawMessage, mode ArgumentsMode, opts *ReduceOption
 		}
 		return raw
 	}
-	var o ReduceOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.MaxString <= 0 {
-		o.MaxString = 256
-	}
-	if o.MaxItems <= 0 {
-		o.MaxItems = 64
-	}
-	if o.MaxDepth <= 0 {
-		o.MaxDepth = 16
-	}
 	r := reducers.Get().(*reducer)
 	defer r.release()
-	r.o, r.data = &o, raw
-	out, i, err := r.value(make([]byte, 0, len(raw)+len(raw)/8), skipWS(raw, 0), 0)
+	if opts != nil {
+		r.o = *opts
+	}
+	if r.o.MaxString <= 0 {
+		r.o.MaxString = 256
+	}
+	if r.o.MaxItems <= 0 {
+		r.o.MaxItems = 64
+	}
+	if r.o.MaxDepth <= 0 {
+		r.o.MaxDepth = 16
+	}
+	r.data = raw
+	out, i, err := r.value(r.out[:0], skipWS(raw, 0), 0)
+	r.out = out
 	if err != nil || skipWS(raw, i) != len(raw) {
 		return json.RawMessage(`{"_ward":"arguments were not valid JSON"}`)
 	}
-	return out
+	if bytes.Equal(out, raw) {
+		return raw
+	}
+	return bytes.Clone(out)
 }
 
 // reducer writes the redacted form of a JSON value in one pass over it,
@@ -109,25 +118,28 @@ func ReduceArguments(raw json.RawMessage, mode ArgumentsMode, opts *ReduceOption
 // U+E000-U+FFFF; which members an object too large keeps is still chosen in
 // that order.
 type reducer struct {
-	o    *ReduceOptions
+	o    ReduceOptions
 	data []byte
+	// out is where the reduced form is written; ReduceArguments returns a
+	// copy of it, or raw when they are equal.
+	out []byte
 	// members and entries are stacks shared by the objects being reduced.
 	members []reducedMember
 	entries []reducedEntry
 }
 
-// reducers keep the stacks of finished reducers, so that reducing small
-// arguments does not allocate them.
+// reducers keep the stacks and output buffers of finished reducers, so that
+// reducing small arguments does not allocate them.
 var reducers = sync.Pool{New: func() any { return new(reducer) }}
 
 // release returns r to reducers, holding no reference to its input.
 func (r *reducer) release() {
-	if cap(r.members) > 1024 || cap(r.entries) > 1024 {
+	if cap(r.members) > 1024 || cap(r.entries) > 1024 || cap(r.out) > 64<<10 {
 		return
 	}
 	clear(r.members[:cap(r.members)])
 	clear(r.entries[:cap(r.entries)])
-	r.o, r.data, r.members, r.entries = nil, nil, r.members[:0], r.entries[:0]
+	r.o, r.data, r.out, r.members, r.entries = ReduceOptions{}, nil, r.out[:0], r.members[:0], r.entries[:0]
 	reducers.Put(r)
 }
 
@@ -185,7 +197,7 @@ func (r *reducer) value(b []byte, i, depth int) ([]byte, int, error) {
 // the masker (whose mark is kept whole), or else cut at MaxString.
 func (r *reducer) appendString(b, s []byte) []byte {
 	if r.o.Mask != nil {
-		if m, ok := r.o.Mask(string(s)); ok {
+		if m, ok := r.o.Mask(borrow(s)); ok {
 			return appendJCSString(b, m)
 		}
 	}
@@ -327,7 +339,7 @@ func (r *reducer) object(b []byte, i, depth int) ([]byte, int, error) {
 		}
 		name := m.name
 		if r.o.Mask != nil {
-			if masked, ok := r.o.Mask(string(name)); ok {
+			if masked, ok := r.o.Mask(borrow(name)); ok {
 				name = []byte(masked)
 			}
 		}
@@ -367,6 +379,13 @@ func (r *reducer) object(b []byte, i, depth int) ([]byte, int, error) {
 	b = append(b, '}')
 	n := copy(b[start:], b[tail:])
 	return b[:start+n], i, nil
+}
+
+// borrow returns b as a string without copying it, for a Masker, which
+// does not keep it (see Masker). b is the reducer's input or a name decoded
+// from it, neither of which changes while the reducer runs.
+func borrow(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // wardMore names the member that counts the members an object too large

@@ -62,6 +62,47 @@ func TestReduceArguments(t *testing.T) {
 	}
 }
 
+// TestReduceArgumentsCopies holds ReduceArguments to what it says of its
+// result: raw itself when the redacted form is raw byte for byte, else a
+// copy that shares nothing with raw, and no
+// allocation for the usual small call.
+func TestReduceArgumentsCopies(t *testing.T) {
+	mask := func(s string) (string, bool) {
+		if strings.HasPrefix(s, "ghp_") {
+			return "[REDACTED:github-token]", true
+		}
+		return s, false
+	}
+	opts := &audit.ReduceOptions{Mask: mask}
+	same := json.RawMessage(`{"a":[1,true,null],"path":"src/main.go","text":"hello"}`)
+	if got := audit.ReduceArguments(same, audit.ArgumentsRedacted, opts); &got[0] != &same[0] || len(got) != len(same) {
+		t.Errorf("canonical arguments copied: %s", got)
+	}
+	for _, raw := range []string{
+		`{"text":"hello","path":"src/main.go"}`,       // members out of order
+		`{ "path": "src/main.go" }`,                   // whitespace
+		`{"token":"ghp_secretsecret"}`,                // masked
+		`{"long":"` + strings.Repeat("x", 300) + `"}`, // cut
+	} {
+		in := json.RawMessage(raw)
+		got := audit.ReduceArguments(in, audit.ArgumentsRedacted, opts)
+		keep := string(got)
+		for i := range in {
+			in[i] = 'X'
+		}
+		if string(got) != keep {
+			t.Errorf("%s: result changed with its input: %s", raw, got)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { audit.ReduceArguments(same, audit.ArgumentsRedacted, opts) }); n != 0 {
+		t.Errorf("reducing canonical arguments: %v allocations, want 0", n)
+	}
+	moved := json.RawMessage(`{"text":"hello","path":"src/main.go"}`)
+	if n := testing.AllocsPerRun(100, func() { audit.ReduceArguments(moved, audit.ArgumentsRedacted, opts) }); n != 1 {
+		t.Errorf("reducing reordered arguments: %v allocations, want 1 (the copy)", n)
+	}
+}
+
 func TestSealIsDeterministicAndCoversEveryField(t *testing.T) {
 	base := audittest.Sample(1)[0]
 	seal := func(e audit.Event) string {
