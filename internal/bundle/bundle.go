@@ -37,6 +37,14 @@ const (
 // maxEntry bounds every entry read back from a bundle.
 const maxEntry = sign.MaxLockfile
 
+// MaxSize bounds a bundle's zip file, and maxTotal the sum of its entries
+// once inflated: a bundle holds one lockfile, at most one signature and one
+// policy, and two small generated files.
+const (
+	MaxSize  = 2 * maxEntry
+	maxTotal = 2 * maxEntry
+)
+
 // ErrInvalid means a bundle or its signature did not verify.
 var ErrInvalid = errors.New("bundle invalid")
 
@@ -115,13 +123,23 @@ func Export(o *Options) ([]byte, error) {
 	for _, e := range entries[1:] {
 		m.Files[e.name] = sign.Digest(e.data)
 	}
-	mb, err := json.MarshalIndent(m, "", "  ")
+	mb, err := marshalManifest(m)
 	if err != nil {
 		return nil, fmt.Errorf("bundle export: %w", err)
 	}
-	entries = append(entries, entry{ManifestName, append(mb, '\n')}, entry{ReadmeName, readme(m)})
+	entries = append(entries, entry{ManifestName, mb}, entry{ReadmeName, readme(m)})
 	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.name, b.name) })
 	return writeZip(entries)
+}
+
+// marshalManifest returns the manifest as ward writes it: indented JSON, a
+// final newline. Verify accepts only these bytes.
+func marshalManifest(m *Manifest) ([]byte, error) {
+	mb, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(mb, '\n'), nil
 }
 
 // checkSignature verifies sb (an envelope or a Sigstore bundle) over canon
@@ -230,6 +248,16 @@ func readme(m *Manifest) []byte {
 	return []byte(b.String())
 }
 
+// isPolicyName reports whether name is one Export gives a policy:
+// "policy" and the policy file's extension in lower case, if it has one.
+func isPolicyName(name string) bool {
+	ext, ok := strings.CutPrefix(name, policyPrefix)
+	if !ok {
+		return false
+	}
+	return ext == "" || (ext[0] == '.' && !strings.ContainsAny(ext[1:], "./\\") && ext == strings.ToLower(ext))
+}
+
 // Result describes a verified bundle.
 type Result struct {
 	// Manifest is the bundle's manifest.
@@ -246,37 +274,72 @@ func Verify(b []byte, o *Options) (*Result, error) {
 	if o == nil {
 		o = &Options{}
 	}
+	if len(b) > MaxSize {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrInvalid, MaxSize)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: not a zip: %w", ErrInvalid, err)
 	}
-	files := map[string][]byte{}
+	// Names and sizes are checked for every entry before any is inflated, so
+	// that a small zip cannot make ward allocate gigabytes (a zip bomb).
+	var total uint64
+	seen := map[string]bool{}
+	policy := ""
 	for _, f := range zr.File {
-		if _, dup := files[f.Name]; dup {
+		if seen[f.Name] {
 			return nil, fmt.Errorf("%w: entry %q appears twice", ErrInvalid, f.Name)
 		}
-		if strings.ContainsAny(f.Name, `/\`) || f.Name == "" || f.Name[0] == '.' {
-			return nil, fmt.Errorf("%w: unexpected entry %q", ErrInvalid, f.Name)
+		seen[f.Name] = true
+		switch {
+		case f.Name == LockfileName || f.Name == ManifestName || f.Name == ReadmeName || f.Name == SignatureName || f.Name == SigstoreName:
+		case isPolicyName(f.Name):
+			if policy != "" {
+				return nil, fmt.Errorf("%w: two policies, %q and %q", ErrInvalid, policy, f.Name)
+			}
+			policy = f.Name
+		default:
+			return nil, fmt.Errorf("%w: unexpected entry %q (ward bundle export writes only %s, %s, %s, %s or %s, and %s.<ext>)",
+				ErrInvalid, f.Name, LockfileName, SignatureName, SigstoreName, ManifestName, ReadmeName, policyPrefix)
 		}
 		if f.UncompressedSize64 > maxEntry {
-			return nil, fmt.Errorf("%w: entry %q too large", ErrInvalid, f.Name)
+			return nil, fmt.Errorf("%w: entry %q too large (%d bytes, at most %d)", ErrInvalid, f.Name, f.UncompressedSize64, maxEntry)
 		}
+		if total += f.UncompressedSize64; total > maxTotal {
+			return nil, fmt.Errorf("%w: entries larger than %d bytes in all", ErrInvalid, maxTotal)
+		}
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
 		rc, err := f.Open()
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, f.Name, err)
 		}
-		data, err := io.ReadAll(io.LimitReader(rc, maxEntry+1))
+		// archive/zip fails a read beyond the declared size.
+		data, err := io.ReadAll(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
 		rc.Close()
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, f.Name, err)
 		}
 		files[f.Name] = data
 	}
+	mb, ok := files[ManifestName]
+	if !ok {
+		return nil, fmt.Errorf("%w: no %s", ErrInvalid, ManifestName)
+	}
 	var m Manifest
-	dec := json.NewDecoder(bytes.NewReader(files[ManifestName]))
+	dec := json.NewDecoder(bytes.NewReader(mb))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
 		return nil, fmt.Errorf("%w: manifest: %w", ErrInvalid, err)
+	}
+	// The manifest is not signed: only the exact bytes ward writes for it
+	// are accepted (no duplicate or differently cased keys, no trailing data).
+	if want, err := marshalManifest(&m); err != nil || !bytes.Equal(mb, want) {
+		return nil, fmt.Errorf("%w: %s is not as ward bundle export writes it", ErrInvalid, ManifestName)
+	}
+	if m.Schema != 1 {
+		return nil, fmt.Errorf("%w: manifest schema %d, want 1", ErrInvalid, m.Schema)
 	}
 	lock, ok := files[LockfileName]
 	if !ok {
@@ -308,22 +371,29 @@ func Verify(b []byte, o *Options) (*Result, error) {
 		}
 	}
 	for name := range m.Files {
-		if _, ok := files[name]; !ok {
+		if _, ok := files[name]; !ok || name == LockfileName || name == ManifestName || name == ReadmeName {
 			return nil, fmt.Errorf("%w: %s is in the manifest but not in the bundle", ErrInvalid, name)
 		}
 	}
 	if _, ok := files[ReadmeName]; !ok {
 		return nil, fmt.Errorf("%w: no %s", ErrInvalid, ReadmeName)
 	}
+	_, hasSig := files[SignatureName]
+	_, hasSigstore := files[SigstoreName]
+	switch {
+	case m.Signature != "ed25519" && hasSig:
+		return nil, fmt.Errorf("%w: the manifest says %s but the bundle holds %s", ErrInvalid, m.Signature, SignatureName)
+	case m.Signature != "sigstore" && hasSigstore:
+		return nil, fmt.Errorf("%w: the manifest says %s but the bundle holds %s", ErrInvalid, m.Signature, SigstoreName)
+	}
 	res := &Result{Manifest: m}
 	var sigName string
 	switch m.Signature {
 	case "none":
-		if _, ok := m.Files[SignatureName]; ok {
-			return nil, fmt.Errorf("%w: manifest says unsigned but holds a signature", ErrInvalid)
-		}
-		if _, ok := m.Files[SigstoreName]; ok {
-			return nil, fmt.Errorf("%w: manifest says unsigned but holds a signature", ErrInvalid)
+		// A key or identity given means a signature is required: a bundle
+		// whose signature was removed (and its lockfile replaced) is not valid.
+		if o.PublicKey != nil || o.TrustedMaterial != nil || o.Identity != (sign.Identity{}) {
+			return nil, fmt.Errorf("%w: the lockfile is not signed, but a key or signer identity to check it was given", ErrInvalid)
 		}
 		return res, nil
 	case "ed25519":

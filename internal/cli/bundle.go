@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -117,9 +118,9 @@ verifies under the key or Sigstore identity given. Exit 0: valid. Exit 1: invali
 			if err != nil {
 				return err
 			}
-			b, err := os.ReadFile(args[0])
+			b, err := readBundle(args[0])
 			if err != nil {
-				return internalErr(fmt.Errorf("read bundle: %w", err))
+				return internalErr(err)
 			}
 			res, err := bundle.Verify(b, o)
 			if errors.Is(err, bundle.ErrInvalid) {
@@ -147,4 +148,22 @@ verifies under the key or Sigstore identity given. Exit 0: valid. Exit 1: invali
 
 	cmd.AddCommand(export, verify)
 	return cmd
+}
+
+// readBundle reads a bundle zip, refusing one larger than any bundle
+// ward bundle export writes before reading it into memory.
+func readBundle(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read bundle: %w", err)
+	}
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, bundle.MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read bundle %s: %w", path, err)
+	}
+	if len(b) > bundle.MaxSize {
+		return nil, fmt.Errorf("read bundle %s: larger than %d bytes", path, bundle.MaxSize)
+	}
+	return b, nil
 }
