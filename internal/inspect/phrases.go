@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -243,34 +244,55 @@ func protectiveSilence(rest, text string) bool {
 }
 
 var (
-	// precedenceGuess is a precedence over a default, a guess or another
-	// setting: "explicit settings take priority over what you infer",
-	// "the style option takes precedence over the defaults".
-	precedenceGuess = lazyRE(`^(?:(?:higher|highest|top|greater|more) priority than|takes? (?:precedence|priority) over) (?:` +
-		`(?:(?:the|any|a|an|its|their|all|other) )*(?:[\w-]+ ){0,2}?(?:defaults?|inferred|inference|guess(?:es|ed)?|assumptions?|auto-?detect(?:ed|ion)?|detected|environment variables?|env vars?|config(?:uration)? files?|parameters?|params|arguments?|options?|flags?|fields?|settings?|values?)` +
-		`|what(?:ever)? (?:you|the (?:model|assistant|agent|llm|ai)|it) (?:would |might |could |will |can )?(?:otherwise )?(?:infers?|inferred|guess(?:es|ed)?|assumes?|assumed|deduces?|detects?|detected|picks?|chooses?|derives?))\b`)
-	// precedenceClause is the rest of the clause after such an object.
+	// precedenceOver is a precedence of one thing over another, where the
+	// sentence from a match starts: "the style option takes precedence
+	// over the defaults", "explicit settings take priority over what you
+	// infer", "RST_STREAM frames should have more priority than data
+	// frames".
+	precedenceOver = lazyRE(`^(?:(?:higher|highest|top|greater|more) priority than|takes? (?:precedence|priority) over) `)
+	// precedenceClause is the rest of the clause after it: the object.
 	precedenceClause = lazyRE(`^[^,;:.\n]*?(?:\b(?:from|in|based on|given)\b|[,;:.\n]|$)`)
-	// overrideElsewhere, anywhere in a text, makes a precedence in it
-	// suspect.
+	// overrideElsewhere, near a precedence, makes it suspect.
 	overrideElsewhere = lazyRE(`\b(?:ignore|ignoring|disregard|disregarding|forget|bypass|instructions?|system prompt|safety|guardrails?|polic(?:y|ies))\b|\buser'?s? (?:choices?|wishes|requests?|instructions|settings|preferences)\b|\bregardless of (?:what )?the user\b`)
-	// precedenceAttack is what an override puts itself above.
-	precedenceAttack = lazyRE(`\b(?:users?|humans?|instructions?|system|safety|guidelines?|guardrails?|polic(?:y|ies)|rules|prompts?|operators?|developers?|everything|anything|your|yourself|behaviou?r|training)\b`)
+	// precedenceAttack is what an override puts itself above: the user,
+	// the model's instructions, task or conversation, or everything.
+	precedenceAttack = lazyRE(`\b(?:users?|humans?|instructions?|system|safety|guidelines?|guardrails?|polic(?:y|ies)|rules|prompts?|operators?|developers?|everything|anything|your|yourself|behaviou?r|training|tasks?|requests?|asks?|messages?|conversation|chat|context|told|said|directions?|orders?|commands?|wishes|preferences?|intent(?:ions?)?|goals?|objectives?|previous|prior|above|original)\b`)
 )
 
+// precedenceNear is how far from a precedence (in bytes, either way) an
+// override makes it suspect: the paragraph around it, not a word in
+// another function of a long source file.
+const precedenceNear = 600
+
 // precedenceOverGuess excuses a precedence (rest is the sentence from the
-// match) between a tool's own settings and a default or the model's
-// guess: ordinary API documentation. One above the user, the system or
-// safety instructions or the model's own behaviour stays an override, and
-// so does any precedence in a text that also tells the model to ignore
-// something or names the user's choices.
+// match) between two things that are neither the user, the model's
+// instructions or behaviour, nor its task or conversation: ordinary API
+// documentation and code comments ("the reader error takes precedence over
+// the transformer error"). One above the user, the system or safety
+// instructions or the model's own behaviour stays an override, and so
+// does one near words that tell the model to ignore something or name the
+// user's choices.
 func precedenceOverGuess(rest, text string) bool {
-	m := precedenceGuess.FindString(rest)
-	if m == "" || overrideElsewhere.MatchString(text) {
+	m := precedenceOver.FindString(rest)
+	if m == "" || overrideElsewhere.MatchString(nearIn(text, rest, precedenceNear)) {
 		return false
 	}
 	obj := m + precedenceClause.FindString(rest[len(m):])
 	return !precedenceAttack.MatchString(obj)
+}
+
+// nearIn returns the part of text within n bytes of sub, a substring of
+// text that shares its memory (a sentence cut from it), or all of text
+// when sub is not one.
+func nearIn(text, sub string, n int) string {
+	if len(text) <= 2*n+len(sub) || len(sub) == 0 {
+		return text
+	}
+	off := int(uintptr(unsafe.Pointer(unsafe.StringData(sub))) - uintptr(unsafe.Pointer(unsafe.StringData(text))))
+	if off < 0 || off > len(text)-len(sub) {
+		return text // not inside text's bytes
+	}
+	return text[max(0, off-n):min(len(text), off+len(sub)+n)]
 }
 
 // overridePhrases try to replace the model's instructions.
