@@ -267,10 +267,23 @@ func sigstoreVerifierOptions(disableSCT bool) []verify.VerifierOption {
 // VerifySigstore checks that entity is a valid keyless signature over the
 // canonical lockfile canon by id, under the trusted material tm. It requires
 // a Rekor entry, an observer timestamp and, unless disableSCTUnsafe, a
-// certificate transparency timestamp. Failures wrap ErrInvalid.
+// certificate transparency timestamp. entity must be a message signature
+// (what ward sign --sigstore writes), not a DSSE envelope. Failures wrap
+// ErrInvalid.
 func VerifySigstore(entity verify.SignedEntity, canon []byte, tm root.TrustedMaterial, id Identity, disableSCTUnsafe bool) (*verify.VerificationResult, error) {
 	if err := id.Validate(); err != nil {
 		return nil, err
+	}
+	// Only a signature over the lockfile's bytes approves it. A DSSE
+	// envelope (an in-toto attestation whose subject is the lockfile's
+	// digest, such as build provenance) is a statement about the file that
+	// sigstore-go would accept for the artifact: it is refused.
+	sc, err := entity.SignatureContent()
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w: %w", ErrInvalid, err)
+	}
+	if sc.MessageSignatureContent() == nil {
+		return nil, fmt.Errorf("verify: %w: the Sigstore bundle holds a DSSE envelope (an attestation), not a signature of the lockfile (ward sign --sigstore)", ErrInvalid)
 	}
 	certID, err := verify.NewShortCertificateIdentity(id.Issuer, id.IssuerRegexp, id.Subject, id.SubjectRegexp)
 	if err != nil {

@@ -1,0 +1,42 @@
+package sign
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/sigstore/sigstore-go/pkg/testing/ca"
+)
+
+// TestSigstoreRefusesAttestation: a keyless lockfile signature is a
+// signature over the canonical lockfile (what ward sign --sigstore makes).
+// An in-toto attestation by the same identity that merely names the
+// lockfile's digest as its subject (build provenance, a scan result) is a
+// statement about the file, not its approval, and must not verify as one.
+func TestSigstoreRefusesAttestation(t *testing.T) {
+	vs, err := ca.NewVirtualSigstore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const who, iss = "https://github.com/acme/tools/.github/workflows/release.yml@refs/heads/main", "https://token.actions.githubusercontent.com"
+	canon := mustCanon(t, lock)
+	sum := sha256.Sum256(canon)
+	statement := fmt.Sprintf(`{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"mcp-lock.json","digest":{"sha256":%q}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{}}`, hex.EncodeToString(sum[:]))
+	att, err := vs.Attest(who, iss, []byte(statement))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := Identity{Subject: who, Issuer: iss}
+	if _, err := VerifySigstore(att, canon, vs, id, true); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an in-toto attestation naming the lockfile verified as its signature: %v", err)
+	}
+	sig, err := vs.Sign(who, iss, canon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifySigstore(sig, canon, vs, id, true); err != nil {
+		t.Errorf("a keyless signature of the lockfile refused: %v", err)
+	}
+}
