@@ -111,6 +111,19 @@ func ParseEnvelope(b []byte) (*Envelope, error) {
 	if len(b) > maxEnvelope {
 		return nil, fmt.Errorf("parse signature: larger than %d bytes", maxEnvelope)
 	}
+	// encoding/json keeps the last of duplicate keys, matches keys without
+	// regard to case and stops at the end of the first value: other DSSE
+	// readers would read such a file differently. jcs.Transform refuses
+	// duplicate keys and anything but one JSON value; exactKeys the rest.
+	if !json.Valid(b) {
+		return nil, errors.New("parse signature: not one valid JSON value")
+	}
+	if _, err := jcs.Transform(b); err != nil {
+		return nil, fmt.Errorf("parse signature: %w", err)
+	}
+	if err := exactKeys(b); err != nil {
+		return nil, fmt.Errorf("parse signature: %w", err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var e Envelope
@@ -161,4 +174,30 @@ func VerifyLockfile(b []byte, env *Envelope, pub ed25519.PublicKey) (string, err
 		ids = append(ids, s.KeyID)
 	}
 	return digest, fmt.Errorf("verify: %w: no signature by key %s (signed by %v)", ErrInvalid, id, ids)
+}
+
+// exactKeys checks that the envelope b and its signatures use only the
+// member names of Envelope and Signature, spelled exactly.
+func exactKeys(b []byte) error {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return err
+	}
+	for k := range top {
+		if k != "payloadType" && k != "payloadDigest" && k != "signatures" {
+			return fmt.Errorf("unknown field %q", k)
+		}
+	}
+	var sigs []map[string]json.RawMessage
+	if err := json.Unmarshal(top["signatures"], &sigs); err != nil && top["signatures"] != nil {
+		return fmt.Errorf("signatures: %w", err)
+	}
+	for i, sg := range sigs {
+		for k := range sg {
+			if k != "keyid" && k != "sig" {
+				return fmt.Errorf("signature %d: unknown field %q", i, k)
+			}
+		}
+	}
+	return nil
 }

@@ -1,10 +1,13 @@
 package sign
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sigstore/sigstore-go/pkg/testing/ca"
@@ -38,5 +41,31 @@ func TestSigstoreRefusesAttestation(t *testing.T) {
 	}
 	if _, err := VerifySigstore(sig, canon, vs, id, true); err != nil {
 		t.Errorf("a keyless signature of the lockfile refused: %v", err)
+	}
+}
+
+// TestParseEnvelopeRejectsAmbiguousJSON: a signature file that other DSSE
+// readers would read differently (a duplicate or differently cased key, a
+// closing bracket after the envelope) is not a ward envelope.
+func TestParseEnvelopeRejectsAmbiguousJSON(t *testing.T) {
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	env, _ := SignLockfile([]byte(lock), key)
+	good, _ := env.Marshal()
+	if _, err := ParseEnvelope(good); err != nil {
+		t.Fatalf("good envelope refused: %v", err)
+	}
+	bad := map[string]string{
+		"trailing ]":              string(good) + "]",
+		"trailing }":              string(good) + "}",
+		"duplicate payloadType":   strings.Replace(string(good), `"payloadType"`, `"payloadType": "application/vnd.in-toto+json", "payloadType"`, 1),
+		"duplicate signatures":    strings.Replace(string(good), `"signatures"`, `"signatures": [], "signatures"`, 1),
+		"payloadType in capitals": strings.Replace(string(good), `"payloadType"`, `"PayloadType"`, 1),
+		"keyid in other case":     strings.Replace(string(good), `"keyid"`, `"keyID"`, 1),
+		"duplicate sig":           strings.Replace(string(good), `"sig"`, `"sig": "AAAA", "sig"`, 1),
+	}
+	for name, b := range bad {
+		if _, err := ParseEnvelope([]byte(b)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 }
