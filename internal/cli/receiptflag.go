@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 	"github.com/ward-mcp/ward/internal/receipt"
@@ -9,22 +11,53 @@ import (
 
 // receiptFlag is --receipt FILE: a JSON record of the run (inputs and their
 // hashes, outputs, outcome, exit code, findings, ward version, times),
-// written also when the run fails.
+// written also when the run fails: on a usage error in the arguments or
+// flags (once --receipt itself has been read), an error, or a panic.
 type receiptFlag struct {
 	path string
 	// findings is what the command found, set by the command as it runs.
 	findings any
-	// inputs and outputs are (role, path) pairs the command names.
-	inputs, outputs [][2]string
+	// name is the command's name in the receipt, set by wrap.
+	name string
+	// r is the receipt of the run under way; inputs are hashed into it when
+	// the command names them.
+	r *receipt.Receipt
+	// outputs are (role, path) pairs, hashed when the command ends.
+	outputs [][2]string
 }
 
+// add registers --receipt on cmd. It must be called after cmd's Args and
+// RunE (made with wrap) are set: errors in the arguments and flags, which
+// cobra reports before RunE runs, get a receipt too.
 func (f *receiptFlag) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.path, "receipt", "", "write a JSON receipt of this run (inputs with their hashes, outcome, findings) to FILE, also when it fails")
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			err := check(c, args)
+			if err == nil {
+				return nil
+			}
+			var ee *exitError
+			if !errors.As(err, &ee) {
+				err = usageErr(err)
+			}
+			f.r = nil
+			return f.finish(args, err)
+		}
+	}
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		// Only flags before the bad one are parsed: a --receipt after it
+		// is unknown here.
+		f.r = nil
+		return f.finish(nil, usageErr(err))
+	})
 }
 
+// input records path as an input of the role, hashed now: the receipt
+// shows the file the command read, not what it became by the end.
 func (f *receiptFlag) input(role, path string) {
-	if path != "" {
-		f.inputs = append(f.inputs, [2]string{role, path})
+	if path != "" && f.path != "" && f.r != nil {
+		f.r.AddInput(role, path)
 	}
 }
 
@@ -34,29 +67,45 @@ func (f *receiptFlag) output(role, path string) {
 	}
 }
 
-// wrap runs run and then writes the receipt, if one was asked for. A receipt
-// that cannot be written turns a success into an internal error.
+// wrap runs run and then writes the receipt, if one was asked for. A panic
+// in run becomes an internal error (exit 3) with a receipt. A receipt that
+// cannot be written turns a success into an internal error.
 func (f *receiptFlag) wrap(name string, run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		r := receipt.New(name, args)
-		err := run(cmd, args)
-		if f.path == "" {
-			return err
-		}
-		for _, in := range f.inputs {
-			r.AddInput(in[0], in[1])
-		}
-		for _, out := range f.outputs {
-			r.AddOutput(out[0], out[1])
-		}
-		r.Finish(codeOf(err), err, f.findings)
-		if werr := receipt.Write(f.path, r); werr != nil {
-			werr = fmt.Errorf("write receipt: %w", werr)
-			if err == nil {
-				return internalErr(werr)
+	f.name = name
+	return func(cmd *cobra.Command, args []string) (err error) {
+		f.r = receipt.New(name, args)
+		defer func() {
+			if p := recover(); p != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "ward: panic: %v\n%s", p, debug.Stack())
+				err = internalErr(fmt.Errorf("internal error (a bug in ward): panic: %v", p))
 			}
-			return fmt.Errorf("%w (and %v)", err, werr)
-		}
+			err = f.finish(args, err)
+		}()
+		return run(cmd, args)
+	}
+}
+
+// finish writes the receipt of a run that ended with err, if one was asked
+// for, and returns err, or the error of writing the receipt.
+func (f *receiptFlag) finish(args []string, err error) error {
+	if f.path == "" {
 		return err
 	}
+	r := f.r
+	if r == nil {
+		r = receipt.New(f.name, args)
+	}
+	f.r = nil
+	for _, out := range f.outputs {
+		r.AddOutput(out[0], out[1])
+	}
+	r.Finish(codeOf(err), err, f.findings)
+	if werr := receipt.Write(f.path, r); werr != nil {
+		werr = fmt.Errorf("write receipt: %w", werr)
+		if err == nil {
+			return internalErr(werr)
+		}
+		return fmt.Errorf("%w (and %v)", err, werr)
+	}
+	return err
 }

@@ -77,7 +77,8 @@ func New(command string, args []string) *Receipt {
 }
 
 // AddInput records path as an input with its hash. A file that cannot be
-// read is recorded with the error: the receipt still gets written.
+// read, or is not a regular file, is recorded with the error: the receipt
+// still gets written.
 func (r *Receipt) AddInput(role, path string) { r.Inputs = append(r.Inputs, hashFile(role, path)) }
 
 // AddOutput records path as an output with its hash.
@@ -85,6 +86,15 @@ func (r *Receipt) AddOutput(role, path string) { r.Outputs = append(r.Outputs, h
 
 func hashFile(role, path string) File {
 	f := File{Role: role, Path: path}
+	// A pipe or device is not read: that would block without a writer or
+	// take bytes the command itself must read.
+	if fi, err := os.Stat(path); err != nil {
+		f.Error = err.Error()
+		return f
+	} else if !fi.Mode().IsRegular() {
+		f.Error = fmt.Sprintf("not a regular file (%s): not hashed", fi.Mode().Type())
+		return f
+	}
 	fh, err := os.Open(path)
 	if err != nil {
 		f.Error = err.Error()
@@ -142,6 +152,10 @@ func Write(path string, r *Receipt) error {
 		return fmt.Errorf("write receipt: %w", err)
 	}
 	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write receipt: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write receipt: %w", err)
 	}

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/ward-mcp/ward/internal/receipt"
+)
+
+func readReceipt(t *testing.T, path string) *receipt.Receipt {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no receipt: %v", err)
+	}
+	var r receipt.Receipt
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatalf("receipt %s: %v", b, err)
+	}
+	return &r
+}
+
+// TestReceiptOnPanic: a command that panics still leaves its receipt, and
+// ends with exit 3 (internal), not Go's exit 2 for a panic, which CI would
+// read as a usage error.
+func TestReceiptOnPanic(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "r.json")
+	rf := receiptFlag{path: p}
+	run := rf.wrap("lock", func(*cobra.Command, []string) error { panic("boom") })
+	var err error
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				t.Errorf("the panic escaped the receipt: %v", v)
+			}
+		}()
+		err = run(&cobra.Command{}, nil)
+	}()
+	if codeOf(err) != ExitInternal || err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("err = %v (exit %d), want exit 3 naming the panic", err, codeOf(err))
+	}
+	if r := readReceipt(t, p); r.Outcome != receipt.OutcomeError || r.ExitCode != ExitInternal || !strings.Contains(r.Error, "boom") {
+		t.Errorf("receipt = %+v", r)
+	}
+}
+
+// TestReceiptOnEarlyUsageError: wrong arguments and bad flags are failures
+// too; a receipt asked for before them is written.
+func TestReceiptOnEarlyUsageError(t *testing.T) {
+	dir := t.TempDir()
+	for name, args := range map[string][]string{
+		"no server command": {"diff", "--receipt", "R"},
+		"extra argument":    {"policy", "check", "--receipt", "R", "extra"},
+		"unknown flag":      {"policy", "check", "--receipt", "R", "--bogus"},
+		"bad flag value":    {"lock", "--receipt", "R", "--timeout", "soon", "--", "x"},
+	} {
+		p := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".json")
+		for i := range args {
+			if args[i] == "R" {
+				args[i] = p
+			}
+		}
+		code, _, stderr := run(t, args...)
+		if code != ExitUsage {
+			t.Errorf("%s: exit %d, want 2 (%s)", name, code, stderr)
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s: no receipt: %v", name, err)
+			continue
+		}
+		if r := readReceipt(t, p); r.Outcome != receipt.OutcomeError || r.ExitCode != ExitUsage || r.Error == "" {
+			t.Errorf("%s: receipt = %+v", name, r)
+		}
+	}
+}
+
+// TestReceiptHashesInputsWhenNamed: an input is hashed when the command
+// takes it, not when the command ends: a proxy session that ran for hours
+// under one lockfile must not be recorded under the one that replaced it.
+func TestReceiptHashesInputsWhenNamed(t *testing.T) {
+	dir := t.TempDir()
+	lock := filepath.Join(dir, "mcp-lock.json")
+	os.WriteFile(lock, []byte("abc"), 0o644)
+	p := filepath.Join(dir, "r.json")
+	rf := receiptFlag{path: p}
+	run := rf.wrap("proxy", func(*cobra.Command, []string) error {
+		rf.input("lockfile", lock)
+		os.WriteFile(lock, []byte("relocked"), 0o644)
+		return nil
+	})
+	if err := run(&cobra.Command{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	r := readReceipt(t, p)
+	const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+	if len(r.Inputs) != 1 || r.Inputs[0].SHA256 != abc {
+		t.Errorf("inputs = %+v, want the hash of the file as it was taken", r.Inputs)
+	}
+}
