@@ -23,8 +23,8 @@ import (
 // keys: a hostile server could stall every list response with one such
 // schema. Here members are sorted with slices.SortFunc, O(n log n).
 func (p *strictParser) canonical(dst []byte, depth int) ([]byte, error) {
-	if depth > maxDepth {
-		return nil, p.errf("nesting deeper than %d", maxDepth)
+	if limit := p.depthLimit(); depth > limit {
+		return nil, p.errf("nesting deeper than %d", limit)
 	}
 	p.skipSpace()
 	if p.pos >= len(p.data) {
@@ -226,7 +226,23 @@ func appendCanonicalString(dst []byte, s string) []byte {
 
 // canonicalize is Canonicalize without the exported name's doc promises.
 func canonicalize(data []byte) ([]byte, error) {
-	p := strictParser{data: data}
+	return canonicalizeDepth(data, 0)
+}
+
+// CanonicalizeFile is [Canonicalize] for a whole lockfile, whose
+// definitions sit a few levels below its top: it allows the nesting [Parse]
+// allows. This is the form a lockfile signature covers.
+func CanonicalizeFile(data []byte) ([]byte, error) {
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("lockfile larger than %d bytes", MaxFileSize)
+	}
+	return canonicalizeDepth(data, fileDepth)
+}
+
+// canonicalizeDepth canonicalizes data, nesting at most limit levels (0:
+// maxDepth).
+func canonicalizeDepth(data []byte, limit int) ([]byte, error) {
+	p := strictParser{data: data, limit: limit}
 	out, err := p.canonical(make([]byte, 0, len(data)), 0)
 	if err != nil {
 		return nil, err
