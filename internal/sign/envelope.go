@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/gowebpki/jcs"
 	"github.com/ward-mcp/ward/internal/lockfile"
 )
 
@@ -115,12 +114,10 @@ func ParseEnvelope(b []byte) (*Envelope, error) {
 	}
 	// encoding/json keeps the last of duplicate keys, matches keys without
 	// regard to case and stops at the end of the first value: other DSSE
-	// readers would read such a file differently. jcs.Transform refuses
-	// duplicate keys and anything but one JSON value; exactKeys the rest.
-	if !json.Valid(b) {
-		return nil, errors.New("parse signature: not one valid JSON value")
-	}
-	if _, err := jcs.Transform(b); err != nil {
+	// readers would read such a file differently. The strict canonicaliser
+	// refuses duplicate keys and anything but one JSON value; exactKeys the
+	// rest.
+	if _, err := lockfile.Canonicalize(b); err != nil {
 		return nil, fmt.Errorf("parse signature: %w", err)
 	}
 	if err := exactKeys(b); err != nil {

@@ -94,3 +94,21 @@ func TestCanonicalIsNotQuadratic(t *testing.T) {
 		t.Errorf("canonicalising %d bytes took %v", b.Len(), d)
 	}
 }
+
+// TestParseEnvelopeIsNotQuadratic: the same for a signature file, which is
+// read before its keys are known to be the three of an envelope.
+func TestParseEnvelopeIsNotQuadratic(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"payloadType":"` + PayloadType + `"`)
+	for i := 0; b.Len() < maxEnvelope-20; i++ {
+		fmt.Fprintf(&b, `,"k%07d":0`, i)
+	}
+	b.WriteString(`}`)
+	start := time.Now()
+	if _, err := ParseEnvelope([]byte(b.String())); err == nil {
+		t.Fatal("an envelope with unknown members was accepted")
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("parsing a %d-byte signature file took %v", b.Len(), d)
+	}
+}
