@@ -25,6 +25,12 @@ type bundleFlags struct {
 // options turns the key and identity flags into bundle options.
 func (f *bundleFlags) options() (*bundle.Options, error) {
 	o := &bundle.Options{LockfilePath: f.lock, PolicyPath: f.policy, SignaturePath: f.signature, Identity: f.id, DisableSCTUnsafe: f.disableSCT}
+	if f.key != "" && (f.id != (sign.Identity{}) || f.trustedRoot != "" || f.disableSCT) {
+		return nil, usageErrf("give --key (Ed25519) or the --certificate-* flags (Sigstore), not both; --trusted-root and --insecure-ignore-sct go with the latter")
+	}
+	if f.id == (sign.Identity{}) && (f.trustedRoot != "" || f.disableSCT) {
+		return nil, usageErrf("--trusted-root and --insecure-ignore-sct go with the --certificate-* flags")
+	}
 	if f.key != "" {
 		pub, err := sign.LoadPublicKey(f.key)
 		if err != nil {

@@ -44,6 +44,9 @@ bundle is written (default <lockfile>.sigstore.json).`,
 			if (f.key == "") == !f.sigstore {
 				return usageErrf("give exactly one of --key and --sigstore")
 			}
+			if f.key != "" && (f.tokenFile != "" || cmd.Flags().Changed("fulcio-url") || cmd.Flags().Changed("rekor-url")) {
+				return usageErrf("--identity-token-file, --fulcio-url and --rekor-url go with --sigstore, not --key")
+			}
 			b, err := os.ReadFile(lock)
 			if err != nil {
 				return internalErr(fmt.Errorf("read lockfile: %w", err))

@@ -47,7 +47,15 @@ from the public-good Sigstore TUF repository, or read from --trusted-root offlin
 			if (f.key == "") == (f.bundle == "") {
 				return usageErrf("give exactly one of --key and --bundle")
 			}
+			// A flag of the other method would be ignored: say so instead
+			// of answering a question that was not asked.
+			if f.key != "" && (f.id != (sign.Identity{}) || f.trustedRoot != "" || f.disableSCT) {
+				return usageErrf("--certificate-*, --trusted-root and --insecure-ignore-sct go with --bundle, not --key")
+			}
 			if f.bundle != "" {
+				if f.signature != "" {
+					return usageErrf("--signature goes with --key; a Sigstore bundle is given with --bundle")
+				}
 				if err := f.id.Validate(); err != nil {
 					return usageErr(err)
 				}
