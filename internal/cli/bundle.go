@@ -99,7 +99,7 @@ give the public key (--key) or the Sigstore identity flags.`,
 			if err != nil {
 				return internalErr(err)
 			}
-			if err := os.WriteFile(f.out, b, 0o644); err != nil {
+			if err := writeFileAtomic(f.out, b, 0o644); err != nil {
 				return internalErr(fmt.Errorf("write bundle: %w", err))
 			}
 			_, err = fmt.Fprintf(s.out, "wrote %s (%s)\n", f.out, sign.Digest(b))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -73,7 +74,7 @@ bundle is written (default <lockfile>.sigstore.json).`,
 			if out == "" {
 				out = sign.DefaultSignaturePath(lock)
 			}
-			if err := os.WriteFile(out, raw, 0o644); err != nil {
+			if err := writeFileAtomic(out, raw, 0o644); err != nil {
 				return internalErr(fmt.Errorf("write signature: %w", err))
 			}
 			_, err = fmt.Fprintf(s.out, "signed %s (%s) with key %s: %s\n", lock, env.PayloadDigest, env.Signatures[0].KeyID, out)
@@ -106,9 +107,37 @@ func runSignSigstore(cmd *cobra.Command, s *streams, f *signFlags, lock string, 
 	if out == "" {
 		out = sign.DefaultBundlePath(lock)
 	}
-	if err := os.WriteFile(out, bundle, 0o644); err != nil {
+	if err := writeFileAtomic(out, bundle, 0o644); err != nil {
 		return internalErr(fmt.Errorf("write sigstore bundle: %w", err))
 	}
 	_, err = fmt.Fprintf(s.out, "signed %s keylessly: %s\n", lock, out)
 	return err
+}
+
+// writeFileAtomic writes b to path through a temporary file in the same
+// directory, synced and renamed into place: a reader sees the old file or
+// the whole new one, and a symlink at path (one committed to a repository
+// beside its lockfile) is replaced, not followed to overwrite its target.
+func writeFileAtomic(path string, b []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
