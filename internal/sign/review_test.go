@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +112,27 @@ func TestParseEnvelopeIsNotQuadratic(t *testing.T) {
 	}
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("parsing a %d-byte signature file took %v", b.Len(), d)
+	}
+}
+
+// TestVerifyFileReturnsVerifiedBytes: the caller that enforces a verified
+// lockfile gets the very bytes that were verified, so that it need not read
+// the file a second time (a file replaced between the two reads, or a pipe
+// that gives other bytes on the second, would be enforced unverified).
+func TestVerifyFileReturnsVerifiedBytes(t *testing.T) {
+	privPath, pubPath := keyFiles(t)
+	a := filepath.Join(t.TempDir(), "a.json")
+	os.WriteFile(a, []byte(lock), 0o644)
+	key, _ := LoadPrivateKey(privPath)
+	env, _ := SignLockfile([]byte(lock), key)
+	raw, _ := env.Marshal()
+	os.WriteFile(DefaultSignaturePath(a), raw, 0o644)
+	res, err := VerifyFile(a, &VerifyOptions{PublicKeyPath: pubPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(a, []byte(`{"lockfileVersion":1,"servers":{"evil":{}}}`), 0o644)
+	if string(res.Lockfile) != lock {
+		t.Errorf("Result.Lockfile = %.60q, want the bytes verified", res.Lockfile)
 	}
 }

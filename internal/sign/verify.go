@@ -50,6 +50,10 @@ type Result struct {
 	// Subject and Issuer are the keyless signer's identity.
 	Subject string `json:"subject,omitempty"`
 	Issuer  string `json:"issuer,omitempty"`
+	// Lockfile is the bytes of the lockfile as read and verified. A caller
+	// that goes on to enforce the lockfile must parse these, not read the
+	// file again: it may have been replaced in between.
+	Lockfile []byte `json:"-"`
 }
 
 // DefaultSignaturePath is where ward sign writes an Ed25519 signature.
@@ -107,7 +111,7 @@ func verifyKeyed(path string, b []byte, o *VerifyOptions) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &Result{Path: path, Digest: digest, Method: "ed25519", KeyID: KeyID(o.PublicKey), Signature: o.SignaturePath}, nil
+	return &Result{Path: path, Digest: digest, Method: "ed25519", KeyID: KeyID(o.PublicKey), Signature: o.SignaturePath, Lockfile: b}, nil
 }
 
 func verifyKeyless(path string, b []byte, o *VerifyOptions) (*Result, error) {
@@ -132,7 +136,9 @@ func verifyKeyless(path string, b []byte, o *VerifyOptions) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return sigstoreResult(path, canon, o.BundlePath, res), nil
+	r := sigstoreResult(path, canon, o.BundlePath, res)
+	r.Lockfile = b
+	return r, nil
 }
 
 func sigstoreResult(path string, canon []byte, bundlePath string, res *verify.VerificationResult) *Result {
