@@ -88,6 +88,9 @@ give the public key (--key) or the Sigstore identity flags.`,
 			if f.signature != "" && f.key == "" && f.id == (sign.Identity{}) {
 				return usageErrf("a signature is only bundled after it is checked: give --key or the --certificate-* flags")
 			}
+			if f.signature == "" && (f.key != "" || f.id != (sign.Identity{})) {
+				return usageErrf("--key and the --certificate-* flags check the --signature to bundle, and none was given: the bundle would be unsigned")
+			}
 			o, err := f.options()
 			if err != nil {
 				return err
@@ -117,7 +120,11 @@ give the public key (--key) or the Sigstore identity flags.`,
 		Short: "Check a bundle: contents, digests and the lockfile's signature",
 		Long: `ward bundle verify checks that the zip holds exactly what its manifest lists, that
 every digest matches, that the lockfile is canonical and that its signature
-verifies under the key or Sigstore identity given. Exit 0: valid. Exit 1: invalid.`,
+verifies under the key or Sigstore identity given. With --key or the identity
+flags a signature is required: an unsigned bundle is invalid. Only the lockfile
+is signed; the policy, manifest and README are not. Exit 0: valid. Exit 1:
+invalid. Exit 2: wrong flags, or no means given to check the bundle's signature.
+Exit 3: the file could not be read.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o, err := f.options()

@@ -29,3 +29,22 @@ func TestBundleVerifyRefusesUnsignedWithKey(t *testing.T) {
 		t.Errorf("bundle verify of an unsigned bundle without a key: exit %d, %s", code, out)
 	}
 }
+
+// TestBundleExportKeyWithoutSignature: "--key" asks for a signed bundle; with
+// no --signature to check, export made an unsigned one and said nothing.
+func TestBundleExportKeyWithoutSignature(t *testing.T) {
+	dir := t.TempDir()
+	k := filepath.Join(dir, "ward")
+	if code, _, errs := wardRun(t, "keygen", "-o", k); code != 0 {
+		t.Fatalf("keygen: %s", errs)
+	}
+	lock := filepath.Join(dir, "mcp-lock.json")
+	os.WriteFile(lock, []byte(`{"lockfileVersion":1,"servers":{}}`), 0o644)
+	zip := filepath.Join(dir, "b.zip")
+	if code, _, errs := wardRun(t, "bundle", "export", "-o", zip, "--lock", lock, "--key", k+".pub"); code != ExitUsage {
+		t.Errorf("bundle export --key without --signature: exit %d, want 2 (%s)", code, errs)
+	}
+	if _, err := os.Stat(zip); err == nil {
+		t.Error("an unsigned bundle was written")
+	}
+}
