@@ -114,5 +114,5 @@ func InjectionChecked(text string, h Hygiene) []Finding {
 var resultRedirect = []phrase{
 	p("tool-redirect", "tells the model to call a tool", `\b(?:now|immediately|next|then|first|you must|you should|please) (?:call|use|invoke|run|execute) (?:the )?['"\x60]?[a-z0-9_.-]+['"\x60]? (?:tool|function)\b[^.!?\n]{0,80}\b(?:with|to|and) `, " tool", " function"),
 	p("tool-shadowing", "redirects messages or payments", shadowPhrases[2].re.String(), shadowPhrases[2].trig...),
-	p("exfiltration", "tells the model to send data out", exfilPhrases[0].re.String(), exfilPhrases[0].trig...),
+	p("exfiltration", "tells the model to send data out", exfilPhrases[0].re.String(), exfilPhrases[0].trig...).withExcuse(exfilPhrases[0].excuse),
 }

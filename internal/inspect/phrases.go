@@ -6,7 +6,6 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -285,12 +284,12 @@ func precedenceOverGuess(rest, text string) bool {
 // text that shares its memory (a sentence cut from it), or all of text
 // when sub is not one.
 func nearIn(text, sub string, n int) string {
-	if len(text) <= 2*n+len(sub) || len(sub) == 0 {
+	if len(text) <= 2*n+len(sub) {
 		return text
 	}
-	off := int(uintptr(unsafe.Pointer(unsafe.StringData(sub))) - uintptr(unsafe.Pointer(unsafe.StringData(text))))
-	if off < 0 || off > len(text)-len(sub) {
-		return text // not inside text's bytes
+	off := offsetIn(text, sub)
+	if off < 0 {
+		return text
 	}
 	return text[max(0, off-n):min(len(text), off+len(sub)+n)]
 }
@@ -346,7 +345,7 @@ var shadowPhrases = []phrase{
 
 // exfilPhrases tell the model to send data somewhere.
 var exfilPhrases = []phrase{
-	p("exfiltration", "tells the model to send data to an outside address", `\b(?:send|forward|post|upload|transmit|email|mail|report|exfiltrate|leak|copy|sync|submit|beacon)\b.*\bto (?:https?://|ftp://|[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|(?:the |this |our )?(?:attacker|external|remote|following|backup|audit|logging|collection) (?:server|address|url|endpoint|email|inbox|webhook))`, "http://", "https://", "ftp://", "@", "attacker", "external", "remote", "following", "backup", "audit", "logging", "collection"),
+	p("exfiltration", "tells the model to send data to an outside address", `\b(?:send|forward|post|upload|transmit|email|mail|report|exfiltrate|leak|copy|sync|submit|beacon)\b.*\bto (?:https?://|ftp://|[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|(?:the |this |our )?(?:attacker|external|remote|following|backup|audit|logging|collection) (?:server|address|url|endpoint|email|inbox|webhook))`, "http://", "https://", "ftp://", "@", "attacker", "external", "remote", "following", "backup", "audit", "logging", "collection").withExcuse(contactAddress),
 	p("exfiltration", "tells the model to smuggle data in a parameter", `\b(?:pass|put|include|embed|append|encode|store|place|add|insert)\b (?:its|the|their|all|that|this|any|every) (?:\w+ ){0,3}(?:contents?|text|values?|data|output|results?|files?|messages?|history|conversation|keys?|tokens?).*\b(?:as|in|into|inside|within) (?:the |a )?['"\x60]?\w+['"\x60]? (?:parameter|param|field|argument)`, "parameter", "param", "field", "argument"),
 	p("exfiltration", "tells the model to hand over the conversation", `\b(?:pass|send|include|put|attach|append|forward|upload|copy|take|dump|give)\b.*\b(?:current|entire|whole|full|this|the) (?:conversation|chat|dialog(?:ue)?|context window|message history)\b|\b(?:everything|all) (?:in|from|of) (?:the |this )?(?:current |entire |whole )?(?:conversation|chat|context window)\b`, "conversation", "chat", "dialog", "context window", "message history"),
 	p("exfiltration", "tells the model to put data in a URL", `\b(?:append|add|include|encode|embed)\b.*\b(?:to|in|into) (?:the |a )?(?:url|query string|image url|link|markdown image)\b`, "url", "query string", "link", "markdown image"),

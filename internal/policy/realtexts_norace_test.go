@@ -10,6 +10,6 @@ const realTextsStride = 1
 // and false-positive redactions per source (docs/detection.md, "Real
 // published text").
 var realTextsFloor = map[string]realTextsCounts{
-	realSourceNPM: {blocked: 26, falseRedactions: 1},
-	realSourceGo:  {blocked: 114, falseRedactions: 2},
+	realSourceNPM: {blocked: 25, falseRedactions: 1},
+	realSourceGo:  {blocked: 112, falseRedactions: 2},
 }
