@@ -22,8 +22,9 @@ type receiptFlag struct {
 	// r is the receipt of the run under way; inputs are hashed into it when
 	// the command names them.
 	r *receipt.Receipt
-	// outputs are (role, path) pairs, hashed when the command ends.
-	outputs [][2]string
+	// outputs are the files the command writes, as they were when it named
+	// them; they are hashed again when it ends.
+	outputs []receipt.File
 }
 
 // add registers --receipt on cmd. It must be called after cmd's Args and
@@ -61,9 +62,12 @@ func (f *receiptFlag) input(role, path string) {
 	}
 }
 
+// output records path as an output of the role. It is hashed when the
+// command ends; when the command failed and the file is as it was when
+// named, the receipt says it was not written instead of claiming it.
 func (f *receiptFlag) output(role, path string) {
-	if path != "" {
-		f.outputs = append(f.outputs, [2]string{role, path})
+	if path != "" && f.path != "" {
+		f.outputs = append(f.outputs, receipt.Stat(role, path))
 	}
 }
 
@@ -96,9 +100,14 @@ func (f *receiptFlag) finish(args []string, err error) error {
 		r = receipt.New(f.name, args)
 	}
 	f.r = nil
-	for _, out := range f.outputs {
-		r.AddOutput(out[0], out[1])
+	for _, before := range f.outputs {
+		after := receipt.Stat(before.Role, before.Path)
+		if err != nil && after.SHA256 == before.SHA256 && after.Size == before.Size {
+			after = receipt.File{Role: before.Role, Path: before.Path, Error: "not written: the command failed and left the file as it was"}
+		}
+		r.Outputs = append(r.Outputs, after)
 	}
+	f.outputs = nil
 	r.Finish(codeOf(err), err, f.findings)
 	if werr := receipt.Write(f.path, r); werr != nil {
 		werr = fmt.Errorf("write receipt: %w", werr)

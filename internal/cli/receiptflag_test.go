@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,5 +101,39 @@ func TestReceiptHashesInputsWhenNamed(t *testing.T) {
 	const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 	if len(r.Inputs) != 1 || r.Inputs[0].SHA256 != abc {
 		t.Errorf("inputs = %+v, want the hash of the file as it was taken", r.Inputs)
+	}
+}
+
+// TestReceiptOfFailedRunClaimsNoOutput: a ward lock that failed wrote no
+// lockfile; its receipt listed the lockfile left from before with its hash
+// as the run's output, as if it had made it.
+func TestReceiptOfFailedRunClaimsNoOutput(t *testing.T) {
+	dir := t.TempDir()
+	lock := filepath.Join(dir, "mcp-lock.json")
+	os.WriteFile(lock, []byte("old lock"), 0o644)
+	p := filepath.Join(dir, "r.json")
+	rf := receiptFlag{path: p}
+	run := rf.wrap("lock", func(*cobra.Command, []string) error {
+		rf.output("lockfile", lock)
+		return internalErr(errors.New("server did not start"))
+	})
+	run(&cobra.Command{}, nil)
+	r := readReceipt(t, p)
+	if len(r.Outputs) != 1 || r.Outputs[0].SHA256 != "" || !strings.Contains(r.Outputs[0].Error, "not written") {
+		t.Errorf("outputs = %+v, want the lockfile marked as not written", r.Outputs)
+	}
+
+	// A run that did write it records the new hash.
+	p2 := filepath.Join(dir, "r2.json")
+	rf = receiptFlag{path: p2}
+	run = rf.wrap("lock", func(*cobra.Command, []string) error {
+		rf.output("lockfile", lock)
+		return os.WriteFile(lock, []byte("new lock"), 0o644)
+	})
+	if err := run(&cobra.Command{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r := readReceipt(t, p2); len(r.Outputs) != 1 || r.Outputs[0].Size != int64(len("new lock")) || r.Outputs[0].Error != "" {
+		t.Errorf("outputs = %+v", r.Outputs)
 	}
 }

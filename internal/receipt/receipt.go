@@ -84,6 +84,10 @@ func (r *Receipt) AddInput(role, path string) { r.Inputs = append(r.Inputs, hash
 // AddOutput records path as an output with its hash.
 func (r *Receipt) AddOutput(role, path string) { r.Outputs = append(r.Outputs, hashFile(role, path)) }
 
+// Stat describes path as a File of the role: its hash and size, or why it
+// could not be hashed.
+func Stat(role, path string) File { return hashFile(role, path) }
+
 func hashFile(role, path string) File {
 	f := File{Role: role, Path: path}
 	// A pipe or device is not read: that would block without a writer or
