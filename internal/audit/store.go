@@ -77,7 +77,9 @@ type Filter struct {
 	Session string
 	// Since and Until bound Event.Time: Since <= Time < Until.
 	Since, Until time.Time
-	// AfterSeq matches events with Seq > AfterSeq (used by tail -f).
+	// AfterSeq, if not 0, matches events with Seq > AfterSeq (used by
+	// tail -f). The zero Filter matches every record, even one numbered 0,
+	// which no store writes: Verify must see it to report it.
 	AfterSeq uint64
 	// Limit stops after this many matches; 0 means no limit.
 	Limit int
@@ -93,7 +95,7 @@ func (f *Filter) Match(e *Event) bool {
 		f.Rule != "" && !slices.Contains(e.RuleIDs, f.Rule),
 		!f.Since.IsZero() && e.Time.Before(f.Since),
 		!f.Until.IsZero() && !e.Time.Before(f.Until),
-		e.Seq <= f.AfterSeq:
+		f.AfterSeq > 0 && e.Seq <= f.AfterSeq:
 		return false
 	}
 	return true

@@ -591,6 +591,24 @@ func RunTamper(t *testing.T, open Opener, tm Tamperer) {
 		tm.Insert(t, dir, 9, x)
 		check(t, dir, audit.Problem{Kind: audit.Inserted, Seq: 10})
 	})
+	t.Run("InsertSeqZero", func(t *testing.T) {
+		// A forged record numbered 0 with a hash of its own: no filter
+		// may hide it from Verify (list and export show it too).
+		dir, evs := setup(t)
+		x := Sample(1)[0]
+		x.Name = "forged"
+		h := audit.Head{Seq: 9, Hash: evs[8].Hash}
+		if err := h.Seal(&x); err != nil {
+			t.Fatal(err)
+		}
+		x.Seq = 0
+		var err error
+		if x.Hash, err = audit.ChainHash(x.PrevHash, &x); err != nil {
+			t.Fatal(err)
+		}
+		tm.Insert(t, dir, 9, x)
+		check(t, dir, audit.Problem{Kind: audit.Inserted, Seq: 0})
+	})
 	t.Run("Replace", func(t *testing.T) {
 		// Record 5 replaced by a forged one with a correct hash of its own:
 		// record 6 no longer links to it.
