@@ -136,3 +136,29 @@ func TestVerifyFileReturnsVerifiedBytes(t *testing.T) {
 		t.Errorf("Result.Lockfile = %.60q, want the bytes verified", res.Lockfile)
 	}
 }
+
+// TestMissingBundleIsNotInvalid: a signature file that cannot be read means
+// verification could not be attempted (exit 3, as for a missing .sig), not
+// that the signature is invalid (exit 1); a bundle that cannot be parsed is
+// invalid.
+func TestMissingBundleIsNotInvalid(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.json")
+	os.WriteFile(a, []byte(lock), 0o644)
+	id := Identity{Subject: "a@example.com", Issuer: "https://accounts.example.com"}
+	vs, _ := ca.NewVirtualSigstore()
+	_, err := VerifyFile(a, &VerifyOptions{BundlePath: filepath.Join(dir, "missing.json"), Identity: id, TrustedMaterial: vs})
+	if err == nil || errors.Is(err, ErrInvalid) {
+		t.Errorf("missing bundle: %v, want an error that is not ErrInvalid", err)
+	}
+	_, pub := keyFiles(t)
+	_, err = VerifyFile(a, &VerifyOptions{PublicKeyPath: pub, SignaturePath: filepath.Join(dir, "missing.sig")})
+	if err == nil || errors.Is(err, ErrInvalid) {
+		t.Errorf("missing signature: %v, want an error that is not ErrInvalid", err)
+	}
+	garbage := filepath.Join(dir, "garbage.json")
+	os.WriteFile(garbage, []byte("{}"), 0o644)
+	if _, err := VerifyFile(a, &VerifyOptions{BundlePath: garbage, Identity: id, TrustedMaterial: vs}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("unparsable bundle: %v, want ErrInvalid", err)
+	}
+}

@@ -230,9 +230,12 @@ func LoadTrustedRoot(path string) (root.TrustedMaterial, error) {
 	return tr, nil
 }
 
+// maxBundle bounds a Sigstore bundle file.
+const maxBundle = maxEnvelope * 8
+
 // LoadSigstoreBundle reads a Sigstore bundle from path.
 func LoadSigstoreBundle(path string) (*bundle.Bundle, error) {
-	b, err := readCapped(path, maxEnvelope*8)
+	b, err := readCapped(path, maxBundle)
 	if err != nil {
 		return nil, fmt.Errorf("load sigstore bundle: %w", err)
 	}

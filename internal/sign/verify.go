@@ -122,9 +122,15 @@ func verifyKeyless(path string, b []byte, o *VerifyOptions) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w: %w", path, ErrInvalid, err)
 	}
-	bd, err := LoadSigstoreBundle(o.BundlePath)
+	// A bundle that cannot be read means verification could not be
+	// attempted, as for a missing .sig; one that cannot be parsed is invalid.
+	raw, err := readCapped(o.BundlePath, maxBundle)
 	if err != nil {
-		return nil, fmt.Errorf("verify %s: %w: %w", path, ErrInvalid, err)
+		return nil, fmt.Errorf("verify: read sigstore bundle: %w", err)
+	}
+	bd, err := ParseSigstoreBundle(raw)
+	if err != nil {
+		return nil, fmt.Errorf("verify %s: %w: %s: %w", path, ErrInvalid, o.BundlePath, err)
 	}
 	tm := o.TrustedMaterial
 	if tm == nil {
