@@ -120,6 +120,10 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 	}
 
 	prev := link{seq: 0, hash: GenesisHash}
+	// beforeBad is the last readable link before a run of unreadable
+	// records, whose seqs Verify can only guess (prev counts them as the
+	// next ones); nil when prev is readable.
+	var beforeBad *link
 	var alt *link   // a record with the same seq as prev, when one of them was inserted
 	var gaps []*gap // holes in the sequence that a later record may fill
 	seen := newRecent(recentWindow)
@@ -135,6 +139,10 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 			rep.Problems = append(rep.Problems, Problem{Kind: Unreadable, Seq: prev.seq + 1, Position: re.Position,
 				Detail: fmt.Sprintf("record at position %d (expected seq %d) cannot be read: %v", re.Position, prev.seq+1, re.Err)})
 			// Treat it as the damaged next link so that its successor is not blamed too.
+			if beforeBad == nil {
+				b := prev
+				beforeBad = &b
+			}
 			prev = link{seq: prev.seq + 1, pos: re.Position, damaged: true}
 			alt = nil
 			continue
@@ -163,6 +171,16 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 		}
 		seen.put(e.Seq, pos)
 		switch {
+		case beforeBad != nil && e.Seq > beforeBad.seq && e.Seq <= prev.seq:
+			// The unreadable records before this one were counted as the
+			// next seqs, but some were lines added between records: this
+			// record is where the chain expects it, and those lines were
+			// reported already.
+			if e.Seq == beforeBad.seq+1 && e.PrevHash != beforeBad.hash && !beforeBad.damaged && !cur.damaged {
+				rep.Problems = append(rep.Problems, Problem{Kind: Modified, Seq: beforeBad.seq, Position: beforeBad.pos,
+					Detail: fmt.Sprintf("record seq %d at position %d was replaced: the next record links to a different hash", beforeBad.seq, beforeBad.pos)})
+			}
+			prev, alt, beforeBad = cur, nil, nil
 		case e.Seq == prev.seq+1:
 			if e.PrevHash != prev.hash && !prev.damaged && !cur.damaged {
 				if alt != nil && alt.hash == e.PrevHash {
@@ -173,10 +191,10 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 						Detail: fmt.Sprintf("record seq %d at position %d was replaced: the next record links to a different hash", prev.seq, prev.pos)})
 				}
 			}
-			prev, alt = cur, nil
+			prev, alt, beforeBad = cur, nil, nil
 		case e.Seq > prev.seq+1:
 			gaps = append(gaps, &gap{from: prev.seq, to: e.Seq, fromHash: prev.hash, toPrev: e.PrevHash, beforePos: pos, reportedSeqs: map[uint64]bool{}})
-			prev, alt = cur, nil
+			prev, alt, beforeBad = cur, nil, nil
 		default: // e.Seq <= prev.seq and not seen before: a hole filled late
 			g := findGap(gaps, e.Seq)
 			if g == nil {

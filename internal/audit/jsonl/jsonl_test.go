@@ -273,3 +273,58 @@ func TestReopenLargeLog(t *testing.T) {
 		t.Fatalf("after reopen: seq %d prev %s, want 3001 after %s", next[0].Seq, next[0].PrevHash, last.Hash)
 	}
 }
+
+// TestVerifyBlamesOnlyTheUnreadableLine adds lines that are not records
+// between records: each is reported as unreadable, and the genuine records
+// after them are not called inserted, since they are where the chain
+// expects them.
+func TestVerifyBlamesOnlyTheUnreadableLine(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		junk int  // lines of junk added after record 2
+		over bool // the junk replaces record 3 instead
+		want []audit.ProblemKind
+	}{
+		{name: "one", junk: 1, want: []audit.ProblemKind{audit.Unreadable}},
+		{name: "two", junk: 2, want: []audit.ProblemKind{audit.Unreadable, audit.Unreadable}},
+		{name: "replacing", junk: 1, over: true, want: []audit.ProblemKind{audit.Unreadable}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := open(t, dir)
+			if err := s.Append(context.Background(), audittest.Sample(5)); err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			ls := read(t, dir)
+			i := index(t, ls, 3)
+			var junk []line
+			for range tc.junk {
+				junk = append(junk, line{text: []byte("not a record\n")})
+			}
+			rest := ls[i:]
+			if tc.over {
+				rest = ls[i+1:]
+			}
+			write(t, dir, append(append(ls[:i:i], junk...), rest...))
+			r, err := Open(file(dir), &Options{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := audit.Verify(context.Background(), r, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []audit.ProblemKind
+			for _, p := range rep.Problems {
+				got = append(got, p.Kind)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Fatalf("problems %v, want kinds %v", rep.Problems, tc.want)
+			}
+			if rep.LastSeq != 5 {
+				t.Errorf("last seq %d, want 5", rep.LastSeq)
+			}
+		})
+	}
+}
