@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ward-mcp/ward/internal/sign"
+	"github.com/ward-mcp/ward/internal/sign/signtest"
 )
 
 // TestVerifyRefusesContradictoryFlags: flags of the other method are not
@@ -44,6 +47,28 @@ func TestVerifyRefusesContradictoryFlags(t *testing.T) {
 	} {
 		if code, _, errs := wardRun(t, args...); code != ExitUsage {
 			t.Errorf("ward %s: exit %d, want 2 (%s)", strings.Join(args, " "), code, errs)
+		}
+	}
+}
+
+// TestVerifyBadRegexpIsUsage: a --certificate-*-regexp that does not
+// compile is a wrong flag (exit 2), found before any file is read; it was
+// an internal error (exit 3) once the bundle had been loaded.
+func TestVerifyBadRegexpIsUsage(t *testing.T) {
+	dir := t.TempDir()
+	lock := filepath.Join(dir, "mcp-lock.json")
+	os.WriteFile(lock, []byte(`{"lockfileVersion":1,"servers":{}}`), 0o644)
+	canon, _ := sign.Canonical([]byte(`{"lockfileVersion":1,"servers":{}}`))
+	bj, trj := signtest.Sign(t, "a@example.com", "https://accounts.example.com", canon, false)
+	b, root := filepath.Join(dir, "b.json"), filepath.Join(dir, "root.json")
+	os.WriteFile(b, bj, 0o644)
+	os.WriteFile(root, trj, 0o644)
+	for _, args := range [][]string{
+		{"verify", "--bundle", b, "--trusted-root", root, "--certificate-identity-regexp", "(", "--certificate-oidc-issuer", "https://accounts.example.com", lock},
+		{"verify", "--bundle", b, "--trusted-root", root, "--certificate-identity", "a@example.com", "--certificate-oidc-issuer-regexp", "[", lock},
+	} {
+		if code, _, errs := wardRun(t, args...); code != ExitUsage || !strings.Contains(errs, "regexp") {
+			t.Errorf("ward %s: exit %d, want 2 naming the regexp (%s)", strings.Join(args, " "), code, errs)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -202,13 +203,19 @@ type Identity struct {
 	Issuer, IssuerRegexp   string
 }
 
-// Validate reports whether id names exactly one subject and one issuer matcher.
+// Validate reports whether id names exactly one subject and one issuer
+// matcher, and whether its regular expressions compile.
 func (id *Identity) Validate() error {
 	if (id.Subject == "") == (id.SubjectRegexp == "") {
 		return errors.New("keyless verification needs exactly one of --certificate-identity and --certificate-identity-regexp")
 	}
 	if (id.Issuer == "") == (id.IssuerRegexp == "") {
 		return errors.New("keyless verification needs exactly one of --certificate-oidc-issuer and --certificate-oidc-issuer-regexp")
+	}
+	for flag, re := range map[string]string{"--certificate-identity-regexp": id.SubjectRegexp, "--certificate-oidc-issuer-regexp": id.IssuerRegexp} {
+		if _, err := regexp.Compile(re); err != nil {
+			return fmt.Errorf("%s: %w", flag, err)
+		}
 	}
 	return nil
 }
