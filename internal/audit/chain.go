@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // GenesisHash is the PrevHash of the first event of a store.
@@ -124,6 +126,7 @@ func (h *Head) Seal(e *Event) error {
 		e.Time = time.Now()
 	}
 	e.Time = e.Time.UTC().Round(0)
+	validUTF8(e)
 	if len(e.Arguments) > 0 {
 		// Validate found them valid: compactValid needs not check again,
 		// and arguments already compact (reduced ones are) are not copied.
@@ -151,4 +154,48 @@ func (h *Head) Seal(e *Event) error {
 	h.Seq, h.Hash = e.Seq, e.Hash
 	h.sum, h.sumOf = sum, e.Hash
 	return nil
+}
+
+// validUTF8 replaces each byte of e's strings that is not part of a UTF-8
+// character by U+FFFD, as the hash (RFC 8785 of the JSON form) always saw
+// them. Stored as they came, they were written as \ufffd escapes that read
+// back as U+FFFD, which the stored form writes as it is: ward took its own
+// record for one edited outside it.
+func validUTF8(e *Event) {
+	for _, p := range []*string{&e.Session, &e.Server, &e.Host, &e.Client.Name, &e.Client.Version,
+		(*string)(&e.Direction), &e.Method, (*string)(&e.Kind), &e.Name, (*string)(&e.Mode), &e.WardVersion} {
+		*p = toValidUTF8(*p)
+	}
+	for _, l := range []*[]string{&e.RuleIDs, &e.Reasons} {
+		cloned := false
+		for i, v := range *l {
+			if w := toValidUTF8(v); w != v {
+				if !cloned {
+					*l, cloned = slices.Clone(*l), true // the caller's slice stays as it was
+				}
+				(*l)[i] = w
+			}
+		}
+	}
+}
+
+// toValidUTF8 returns s with every byte that does not belong to a UTF-8
+// character replaced by U+FFFD, one for each such byte (as encoding/json
+// and appendJCSString replace them; strings.ToValidUTF8 replaces a run by
+// one).
+func toValidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = utf8.AppendRune(b, utf8.RuneError)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return string(b)
 }

@@ -200,8 +200,36 @@ func UnmarshalStored(line []byte) (Event, error) {
 	if err != nil {
 		return e, err
 	}
-	if !bytes.Equal(again, line) {
+	if !bytes.Equal(again, line) && !bytes.Equal(again, unescapeReplacement(line)) {
 		return e, errors.New("record is not in ward's encoding: it was edited")
 	}
 	return e, nil
+}
+
+// unescapeReplacement returns line with its \ufffd escapes written as the
+// character U+FFFD, or nil if it has none. Before Seal replaced bytes that
+// are not UTF-8, such bytes were stored as \ufffd escapes, which read back
+// as U+FFFD, which the stored form writes as it is: such a record is ward's
+// encoding of the same event (the same hash), not an edit.
+func unescapeReplacement(line []byte) []byte {
+	const esc = `\ufffd`
+	if !bytes.Contains(line, []byte(esc)) {
+		return nil
+	}
+	out := make([]byte, 0, len(line))
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if c != '\\' || i+1 >= len(line) {
+			out = append(out, c)
+			continue
+		}
+		if bytes.HasPrefix(line[i:], []byte(esc)) {
+			out = append(out, "\uFFFD"...)
+			i += len(esc) - 1
+			continue
+		}
+		out = append(out, c, line[i+1]) // another escape, such as \\
+		i++
+	}
+	return out
 }

@@ -116,3 +116,33 @@ func TestStringEncodersAtEveryOffset(t *testing.T) {
 		}
 	}
 }
+
+// TestUnmarshalStoredReadsReplacedUTF8 reads a record stored before Seal
+// replaced bytes that are not UTF-8: its strings hold \ufffd escapes where
+// the stored form now writes U+FFFD as it is. The record is the same (the
+// same decoded event, the same hash) and must not be called edited.
+func TestUnmarshalStoredReadsReplacedUTF8(t *testing.T) {
+	e := storedSeeds()[0]
+	e.Name, e.Reasons = "read\xfffile", []string{`a \ufffd b`}
+	e.Seq, e.Schema = 1, SchemaVersion
+	legacy, err := AppendStored(nil, &e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(legacy, []byte(`read\ufffdfile`)) {
+		t.Fatalf("not the legacy form: %s", legacy)
+	}
+	got, err := UnmarshalStored(legacy)
+	if err != nil {
+		t.Fatalf("legacy record refused: %v", err)
+	}
+	if got.Name != "read\ufffdfile" || got.Reasons[0] != `a \ufffd b` {
+		t.Fatalf("read %q %q", got.Name, got.Reasons)
+	}
+	// Any other way of writing it is still an edit, also next to the escape.
+	for _, edit := range [][2]string{{`read\ufffdfile`, `read\ufffd\u0066ile`}, {`"name"`, `"Name"`}} {
+		if _, err := UnmarshalStored(bytes.Replace(legacy, []byte(edit[0]), []byte(edit[1]), 1)); err == nil {
+			t.Errorf("edit %s -> %s accepted", edit[0], edit[1])
+		}
+	}
+}

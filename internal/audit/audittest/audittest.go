@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -150,6 +151,44 @@ func Run(t *testing.T, open Opener) {
 		got := Collect(t, s, audit.Filter{})
 		if !reflect.DeepEqual(got, evs) {
 			t.Fatalf("read back differs:\n got %+v\nwant %+v", got[2], evs[2])
+		}
+	})
+
+	t.Run("InvalidUTF8RoundTrips", func(t *testing.T) {
+		// Strings that are not UTF-8 (a reason cut inside a character, a
+		// name from a lenient peer) are recorded with U+FFFD, as the hash
+		// always covered them, and read back as they were recorded: not
+		// as records edited outside ward.
+		s := open(t, t.TempDir())
+		defer s.Close()
+		evs := Sample(2)
+		evs[0].Name = "read\xfffile"
+		evs[0].Client.Name = "\xfe"
+		evs[1].Reasons = []string{"cut \xc3", "\xed\xa0\x80 surrogate"}
+		evs[1].Session = "s\xff\xff"
+		raw := slices.Clone(evs)
+		mustAppend(t, s, evs)
+		got := Collect(t, s, audit.Filter{})
+		if len(got) != 2 {
+			t.Fatalf("read back %d events, want 2", len(got))
+		}
+		if got[0].Name != "read\ufffdfile" || got[0].Client.Name != "\ufffd" || got[1].Session != "s\ufffd\ufffd" ||
+			got[1].Reasons[0] != "cut \ufffd" || got[1].Reasons[1] != "\ufffd\ufffd\ufffd surrogate" {
+			t.Fatalf("read back %q %q %q %q", got[0].Name, got[0].Client.Name, got[1].Session, got[1].Reasons)
+		}
+		// The hash scheme is unchanged: the hash covers what it always did.
+		prev := audit.GenesisHash
+		for i := range raw {
+			r := raw[i]
+			r.Schema, r.Seq, r.Time, r.Arguments = 1, evs[i].Seq, evs[i].Time, evs[i].Arguments
+			h, err := audit.ChainHash(prev, &r)
+			if err != nil || h != evs[i].Hash {
+				t.Fatalf("event %d hash %s, want %s as before (%v)", i+1, evs[i].Hash, h, err)
+			}
+			prev = h
+		}
+		if rep := mustVerify(t, s, nil); !rep.OK() {
+			t.Fatalf("verify: %v", rep.Problems)
 		}
 	})
 
