@@ -217,7 +217,7 @@ func readme(m *Manifest) []byte {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		what := "the policy ward enforces with this lockfile"
+		what := "the policy to enforce with this lockfile (not signed: only the lockfile is)"
 		switch n {
 		case SignatureName:
 			what = "detached Ed25519 signature (DSSE-style envelope, payload type " + sign.PayloadType + ")"
@@ -245,6 +245,10 @@ func readme(m *Manifest) []byte {
 		b.WriteString("files match the digests above.\n\n")
 	}
 	b.WriteString("Any SHA-256 tool can check the digests: `sha256sum " + LockfileName + "`.\n")
+	if slices.ContainsFunc(names, isPolicyName) {
+		b.WriteString("\nOnly the lockfile is signed. The other files are listed in the manifest, which is\n")
+		b.WriteString("not signed either: their digests show that they came together, not who approved them.\n")
+	}
 	return []byte(b.String())
 }
 

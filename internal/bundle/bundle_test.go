@@ -231,7 +231,7 @@ func TestExportGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = "sha256:d7a00ef31574b97ba1c41ce35be048c1afbc4840afdd997cc36cd94eba34bffc"
+	const want = "sha256:9b47421d1cbf5d97618710f3fca5041541b2ebe87bf0a7aa4df893792bd8a5ee"
 	if got := sign.Digest(b); got != want {
 		t.Errorf("bundle digest = %s, want %s", got, want)
 	}

@@ -210,3 +210,27 @@ func TestVerifyRefusesRepackedZip(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeSaysPolicyIsUnsigned: the README called the policy "the policy
+// ward enforces with this lockfile" under "The lockfile is signed with the
+// key ...", and an auditor could take the policy for approved too. Nothing
+// signs it: anyone can replace it and fix the manifest.
+func TestReadmeSaysPolicyIsUnsigned(t *testing.T) {
+	f := setup(t)
+	b, err := Export(f.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	for _, e := range zr.File {
+		if e.Name != ReadmeName {
+			continue
+		}
+		rc, _ := e.Open()
+		text, _ := io.ReadAll(rc)
+		rc.Close()
+		if !strings.Contains(string(text), "not signed") {
+			t.Errorf("README does not say the policy is not signed:\n%s", text)
+		}
+	}
+}
