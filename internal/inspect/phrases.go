@@ -629,6 +629,8 @@ func (ph phrase) withVerb(re string) phrase {
 //     a user interface a how-to names ("Settings > SSH keys");
 //   - a function called on a path in source code (`open("~/.aws/credentials")`):
 //     code a coding agent reads, not a sentence addressed to it;
+//   - a field or method named env in source code (`append(cmd.Env, …)`,
+//     `cfg.Env.Get(name)`, `c.env = …`), which is not a dotenv file;
 //   - error reports that name the file an operation failed on, as Node
 //     ("EACCES: permission denied, open '/home/u/.ssh/config'"), Go ("open
 //     .env: no such file or directory"), coreutils ("cat: ~/.aws/credentials:
@@ -649,7 +651,8 @@ var benignMentions = lazyRE(`\b(?:copy|cp|mv|move|rename|duplicate)\s+['"\x60]?\
 	`|\bssh-(?:add|copy-id|keygen)\b` +
 	`|[\w~/.-]*\.pub\b` +
 	`|\bsettings\s*(?:>|→|›)\s*[\w&-]+(?: [\w&-]+){0,2}` +
-	`|\b(?:open|read|load|print|cat|fetch|send|copy|dump|upload)\s*\(`)
+	`|\b(?:open|read|load|print|cat|fetch|send|copy|dump|upload)\s*\(` +
+	`|[\w)\]]\.env(?:[(,)\[;}]|\.[a-z_.]|\s*:?=[^=])`)
 
 // progressLine is a log line that says what a program is reading ("Reading
 // environment from .env.local", "debug1: Reading configuration data
