@@ -255,6 +255,14 @@ func Run(t *testing.T, open Opener) {
 			{"limit-rule", audit.Filter{Rule: "lock.unknown-tool", Limit: 2}},
 			{"combined", audit.Filter{Server: "web", Decision: audit.Allow, Session: "s0"}},
 			{"nothing", audit.Filter{Server: "nope"}},
+			// Bounds far from now: --since 1600-01-01, --until 9999-12-31.
+			{"since-long-ago", audit.Filter{Since: time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)}},
+			{"until-far-ahead", audit.Filter{Until: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}},
+			{"until-2300", audit.Filter{Until: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}},
+			{"since-far-ahead", audit.Filter{Since: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}},
+			{"until-long-ago", audit.Filter{Until: time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)}},
+			{"since-until-zones", audit.Filter{Since: t0.Add(5 * time.Second).In(time.FixedZone("UTC+5", 5*3600)),
+				Until: t0.Add(9 * time.Second).In(time.FixedZone("UTC-8", -8*3600))}},
 		}
 		for _, c := range cases {
 			var want []audit.Event

@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -370,7 +371,7 @@ func (s *Store) AppendSigned(ctx context.Context, events []audit.Event, sign fun
 // insertEvents stores sealed events as one block, encoded into block,
 // which it returns for reuse (the driver copies what it binds).
 func insertEvents(ctx context.Context, insert *sql.Stmt, events []audit.Event, block []byte) ([]byte, error) {
-	minT, maxT := events[0].Time.UnixNano(), events[0].Time.UnixNano()
+	minT, maxT := unixNano(events[0].Time), unixNano(events[0].Time)
 	for i := range events {
 		e := &events[i]
 		if i > 0 {
@@ -380,13 +381,32 @@ func insertEvents(ctx context.Context, insert *sql.Stmt, events []audit.Event, b
 		if block, err = audit.AppendStored(block, e); err != nil {
 			return block, fmt.Errorf("encode audit event %d: %w", e.Seq, err)
 		}
-		t := e.Time.UnixNano()
+		t := unixNano(e.Time)
 		minT, maxT = min(minT, t), max(maxT, t)
 	}
 	last := &events[len(events)-1]
 	_, err := insert.ExecContext(ctx, events[0].Seq, last.Seq, minT, maxT, last.Hash, block)
 	return block, err
 }
+
+// unixNano is t.UnixNano() for the years 1678-2262 that it can represent,
+// and the least or greatest int64 before or after them. UnixNano wraps
+// around outside them: --until 9999-12-31 became a bound in the past and
+// --since 1600-01-01 one in the future, and the query skipped every block.
+func unixNano(t time.Time) int64 {
+	switch {
+	case t.Before(minNanoTime):
+		return math.MinInt64
+	case t.After(maxNanoTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+var (
+	minNanoTime = time.Unix(0, math.MinInt64)
+	maxNanoTime = time.Unix(0, math.MaxInt64)
+)
 
 // AppendCheckpoint implements audit.Store.
 func (s *Store) AppendCheckpoint(ctx context.Context, c audit.Checkpoint) error {
@@ -434,10 +454,10 @@ func (s *Store) Query(ctx context.Context, f audit.Filter) iter.Seq2[audit.Event
 		var args []any
 		add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
 		if !f.Since.IsZero() {
-			add("max_time_ns >= ?", f.Since.UnixNano())
+			add("max_time_ns >= ?", unixNano(f.Since))
 		}
 		if !f.Until.IsZero() {
-			add("min_time_ns < ?", f.Until.UnixNano())
+			add("min_time_ns < ?", unixNano(f.Until))
 		}
 		if f.AfterSeq > 0 {
 			add("last_seq > ?", f.AfterSeq)
@@ -534,7 +554,7 @@ func (s *Store) CheckIndex(ctx context.Context) ([]audit.Problem, error) {
 			if err != nil {
 				continue
 			}
-			t := e.Time.UnixNano()
+			t := unixNano(e.Time)
 			if got.n == 0 {
 				got.first, got.minT, got.maxT = e.Seq, t, t
 			}
