@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"unicode/utf8"
 	"unsafe"
@@ -194,15 +195,38 @@ func (r *reducer) value(b []byte, i, depth int) ([]byte, int, error) {
 }
 
 // appendString appends the recorded form of the decoded string s: masked by
-// the masker (whose mark is kept whole), or else cut at MaxString.
+// the masker, then cut at MaxString. The whole string is masked first, so
+// that a secret across the cut is masked too, and a mark the cut would
+// split is kept whole (see maskedCut).
 func (r *reducer) appendString(b, s []byte) []byte {
 	if r.o.Mask != nil {
 		if m, ok := r.o.Mask(borrow(s)); ok {
-			return appendJCSString(b, m)
+			return appendTruncated(b, m, maskedCut(m, r.o.MaxString))
 		}
 	}
 	return appendTruncated(b, s, r.o.MaxString)
 }
+
+// maskedCut returns where to cut the masked string m that is to be cut at
+// n: n, or past the end of the policy engine's mark ("[REDACTED:rule]")
+// that n falls in, so that the record still says what was masked.
+func maskedCut(m string, n int) int {
+	if len(m) <= n {
+		return n
+	}
+	c := len(truncate(m, n))
+	i := strings.LastIndex(m[:c], "[REDACTED")
+	if i < 0 || strings.IndexByte(m[i:c], ']') >= 0 {
+		return n
+	}
+	if j := strings.IndexByte(m[c:], ']'); j >= 0 && j < maxMark {
+		return c + j + 1
+	}
+	return n
+}
+
+// maxMark bounds how far maskedCut looks for the end of a mark.
+const maxMark = 128
 
 func (r *reducer) array(b []byte, i, depth int) ([]byte, int, error) {
 	if depth > maxNesting {
@@ -457,7 +481,7 @@ func appendMarker(b []byte, format string, n int) []byte {
 
 // appendTruncated appends s as a JSON string, cut at n bytes and marked
 // with TruncatedMark if it is longer.
-func appendTruncated(b, s []byte, n int) []byte {
+func appendTruncated[S string | []byte](b []byte, s S, n int) []byte {
 	t := truncate(s, n)
 	if len(t) == len(s) {
 		return appendJCSString(b, s)

@@ -275,3 +275,35 @@ func TestWriterRefusesMalformedEventAlone(t *testing.T) {
 		t.Fatalf("close after a refused event: %v", err)
 	}
 }
+
+// TestReduceArgumentsCutsMaskedStrings: a long value that holds a secret
+// is cut like any other once the secret is masked. Kept whole, a file's
+// content sent to write_file with one token in it was recorded in full
+// (all of a 10 MiB argument), everything the detectors do not know
+// included.
+func TestReduceArgumentsCutsMaskedStrings(t *testing.T) {
+	mask := func(s string) (string, bool) {
+		if i := strings.Index(s, "ghp_"); i >= 0 {
+			return s[:i] + "[REDACTED:github-token]" + s[i+len("ghp_secretsecret"):], true
+		}
+		return s, false
+	}
+	content := "password of the db: hunter2\n" + strings.Repeat("x", 10000) + " ghp_secretsecret " + strings.Repeat("y", 10000)
+	raw, _ := json.Marshal(map[string]string{"content": content, "head": "ghp_secretsecret " + strings.Repeat("z", 1000)})
+	got := audit.ReduceArguments(raw, audit.ArgumentsRedacted, &audit.ReduceOptions{Mask: mask})
+	var m map[string]string
+	if err := json.Unmarshal(got, &m); err != nil {
+		t.Fatalf("redacted arguments are not JSON: %s", got)
+	}
+	for k, v := range m {
+		if strings.Contains(v, "ghp_") {
+			t.Errorf("%s keeps the secret", k)
+		}
+		if len(v) > 256+len(audit.TruncatedMark) || !strings.HasSuffix(v, audit.TruncatedMark) {
+			t.Errorf("%s kept %d bytes, want at most 256 and the mark", k, len(v))
+		}
+	}
+	if !strings.HasPrefix(m["head"], "[REDACTED:github-token] zzz") {
+		t.Errorf("head = %.40q…", m["head"])
+	}
+}

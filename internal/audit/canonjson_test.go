@@ -284,7 +284,7 @@ func reduceValueBefore(v any, o *ReduceOptions, depth int) any {
 	case string:
 		if o.Mask != nil {
 			if m, ok := o.Mask(t); ok {
-				return m
+				return cut(m, maskedCut(m, o.MaxString))
 			}
 		}
 		return cut(t, o.MaxString)
