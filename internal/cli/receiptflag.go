@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -108,6 +110,17 @@ func (f *receiptFlag) finish(args []string, err error) error {
 		r.Outputs = append(r.Outputs, after)
 	}
 	f.outputs = nil
+	for _, fl := range append(append([]receipt.File{}, r.Inputs...), r.Outputs...) {
+		if samePath(f.path, fl.Path) {
+			// Replacing the lockfile (the file being approved) with its
+			// receipt is never what was meant.
+			uerr := usageErrf("--receipt %s is the command's %s: not overwritten, no receipt written", f.path, fl.Role)
+			if err != nil {
+				return fmt.Errorf("%w (and %v)", err, uerr)
+			}
+			return uerr
+		}
+	}
 	r.Finish(codeOf(err), err, f.findings)
 	if werr := receipt.Write(f.path, r); werr != nil {
 		werr = fmt.Errorf("write receipt: %w", werr)
@@ -117,4 +130,17 @@ func (f *receiptFlag) finish(args []string, err error) error {
 		return fmt.Errorf("%w (and %v)", err, werr)
 	}
 	return err
+}
+
+// samePath reports whether a and b name the same file: the same file on
+// disk, or the same absolute path.
+func samePath(a, b string) bool {
+	if fa, err := os.Stat(a); err == nil {
+		if fb, err := os.Stat(b); err == nil {
+			return os.SameFile(fa, fb)
+		}
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
 }

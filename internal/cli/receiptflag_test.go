@@ -137,3 +137,19 @@ func TestReceiptOfFailedRunClaimsNoOutput(t *testing.T) {
 		t.Errorf("outputs = %+v", r.Outputs)
 	}
 }
+
+// TestReceiptDoesNotOverwriteInput: "--receipt mcp-lock.json" (a slip of
+// the keyboard) replaced the lockfile, the very file being approved, with
+// the receipt.
+func TestReceiptDoesNotOverwriteInput(t *testing.T) {
+	dir := t.TempDir()
+	lock := writeLock(t, dir)
+	before, _ := os.ReadFile(lock)
+	code, _, stderr := run(t, "policy", "check", "--lock", lock, "--receipt", lock)
+	if after, _ := os.ReadFile(lock); string(after) != string(before) {
+		t.Fatalf("the lockfile was overwritten by the receipt (exit %d, %s)", code, stderr)
+	}
+	if code != ExitUsage || !strings.Contains(stderr, "receipt") {
+		t.Errorf("exit %d, %s; want 2 naming --receipt", code, stderr)
+	}
+}
