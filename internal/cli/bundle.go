@@ -91,6 +91,11 @@ give the public key (--key) or the Sigstore identity flags.`,
 			if f.signature == "" && (f.key != "" || f.id != (sign.Identity{})) {
 				return usageErrf("--key and the --certificate-* flags check the --signature to bundle, and none was given: the bundle would be unsigned")
 			}
+			for _, in := range []string{f.lock, f.policy, f.signature, f.key, f.trustedRoot} {
+				if in != "" && samePath(f.out, in) {
+					return usageErrf("--output %s is an input of the bundle: not overwritten", f.out)
+				}
+			}
 			o, err := f.options()
 			if err != nil {
 				return err

@@ -48,6 +48,11 @@ bundle is written (default <lockfile>.sigstore.json).`,
 			if f.key != "" && (f.tokenFile != "" || cmd.Flags().Changed("fulcio-url") || cmd.Flags().Changed("rekor-url")) {
 				return usageErrf("--identity-token-file, --fulcio-url and --rekor-url go with --sigstore, not --key")
 			}
+			for _, in := range []string{lock, f.key, f.tokenFile} {
+				if f.out != "" && in != "" && samePath(f.out, in) {
+					return usageErrf("--output %s is an input of ward sign: not overwritten", f.out)
+				}
+			}
 			b, err := os.ReadFile(lock)
 			if err != nil {
 				return internalErr(fmt.Errorf("read lockfile: %w", err))

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ward-mcp/ward/internal/sign"
 )
 
 // TestSignDoesNotFollowSymlink: the signature is written next to the
@@ -43,5 +45,43 @@ func TestSignDoesNotFollowSymlink(t *testing.T) {
 	}
 	if code, _, errs := wardRun(t, "verify", "--key", k+".pub", lock); code != 0 {
 		t.Errorf("verify: %s", errs)
+	}
+}
+
+// TestOutputIsNotAnInput: "ward sign -o mcp-lock.json mcp-lock.json" replaced
+// the lockfile with its own signature, and bundle export -o could replace
+// the lockfile, signature or policy it was packing.
+func TestOutputIsNotAnInput(t *testing.T) {
+	dir := t.TempDir()
+	k := filepath.Join(dir, "ward")
+	if code, _, errs := wardRun(t, "keygen", "-o", k); code != 0 {
+		t.Fatalf("keygen: %s", errs)
+	}
+	lock := filepath.Join(dir, "mcp-lock.json")
+	content := `{"lockfileVersion":1,"servers":{}}`
+	os.WriteFile(lock, []byte(content), 0o644)
+	if code, _, errs := wardRun(t, "sign", "--key", k+".key", lock); code != 0 {
+		t.Fatalf("sign: %s", errs)
+	}
+	sig, _ := os.ReadFile(lock + ".sig")
+	for _, args := range [][]string{
+		{"sign", "--key", k + ".key", "-o", lock, lock},
+		{"sign", "--key", k + ".key", "-o", k + ".key", lock},
+		{"bundle", "export", "-o", lock, "--lock", lock},
+		{"bundle", "export", "-o", lock + ".sig", "--lock", lock, "--signature", lock + ".sig", "--key", k + ".pub"},
+	} {
+		code, _, errs := wardRun(t, args...)
+		if b, _ := os.ReadFile(lock); string(b) != content {
+			t.Fatalf("ward %v overwrote the lockfile", args)
+		}
+		if b, _ := os.ReadFile(lock + ".sig"); string(b) != string(sig) {
+			t.Fatalf("ward %v overwrote the signature", args)
+		}
+		if code != ExitUsage {
+			t.Errorf("ward %v: exit %d, want 2 (%s)", args, code, errs)
+		}
+	}
+	if _, err := sign.LoadPrivateKey(k + ".key"); err != nil {
+		t.Errorf("the private key was overwritten: %v", err)
 	}
 }
