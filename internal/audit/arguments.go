@@ -54,7 +54,58 @@ type ReduceOptions struct {
 	MaxDepth int
 	// Mask masks secrets in every string value; nil masks nothing.
 	Mask Masker
+	// KeepSecretNames turns off the masking of values by the name that
+	// holds them (see SecretName): only Mask masks.
+	KeepSecretNames bool
 }
+
+// SecretMark replaces the strings and numbers held by a member whose name
+// says it is a secret ({"password": "hunter2"}): the detectors behind a
+// Masker see one string at a time, and find no secret in "hunter2", or in
+// an AWS secret key without its name beside it.
+const SecretMark = "[REDACTED:name]"
+
+// SecretName reports whether a member named name holds a secret: its
+// letters and digits, lower-cased, contain password, passwd, passphrase,
+// secret, apikey, privatekey, credential or authorization, end with token
+// (but not pagetoken, nexttoken or continuationtoken, which page through
+// results), or are pwd, pass, auth, cookie or setcookie.
+func SecretName[S string | []byte](name S) bool {
+	var buf [64]byte
+	n := buf[:0]
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			n = append(n, c+'a'-'A')
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			n = append(n, c)
+		}
+	}
+	for _, w := range secretWords {
+		if bytes.Contains(n, []byte(w)) {
+			return true
+		}
+	}
+	if bytes.HasSuffix(n, []byte("token")) {
+		for _, w := range pagingTokens {
+			if bytes.HasSuffix(n, []byte(w)) {
+				return false
+			}
+		}
+		return true
+	}
+	switch string(n) {
+	case "pwd", "pass", "auth", "cookie", "setcookie":
+		return true
+	}
+	return false
+}
+
+var (
+	secretWords  = []string{"password", "passwd", "passphrase", "secret", "apikey", "privatekey", "credential", "authorization"}
+	pagingTokens = []string{"pagetoken", "nexttoken", "continuationtoken"}
+)
 
 // TruncatedMark ends a string value that ReduceArguments cut.
 const TruncatedMark = "…[truncated]"
@@ -127,6 +178,9 @@ type reducer struct {
 	// members and entries are stacks shared by the objects being reduced.
 	members []reducedMember
 	entries []reducedEntry
+	// secret is set while the value of a member with a SecretName is
+	// reduced: its strings and numbers become SecretMark.
+	secret bool
 }
 
 // reducers keep the stacks and output buffers of finished reducers, so that
@@ -140,7 +194,7 @@ func (r *reducer) release() {
 	}
 	clear(r.members[:cap(r.members)])
 	clear(r.entries[:cap(r.entries)])
-	r.o, r.data, r.out, r.members, r.entries = ReduceOptions{}, nil, r.out[:0], r.members[:0], r.entries[:0]
+	r.o, r.data, r.out, r.members, r.entries, r.secret = ReduceOptions{}, nil, r.out[:0], r.members[:0], r.entries[:0], false
 	reducers.Put(r)
 }
 
@@ -174,6 +228,9 @@ func (r *reducer) value(b []byte, i, depth int) ([]byte, int, error) {
 		if err != nil {
 			return b, end, err
 		}
+		if r.secret {
+			return appendJCSString(b, SecretMark), end, nil
+		}
 		return r.appendString(b, decodeName(data[i+1:end-1], escaped)), end, nil
 	case c == '{':
 		if depth >= r.o.MaxDepth {
@@ -190,8 +247,21 @@ func (r *reducer) value(b []byte, i, depth int) ([]byte, int, error) {
 	default:
 		// Numbers are kept as written (json.Number), true, false and null.
 		end, err := skipValue(data, i, depth)
+		if r.secret && err == nil && c != 't' && c != 'f' && c != 'n' {
+			return appendJCSString(b, SecretMark), end, nil
+		}
 		return append(b, data[i:end]...), end, err
 	}
+}
+
+// memberValue is value for the value of the member named name.
+func (r *reducer) memberValue(b []byte, name []byte, i, depth int) ([]byte, int, error) {
+	if r.secret || r.o.KeepSecretNames || !SecretName(name) {
+		return r.value(b, i, depth)
+	}
+	r.secret = true
+	defer func() { r.secret = false }()
+	return r.value(b, i, depth)
 }
 
 // appendString appends the recorded form of the decoded string s: masked by
@@ -313,7 +383,7 @@ func (r *reducer) object(b []byte, i, depth int) ([]byte, int, error) {
 		m.vStart = skipWS(data, i+1)
 		if m.index < r.o.MaxItems {
 			m.oStart = len(b)
-			b, i, err = r.value(b, m.vStart, depth)
+			b, i, err = r.memberValue(b, m.name, m.vStart, depth)
 			m.oEnd = len(b)
 		} else {
 			i, err = skipValue(data, m.vStart, depth)
@@ -358,7 +428,7 @@ func (r *reducer) object(b []byte, i, depth int) ([]byte, int, error) {
 		m := &kept[k]
 		if m.oStart < 0 {
 			m.oStart = len(b)
-			b, _, _ = r.value(b, m.vStart, depth)
+			b, _, _ = r.memberValue(b, m.name, m.vStart, depth)
 			m.oEnd = len(b)
 		}
 		name := m.name

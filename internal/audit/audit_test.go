@@ -15,7 +15,7 @@ import (
 )
 
 func TestReduceArguments(t *testing.T) {
-	raw := json.RawMessage(`{"token":"ghp_secretsecret","long":"` + strings.Repeat("é", 200) + `","list":[1,2,3,4,5,6],"n":12345678901234567890}`)
+	raw := json.RawMessage(`{"value":"ghp_secretsecret","long":"` + strings.Repeat("é", 200) + `","list":[1,2,3,4,5,6],"n":12345678901234567890}`)
 	mask := func(s string) (string, bool) {
 		if strings.HasPrefix(s, "ghp_") {
 			return "[REDACTED:github-token]", true
@@ -35,8 +35,8 @@ func TestReduceArguments(t *testing.T) {
 	if err := dec.Decode(&m); err != nil {
 		t.Fatalf("redacted arguments are not JSON: %s", got)
 	}
-	if m["token"] != "[REDACTED:github-token]" {
-		t.Errorf("token = %v", m["token"])
+	if m["value"] != "[REDACTED:github-token]" {
+		t.Errorf("value = %v", m["value"])
 	}
 	if l := m["long"].(string); l != strings.Repeat("é", 10)+audit.TruncatedMark {
 		t.Errorf("long = %q (cut inside a rune?)", l)
@@ -305,5 +305,27 @@ func TestReduceArgumentsCutsMaskedStrings(t *testing.T) {
 	}
 	if !strings.HasPrefix(m["head"], "[REDACTED:github-token] zzz") {
 		t.Errorf("head = %.40q…", m["head"])
+	}
+}
+
+// TestReduceArgumentsMasksSecretNames: the detectors see one string at a
+// time, so a secret that only its member's name gives away was recorded
+// as sent: a password, an API key without a known prefix, an AWS secret
+// key in an env object (the detector needs "aws_secret_access_key" beside
+// the value, as it is in a config file), a bearer token.
+func TestReduceArgumentsMasksSecretNames(t *testing.T) {
+	raw := json.RawMessage(`{"user":"alice","password":"hunter2","api_key":"k-81723981","env":{"AWS_SECRET_ACCESS_KEY":"Qm9vZGxlcy9KaGk3YnRsZ0RzK2x3ZXJ1bm5lclg0","HOME":"/home/alice"},
+		"headers":{"Authorization":"Bearer abcdef0123456789","Accept":"*/*"},"credentials":{"pin":8172,"keys":["k1-secretvalue"]},
+		"pageToken":"CAEQ","max_tokens":100,"clientSecret":"s3cr3tv4lue","refresh-token":"rt.98127"}`)
+	got := audit.ReduceArguments(raw, audit.ArgumentsRedacted, nil)
+	for _, secret := range []string{"hunter2", "k-81723981", "Qm9vZGxlcy9KaGk3", "abcdef0123456789", "8172", "k1-secretvalue", "s3cr3tv4lue", "rt.98127"} {
+		if strings.Contains(string(got), secret) {
+			t.Errorf("%s recorded: %s", secret, got)
+		}
+	}
+	for _, kept := range []string{`"user":"alice"`, `"HOME":"/home/alice"`, `"Accept":"*/*"`, `"pageToken":"CAEQ"`, `"max_tokens":100`} {
+		if !strings.Contains(string(got), kept) {
+			t.Errorf("%s not kept: %s", kept, got)
+		}
 	}
 }

@@ -266,14 +266,14 @@ func reduceBefore(raw json.RawMessage, o ReduceOptions) json.RawMessage {
 	if err := dec.Decode(&v); err != nil {
 		return json.RawMessage(`{"_ward":"arguments were not valid JSON"}`)
 	}
-	out, err := json.Marshal(reduceValueBefore(v, &o, 0))
+	out, err := json.Marshal(reduceValueBefore(v, &o, 0, false))
 	if err != nil {
 		return json.RawMessage(`{"_ward":"arguments could not be reduced"}`)
 	}
 	return out
 }
 
-func reduceValueBefore(v any, o *ReduceOptions, depth int) any {
+func reduceValueBefore(v any, o *ReduceOptions, depth int, secret bool) any {
 	cut := func(s string, n int) string {
 		if t := truncate(s, n); len(t) < len(s) {
 			return t + TruncatedMark
@@ -281,7 +281,15 @@ func reduceValueBefore(v any, o *ReduceOptions, depth int) any {
 		return s
 	}
 	switch t := v.(type) {
+	case json.Number:
+		if secret {
+			return SecretMark
+		}
+		return t
 	case string:
+		if secret {
+			return SecretMark
+		}
 		if o.Mask != nil {
 			if m, ok := o.Mask(t); ok {
 				return cut(m, maskedCut(m, o.MaxString))
@@ -295,7 +303,7 @@ func reduceValueBefore(v any, o *ReduceOptions, depth int) any {
 		n := min(len(t), o.MaxItems)
 		out := make([]any, 0, n+1)
 		for _, x := range t[:n] {
-			out = append(out, reduceValueBefore(x, o, depth+1))
+			out = append(out, reduceValueBefore(x, o, depth+1, secret))
 		}
 		if len(t) > n {
 			out = append(out, fmt.Sprintf("[%d more]", len(t)-n))
@@ -322,7 +330,7 @@ func reduceValueBefore(v any, o *ReduceOptions, depth int) any {
 					kk = m
 				}
 			}
-			out[cut(kk, o.MaxString)] = reduceValueBefore(t[k], o, depth+1)
+			out[cut(kk, o.MaxString)] = reduceValueBefore(t[k], o, depth+1, secret || !o.KeepSecretNames && SecretName(k))
 		}
 		return out
 	default:
