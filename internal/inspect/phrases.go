@@ -631,6 +631,7 @@ func (ph phrase) withVerb(re string) phrase {
 //     code a coding agent reads, not a sentence addressed to it;
 //   - a field or method named env in source code (`append(cmd.Env, …)`,
 //     `cfg.Env.Get(name)`, `c.env = …`), which is not a dotenv file;
+//   - "private key" as a thing code handles (see blankKeyNouns);
 //   - error reports that name the file an operation failed on, as Node
 //     ("EACCES: permission denied, open '/home/u/.ssh/config'"), Go ("open
 //     .env: no such file or directory"), coreutils ("cat: ~/.aws/credentials:
@@ -691,7 +692,42 @@ func maskBenignMentions(sn, text string) string {
 	if loc := progressLine.FindStringIndex(sn); loc != nil && !addressed.MatchString(sn) {
 		sn = sn[:loc[0]] + strings.Repeat(" ", loc[1]-loc[0]) + sn[loc[1]:]
 	}
-	return benignMentions.ReplaceAllStringFunc(sn, func(m string) string { return strings.Repeat(" ", len(m)) })
+	sn = benignMentions.ReplaceAllStringFunc(sn, func(m string) string { return strings.Repeat(" ", len(m)) })
+	if strings.Contains(sn, "private key") && !keyMovedOn.MatchString(sn) {
+		sn = blankKeyNouns(sn)
+	}
+	return sn
+}
+
+// keyOwner, at the end of the words before "private key", makes it
+// somebody's key or one of a kind kept as a secret of its own ("your
+// private key", "the user's signing private key", "the SSH private key",
+// "the wallet private key").
+var keyOwner = lazyRegexp{src: `(?:\b(?:your|yours|user'?s|users'|my|our|their|his|her|ssh|gpg|pgp|wallet|ethereum|bitcoin|crypto|metamask|validator|deploy|github|gitlab)\b|[~/])(?:\s+[\w-]+){0,2}\s*$`}
+
+// blankKeyNouns blanks, in a sentence of text that moves nothing on (see
+// keyMovedOn), "private key" named as a thing code handles ("Load decodes
+// and parses a private key", "add all test private keys to the keyring",
+// "both servers must share the same private key"), as cryptography
+// libraries document theirs: only somebody's key, an SSH, GPG or wallet
+// key, or one read from a path, is a credential to ask for.
+func blankKeyNouns(sn string) string {
+	for off := 0; ; {
+		i := strings.Index(sn[off:], "private key")
+		if i < 0 {
+			return sn
+		}
+		i += off
+		end := i + len("private key")
+		if end < len(sn) && sn[end] == 's' {
+			end++
+		}
+		off = end
+		if keyOwner.MatchString(sn[max(0, i-40):i]) {
+			continue
+		}
+		sn = sn[:i] + strings.Repeat(" ", end-i) + sn[end:]
+	}
 }
 
 // blank replaces the matches of re in s with spaces.
