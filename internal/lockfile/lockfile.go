@@ -361,9 +361,17 @@ func (e *Entry) validate(spec *itemSpec, key string) error {
 			return fmt.Errorf("definition: field %q is not part of a locked %s", m.key, spec.item)
 		}
 	}
-	got, _, hash, err := canonicalItem(spec, e.Definition)
+	got, canon, hash, err := canonicalItem(spec, e.Definition)
 	if err != nil {
 		return err
+	}
+	// The hash covers the canonical form, and so does a signature: a
+	// definition written otherwise (1.0 for 1, keys reordered, escapes)
+	// would hash and verify the same while readers that keep numbers as
+	// written (policy check's CEL, diff) see something else.
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, e.Definition); err != nil || !bytes.Equal(compact.Bytes(), canon) {
+		return errors.New("definition is not in canonical form (RFC 8785, as ward lock writes it)")
 	}
 	if got != key {
 		return fmt.Errorf("definition names %q, not its key", got)
