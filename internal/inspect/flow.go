@@ -303,12 +303,13 @@ func InjectionAll(text string, h Hygiene) []Finding {
 	default:
 		kinds = flowKinds(l.gateRes, l.resKind, text)
 	}
-	if kinds&^kindInj == 0 && h.Hidden == "" && (h.Invisible > 0 || h.ANSI > 0 || hasHighByte(text)) {
+	if kinds&^kindInj != kindAll&^kindInj && h.Hidden == "" && (h.Invisible > 0 || h.ANSI > 0 || hasHighByte(text)) {
 		// The needles are looked for in the text as sent, with tab and
 		// carriage-return variants of those with a space; when its normal
 		// form may differ by more (other scripts, compatibility forms,
 		// invisible and control characters), they are looked for in the
-		// normal form as well.
+		// normal form as well, also when the text as sent showed other
+		// kinds: "Ａｉ, please …" names the model only in its normal form.
 		kinds |= flowKinds(l.gateFlow, l.flowKind, normaliseText(text)) &^ kindInj
 	}
 	if kinds&kindInj != 0 {
