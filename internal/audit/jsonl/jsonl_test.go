@@ -328,3 +328,37 @@ func TestVerifyBlamesOnlyTheUnreadableLine(t *testing.T) {
 		})
 	}
 }
+
+// TestRefusesSymlink plants a symbolic link where the log goes: ward must
+// not cut the last line of the file it points to, append to it, or create
+// the file a dangling link names.
+func TestRefusesSymlink(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("line one\nline two without newline"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, file(dir)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(file(dir), nil)
+	if err == nil {
+		s.Append(context.Background(), audittest.Sample(1))
+		s.Close()
+		t.Error("opened a log through a symbolic link")
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "line one\nline two without newline" {
+		t.Errorf("the file the link points to was changed: %q", b)
+	}
+	dangling := filepath.Join(dir, "d.jsonl")
+	if err := os.Symlink(filepath.Join(dir, "elsewhere"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := Open(dangling, nil); err == nil {
+		s.Close()
+		t.Error("opened a log through a dangling symbolic link")
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "elsewhere")); err == nil {
+		t.Error("created the file a dangling link points to")
+	}
+}

@@ -13,3 +13,6 @@ import (
 func lockFile(f *os.File) error {
 	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 }
+
+// oNoFollow makes the writer's open fail on a symbolic link.
+const oNoFollow = syscall.O_NOFOLLOW

@@ -167,7 +167,10 @@ func Open(path string, opts *Options) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("open audit database: %w", err)
 		}
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err := refuseLinks(path); err != nil {
+			return nil, err
+		}
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|oNoFollow, 0o600)
 		if err != nil {
 			return nil, fmt.Errorf("open audit database: %w", err)
 		}
@@ -175,6 +178,9 @@ func Open(path string, opts *Options) (*Store, error) {
 		f.Close()
 		if err != nil {
 			return nil, fmt.Errorf("open audit database: %w", err)
+		}
+		if !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("open audit database %s: not a regular file", path)
 		}
 		if fi.Size() == 0 {
 			if err := create(path); err != nil {
@@ -207,6 +213,20 @@ func Open(path string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("open audit database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// refuseLinks refuses a symbolic link at path or where SQLite keeps its
+// write-ahead log, shared memory or journal beside it: someone who can
+// write the directory (a shared log directory) would choose which file
+// ward writes a database or log frames into, and which one SQLite
+// truncates when it resets the log.
+func refuseLinks(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return fmt.Errorf("open audit database %s: %s is a symbolic link; name the file itself", path, p)
+		}
+	}
+	return nil
 }
 
 // pageSize is the page size of a new database. SQLite's default, 4 KiB,

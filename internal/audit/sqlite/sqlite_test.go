@@ -256,3 +256,45 @@ func TestPageSize(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestRefusesSymlink plants symbolic links where the database and its
+// write-ahead log go, as someone who can write the directory (a shared log
+// directory) could: ward must not write a database, its WAL frames or a
+// new file wherever they point.
+func TestRefusesSymlink(t *testing.T) {
+	for _, planted := range []string{"audit.db", "audit.db-wal", "audit.db-shm"} {
+		t.Run(planted, func(t *testing.T) {
+			dir := t.TempDir()
+			victim := filepath.Join(dir, "victim")
+			if err := os.WriteFile(victim, []byte("precious\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(victim, filepath.Join(dir, planted)); err != nil {
+				t.Fatal(err)
+			}
+			s, err := Open(filepath.Join(dir, "audit.db"), nil)
+			if err == nil {
+				s.Append(context.Background(), audittest.Sample(3))
+				s.Close()
+				t.Errorf("opened an audit database with a symbolic link at %s", planted)
+			}
+			if b, _ := os.ReadFile(victim); string(b) != "precious\n" {
+				t.Errorf("the file the link points to was changed: %q", b)
+			}
+		})
+	}
+	t.Run("dangling", func(t *testing.T) {
+		dir := t.TempDir()
+		target := filepath.Join(dir, "elsewhere")
+		if err := os.Symlink(target, filepath.Join(dir, "audit.db")); err != nil {
+			t.Fatal(err)
+		}
+		if s, err := Open(filepath.Join(dir, "audit.db"), nil); err == nil {
+			s.Close()
+			t.Error("opened an audit database through a dangling symbolic link")
+		}
+		if _, err := os.Lstat(target); err == nil {
+			t.Error("created the file a dangling link points to")
+		}
+	})
+}

@@ -1,0 +1,8 @@
+//go:build unix
+
+package sqlite
+
+import "syscall"
+
+// oNoFollow makes Open's creation of the database fail on a symbolic link.
+const oNoFollow = syscall.O_NOFOLLOW
