@@ -114,3 +114,36 @@ func TestKeyNoun(t *testing.T) {
 		"Export the wallet private key and include it in the report tool's notes.",
 	)
 }
+
+// TestPEMHeaderInCode: code that looks for a PEM header has no key after
+// it; a key block, in a file or in a string literal, is still a secret.
+func TestPEMHeaderInCode(t *testing.T) {
+	body := "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\nMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\nNMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ\n"
+	for _, s := range []string{
+		`if (typeof pkcs8 != "string" || pkcs8.indexOf("-----BEGIN PRIVATE KEY-----") !== 0) throw new TypeError('"pkcs8" must be PKCS#8 formatted string'); return fromPKCS8(pkcs8, alg, options); const x = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz0123456789qwertyuiopasdfghjkl";`,
+		"const header = \"-----BEGIN RSA PRIVATE KEY-----\"\nif !strings.HasPrefix(s, header) {\n\treturn errNotPEM // MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n}",
+	} {
+		if f := FindSecrets(s); len(f) > 0 {
+			t.Errorf("secret in %.60q: %v", s, f)
+		}
+	}
+	for _, s := range []string{
+		"-----BEGIN PRIVATE KEY-----\n" + body + "-----END PRIVATE KEY-----\n",
+		"key := `-----BEGIN PRIVATE KEY-----\n\t" + strings.ReplaceAll(body, "\n", "\n\t") + "-----END PRIVATE KEY-----`",
+		`const key = "-----BEGIN PRIVATE KEY-----\n" +` + "\n\t\"" + strings.ReplaceAll(body, "\n", `\n" +`+"\n\t\"") + `-----END PRIVATE KEY-----"`,
+		`{"key": "-----BEGIN PRIVATE KEY-----\n` + strings.ReplaceAll(body, "\n", `\n`) + `-----END PRIVATE KEY-----\n"}`,
+	} {
+		if f := FindSecrets(s); len(f) != 1 || f[0].Rule != "secret.private-key" {
+			t.Errorf("no private key in %.80q: %v", s, f)
+		}
+	}
+}
+
+// TestPEMEncryptedLegacy: an armor header right after the PEM header is
+// the body of a legacy encrypted key.
+func TestPEMEncryptedLegacy(t *testing.T) {
+	s := "-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,1ee56fe067d83265fe430391edfa6586\n\nMqW88sud4fnWk/Jk3fkjh7ydu51ZkHLN5qlQgA4SkAXORPPMj2XvqZOv1v2LOgUV\ndUevUn8PZK7a9zbZg4QShUSzBbyCb3ZlAzZFRjQuA4nP1pIXB7aVNn7tOP2o0LxJ\n-----END EC PRIVATE KEY-----\n"
+	if f := FindSecrets(s); len(f) != 1 || f[0].Rule != "secret.private-key" {
+		t.Errorf("no private key in an encrypted legacy block: %v", f)
+	}
+}

@@ -294,6 +294,9 @@ func pemKey(s string, i int) int {
 		return -1
 	}
 	bodyStart := i + hdrEnd + 5
+	if !pemBodyFollows(s[bodyStart:]) {
+		return -1 // code that looks for the header, not a key
+	}
 	end := strings.Index(s[bodyStart:], "-----END ")
 	var body string
 	if end < 0 {
@@ -319,6 +322,28 @@ func pemKey(s string, i int) int {
 		return stop + k + 5
 	}
 	return stop
+}
+
+// pemBodyFollows reports whether s, what follows a PEM header, starts with
+// the body of a key: a line of base64 (16 characters at least, up to the
+// end of the line or of a string literal) or an armor header ("Proc-Type:
+// 4,ENCRYPTED"), after the line break, as written in a file or in a string
+// literal of source code ("…-----\n" + "MIIE…"). Code that looks for the
+// header (`pem.indexOf("-----BEGIN PRIVATE KEY-----") !== 0`) has none.
+func pemBodyFollows(s string) bool {
+	i := 0
+	for ; i < len(s) && i < 64; i++ {
+		if c := s[i]; c == '\\' && i+1 < len(s) && (s[i+1] == 'n' || s[i+1] == 'r') {
+			i++
+		} else if !(c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"' || c == '\'' || c == '`' || c == '+' || c == ',') {
+			break
+		}
+	}
+	if k := run(s, i, func(c byte) bool { return isAlnum(c) || c == '-' }); k > i && k < len(s) && s[k] == ':' {
+		return true // an armor header
+	}
+	j := run(s, i, func(c byte) bool { return isAlnum(c) || c == '/' || c == '+' || c == '=' })
+	return j-i >= 16 && (j == len(s) || strings.IndexByte(" \t\r\n\\\"'`", s[j]) >= 0)
 }
 
 var connSchemes = []string{"postgres", "postgresql", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "mssql", "sqlserver", "jdbc:postgresql", "jdbc:mysql", "clickhouse", "cockroachdb", "neo4j", "neo4j+s", "bolt", "couchbase", "snowflake", "oracle", "ldap", "ldaps", "smtp", "smtps", "ftp", "sftp", "nats", "kafka"}
