@@ -3,6 +3,7 @@ package proxy
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,15 +100,35 @@ func AuditKeyPaths(path string) (priv, pub string) { return path + ".key", path 
 // ensureAuditKey returns the store's own checkpoint key, creating the pair
 // on first use, so that checkpoints are signed without any set-up and
 // `ward audit verify --key <store>.pub` can tell a cut tail.
+//
+// The pair is written under temporary names and linked into place, so that
+// the key file appears whole or not at all: wards that an MCP host starts
+// together on a new database each try to create it, and one that found the
+// file another was still writing read it half written and refused to start.
 func ensureAuditKey(path string) (string, error) {
 	priv, pub := AuditKeyPaths(path)
 	if _, err := os.Stat(priv); err == nil {
 		return priv, nil
 	}
-	if _, err := sign.GenerateKeyFiles(priv, pub); err != nil {
-		if _, serr := os.Stat(priv); serr == nil {
+	if _, err := os.Lstat(pub); err == nil {
+		return "", fmt.Errorf("create the audit key: %s exists without %s", pub, priv)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(priv), ".ward-audit-key-")
+	if err != nil {
+		return "", fmt.Errorf("create the audit key: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	tpriv, tpub := filepath.Join(tmp, "key"), filepath.Join(tmp, "pub")
+	if _, err := sign.GenerateKeyFiles(tpriv, tpub); err != nil {
+		return "", fmt.Errorf("create the audit key: %w", err)
+	}
+	if err := os.Link(tpriv, priv); err != nil {
+		if errors.Is(err, fs.ErrExist) {
 			return priv, nil // another ward created it meanwhile
 		}
+		return "", fmt.Errorf("create the audit key: %w", err)
+	}
+	if err := os.Link(tpub, pub); err != nil {
 		return "", fmt.Errorf("create the audit key: %w", err)
 	}
 	return priv, nil
