@@ -147,3 +147,24 @@ func TestPEMEncryptedLegacy(t *testing.T) {
 		t.Errorf("no private key in an encrypted legacy block: %v", f)
 	}
 }
+
+// TestURLTemplate: the syntax of a connection URL in API documentation
+// holds no password; a URL with one does.
+func TestURLTemplate(t *testing.T) {
+	for _, s := range []string{
+		"// mysql://[username[:password]@][protocol[(address)]]/dbname[?param1=value1&...&paramN=valueN]",
+		"// postgresql://[username[:password]@][host][:port][/dbname][?param1=value1&...&paramN=valueN]",
+	} {
+		if f := FindSecrets(s); len(f) > 0 {
+			t.Errorf("secret in %q: %v", s, f)
+		}
+	}
+	for _, s := range []string{
+		"DATABASE_URL=postgresql://app:Xk9#mQ2v[pL7@db.internal:5432/app",
+		"dsn: mysql://deploy:s3cr3t-Rotat10n@10.0.0.5:3306/orders",
+	} {
+		if f := FindSecrets(s); len(f) != 1 || f[0].Rule != "secret.connection-string" {
+			t.Errorf("no connection string in %q: %v", s, f)
+		}
+	}
+}

@@ -392,6 +392,9 @@ func connString(s string, i int) int {
 	if !ok || pw == "" || (user == "" && !strings.HasPrefix(scheme, "redis")) {
 		return -1
 	}
+	if strings.HasPrefix(user, "[") {
+		return -1 // the syntax of the URL: mysql://[username[:password]@]host
+	}
 	lpw := strings.ToLower(pw)
 	if placeholderPasswords[lpw] || strings.HasPrefix(pw, "$") || strings.HasPrefix(pw, "<") || strings.HasPrefix(pw, "{") || strings.HasPrefix(pw, "%") && strings.HasSuffix(pw, "%") || placeholder(pw) || strings.Trim(pw, "*x.") == "" {
 		return -1
