@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/ward-mcp/ward/internal/inspect"
 	"github.com/ward-mcp/ward/internal/receipt"
 )
 
@@ -79,7 +82,7 @@ func (f *receiptFlag) output(role, path string) {
 func (f *receiptFlag) wrap(name string, run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
 	f.name = name
 	return func(cmd *cobra.Command, args []string) (err error) {
-		f.r = receipt.New(name, args)
+		f.r = receipt.New(name, redactArgs(args))
 		defer func() {
 			if p := recover(); p != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "ward: panic: %v\n%s", p, debug.Stack())
@@ -99,7 +102,7 @@ func (f *receiptFlag) finish(args []string, err error) error {
 	}
 	r := f.r
 	if r == nil {
-		r = receipt.New(f.name, args)
+		r = receipt.New(f.name, redactArgs(args))
 	}
 	f.r = nil
 	for _, before := range f.outputs {
@@ -122,6 +125,7 @@ func (f *receiptFlag) finish(args []string, err error) error {
 		}
 	}
 	r.Finish(codeOf(err), err, f.findings)
+	r.Error, _ = inspect.RedactSecrets(r.Error)
 	if werr := receipt.Write(f.path, r); werr != nil {
 		werr = fmt.Errorf("write receipt: %w", werr)
 		if err == nil {
@@ -143,4 +147,29 @@ func samePath(a, b string) bool {
 	aa, err1 := filepath.Abs(a)
 	ab, err2 := filepath.Abs(b)
 	return err1 == nil && err2 == nil && aa == ab
+}
+
+// secretName matches a flag or variable name that says its value is a
+// secret (--github-token, --password=..., API_KEY=...).
+var secretName = regexp.MustCompile(`(?i)(passw(or)?d|secret|token|api[-_]?key|credential|private[-_]?key|auth)`)
+
+// redactArgs returns args with secrets masked as the audit trail masks
+// them: what ward's detectors recognise, the value of a --flag=value or
+// NAME=value whose name says it is secret, and the word after such a flag.
+// A receipt is kept and handed over; the server command often carries a token.
+func redactArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if i > 0 && strings.HasPrefix(args[i-1], "-") && !strings.Contains(args[i-1], "=") &&
+			secretName.MatchString(args[i-1]) && !strings.HasPrefix(a, "-") {
+			out[i] = "[REDACTED:" + strings.TrimLeft(args[i-1], "-") + "]"
+			continue
+		}
+		if name, _, ok := strings.Cut(a, "="); ok && secretName.MatchString(name) {
+			out[i] = name + "=[REDACTED]"
+			continue
+		}
+		out[i], _ = inspect.RedactSecrets(a)
+	}
+	return out
 }

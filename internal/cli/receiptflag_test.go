@@ -153,3 +153,28 @@ func TestReceiptDoesNotOverwriteInput(t *testing.T) {
 		t.Errorf("exit %d, %s; want 2 naming --receipt", code, stderr)
 	}
 }
+
+// TestReceiptRedactsSecretsInArgs: a receipt is made to be kept and handed
+// over (mode 0644); the server command it records often carries a token.
+// It recorded the command line as given, secrets and all, though the audit
+// trail masks the same secrets.
+func TestReceiptRedactsSecretsInArgs(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "r.json")
+	rf := receiptFlag{path: p}
+	const pat = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+	args := []string{"npx", "-y", "@acme/server", "--github-token", pat, "--password=hunter2", "API_KEY=s3cr3tvalue", "--verbose", "plain"}
+	run := rf.wrap("proxy", func(*cobra.Command, []string) error { return nil })
+	if err := run(&cobra.Command{}, args); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(p)
+	for _, secret := range []string{pat, "hunter2", "s3cr3tvalue"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("receipt holds %q:\n%s", secret, b)
+		}
+	}
+	r := readReceipt(t, p)
+	if len(r.Args) != len(args) || r.Args[0] != "npx" || r.Args[7] != "--verbose" || r.Args[8] != "plain" || r.Args[3] != "--github-token" {
+		t.Errorf("args = %q, want the command with only its secrets masked", r.Args)
+	}
+}
