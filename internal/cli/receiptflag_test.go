@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,7 +40,9 @@ func TestReceiptOnPanic(t *testing.T) {
 				t.Errorf("the panic escaped the receipt: %v", v)
 			}
 		}()
-		err = run(&cobra.Command{}, nil)
+		cmd := &cobra.Command{}
+		cmd.SetErr(io.Discard)
+		err = run(cmd, nil)
 	}()
 	if codeOf(err) != ExitInternal || err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("err = %v (exit %d), want exit 3 naming the panic", err, codeOf(err))
