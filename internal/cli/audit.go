@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/ward-mcp/ward/internal/audit"
 	"github.com/ward-mcp/ward/internal/audit/backend"
+	"github.com/ward-mcp/ward/internal/audit/jsonl"
 	"github.com/ward-mcp/ward/internal/proxy"
 	"github.com/ward-mcp/ward/internal/sign"
 )
@@ -253,7 +254,11 @@ Exit 0: intact. Exit 1: damaged.`,
 	export := &cobra.Command{
 		Use:   "export [-o FILE]",
 		Short: "Export events as JSON Lines (the stored form, with chain fields)",
-		Args:  cobra.NoArgs,
+		Long: `ward audit export writes events in their stored form, one a line. Without
+filters the copy also carries the signed checkpoints, so that
+'ward audit verify --jsonl FILE --key audit.pub' checks it as it checks the store;
+a filtered export is a selection of records, not a chain that verifies.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, flt, err := f.openFiltered()
 			if err != nil {
@@ -269,15 +274,9 @@ Exit 0: intact. Exit 1: damaged.`,
 				defer fh.Close()
 				w = fh
 			}
-			n := 0
-			for e, err := range st.Query(cmd.Context(), flt) {
-				if err != nil {
-					return internalErr(err)
-				}
-				if err := audit.WriteJSONLines(w, []audit.Event{e}); err != nil {
-					return internalErr(err)
-				}
-				n++
+			n, err := jsonl.Export(cmd.Context(), st, flt, w)
+			if err != nil {
+				return internalErr(err)
 			}
 			if out != "" && out != "-" {
 				fmt.Fprintf(s.err, "exported %d events to %s\n", n, out)
