@@ -113,7 +113,10 @@ func WriteReport(w io.Writer, r *Report) error {
 	case !r.CheckpointsVerified:
 		fmt.Fprintf(w, "warning: %d checkpoints not checked: give the audit public key (--key)\n", r.Checkpoints)
 	default:
-		fmt.Fprintf(w, "%d signed checkpoints verified, the last at seq %d\n", r.Checkpoints, r.LastCheckpoint)
+		fmt.Fprintf(w, "%d signed checkpoints verified, the last at seq %d, with audit key %s\n", r.Checkpoints, r.LastCheckpoint, r.KeyID)
+		if r.KeyBesideStore {
+			fmt.Fprintf(w, "warning: the key %s was taken from beside the store: whoever can rewrite the store can replace it or read the private key there, so the checkpoints do not rule out a rewritten trail; verify with --key and a copy of the public key kept elsewhere (or compare the key id with one recorded elsewhere)\n", r.KeyID)
+		}
 	}
 	if r.Uncovered > 0 && r.Checkpoints > 0 {
 		fmt.Fprintf(w, "warning: %d records after the last checkpoint: a cut of those would not be detected\n", r.Uncovered)

@@ -64,6 +64,14 @@ type Report struct {
 	// CheckpointsVerified is false when no audit public key was given: the
 	// checkpoints' signatures were not checked.
 	CheckpointsVerified bool `json:"checkpoints_verified"`
+	// KeyID identifies the key the checkpoints were checked with (KeyID).
+	KeyID string `json:"key_id,omitempty"`
+	// KeyBesideStore is set by the caller when that key was found beside
+	// the store (ward proxy's own key): whoever can rewrite the store can
+	// replace it, or read the private key beside it, and sign checkpoints
+	// of a forged trail. The checkpoints then show accidental damage and
+	// careless edits, not a deliberate one.
+	KeyBesideStore bool `json:"key_beside_store,omitempty"`
 	// LastCheckpoint is the highest sequence number covered by a checkpoint.
 	LastCheckpoint uint64 `json:"last_checkpoint"`
 	// Uncovered is the number of records after the last checkpoint. A cut
@@ -107,6 +115,9 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 	}
 	rep.Checkpoints = len(cps)
 	rep.CheckpointsVerified = pub != nil
+	if pub != nil {
+		rep.KeyID = KeyID(pub)
+	}
 	bySeq := map[uint64][]Checkpoint{}
 	for _, c := range cps {
 		if pub != nil {

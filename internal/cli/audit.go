@@ -208,11 +208,12 @@ Exit 0: intact. Exit 1: damaged.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var pub ed25519.PublicKey
+			besideStore := false
 			if keyPath == "" {
 				// ward proxy keeps the store's own checkpoint key beside it.
 				if c, err := f.config(); err == nil {
 					if _, own := proxy.AuditKeyPaths(c.Path); fileExists(own) {
-						keyPath = own
+						keyPath, besideStore = own, true
 						fmt.Fprintf(s.err, "using the store's checkpoint key %s (--key to use another)\n", own)
 					}
 				}
@@ -233,6 +234,7 @@ Exit 0: intact. Exit 1: damaged.`,
 			if err != nil {
 				return internalErr(err)
 			}
+			rep.KeyBesideStore = besideStore
 			if f.asJSON {
 				err = writeIndentedJSON(s.out, rep)
 			} else {
