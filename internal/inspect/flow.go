@@ -394,6 +394,14 @@ func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 				return "asks for a sensitive source and hides it: " + excerpt(sn, 0, len(sn)), true
 			}
 			if u := l.sendAddress(sn); u != nil && l.transfer.MatchString(sn) {
+				if d[0] >= u[0] && d[1] <= u[1] {
+					// The host or path of the address itself
+					// ("https://docs.aws.amazon.com/…", "developer.mozilla.org/…")
+					// is not a source: look for one outside it.
+					if d = sourceOutside(l, sn, u); d == nil {
+						continue
+					}
+				}
 				return "sends a sensitive source to an address: " + excerpt(sn, min(d[0], u[0]), max(d[1], u[1])), true
 			}
 		}
@@ -1220,4 +1228,15 @@ func SensitiveSource(text string) string {
 		return ""
 	}
 	return l.strongSource.FindString(n)
+}
+
+// sourceOutside returns the first sensitive source in sn that is not
+// negated and lies outside the address at u, or nil.
+func sourceOutside(l *flowLex, sn string, u []int) []int {
+	for _, m := range l.strongSource.FindAllStringIndex(sn, 8) {
+		if (m[1] <= u[0] || m[0] >= u[1]) && !negated(sn, m[0]) {
+			return m
+		}
+	}
+	return nil
 }
