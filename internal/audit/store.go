@@ -226,6 +226,14 @@ func NewLineQuery(f *Filter, yield func(Event, error) bool) *LineQuery {
 	return &LineQuery{f: f, yield: yield}
 }
 
+// Unreadable handles the next record in storage order, which could not be
+// read at all (err says why; a JSON Lines line too long to read), and
+// reports whether the query goes on.
+func (q *LineQuery) Unreadable(err error) bool {
+	q.pos++
+	return q.yield(Event{}, &RecordError{Position: q.pos, Err: err})
+}
+
 // Next handles the next record in storage order and reports whether the
 // query goes on.
 func (q *LineQuery) Next(line []byte) bool {

@@ -227,12 +227,26 @@ func (s *Store) AppendSigned(_ context.Context, events []audit.Event, sign func(
 		}
 	}()
 	for i := range sealed {
+		before, start := head, len(buf)
 		if err := head.Seal(&sealed[i]); err != nil {
 			return fmt.Errorf("append audit events: %w", err)
 		}
 		var err error
 		if buf, err = audit.AppendStored(buf, &sealed[i]); err != nil {
 			return fmt.Errorf("append audit event %d: %w", sealed[i].Seq, err)
+		}
+		if len(buf)-start > MaxLine-1 {
+			// No reader would take the line: the decision is recorded
+			// with a note instead of its arguments.
+			e := events[i]
+			e.Arguments = json.RawMessage(fmt.Sprintf(`{"_ward":"arguments of %d bytes were too long to record"}`, len(sealed[i].Arguments)))
+			sealed[i], head, buf = e, before, buf[:start]
+			if err := head.Seal(&sealed[i]); err != nil {
+				return fmt.Errorf("append audit events: %w", err)
+			}
+			if buf, err = audit.AppendStored(buf, &sealed[i]); err != nil {
+				return fmt.Errorf("append audit event %d: %w", sealed[i].Seq, err)
+			}
 		}
 		buf = append(buf, '\n')
 	}
@@ -295,8 +309,13 @@ func (s *Store) AppendCheckpoint(_ context.Context, c audit.Checkpoint) error {
 	return nil
 }
 
+// errLongLine is yielded by lines for a line longer than MaxLine, which it
+// skips: one record that cannot be read, not the end of the log.
+var errLongLine = fmt.Errorf("line longer than %d bytes", MaxLine)
+
 // lines yields the complete lines of the file with their line numbers. A
-// last line without its newline is being written and is not yielded.
+// last line without its newline is being written and is not yielded. A
+// line longer than MaxLine is yielded as errLongLine.
 func (s *Store) lines(ctx context.Context) iter.Seq2[[]byte, error] {
 	return func(yield func([]byte, error) bool) {
 		if s.path == "" {
@@ -322,6 +341,12 @@ func (s *Store) lines(ctx context.Context) iter.Seq2[[]byte, error] {
 			if err == io.EOF {
 				return
 			}
+			if errors.Is(err, errLongLine) {
+				if !yield(nil, errLongLine) {
+					return
+				}
+				continue
+			}
 			if err != nil {
 				yield(nil, fmt.Errorf("read audit log: %w", err))
 				return
@@ -333,17 +358,26 @@ func (s *Store) lines(ctx context.Context) iter.Seq2[[]byte, error] {
 	}
 }
 
+// readLong reads the rest of a line longer than r's buffer. Past MaxLine it
+// reads on to the line's end without keeping it and returns errLongLine
+// (io.EOF if the line has no end yet: it is being written).
 func readLong(r *bufio.Reader, first []byte) ([]byte, error) {
 	buf := append([]byte(nil), first...)
 	for {
 		more, err := r.ReadSlice('\n')
-		buf = append(buf, more...)
-		if len(buf) > MaxLine {
-			return nil, fmt.Errorf("line longer than %d bytes", MaxLine)
+		if buf != nil {
+			buf = append(buf, more...)
+			if len(buf) > MaxLine {
+				buf = nil
+			}
 		}
-		if !errors.Is(err, bufio.ErrBufferFull) {
-			return buf, err
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
 		}
+		if err == nil && buf == nil {
+			return nil, errLongLine
+		}
+		return buf, err
 	}
 }
 
@@ -352,6 +386,12 @@ func (s *Store) Query(ctx context.Context, f audit.Filter) iter.Seq2[audit.Event
 	return func(yield func(audit.Event, error) bool) {
 		q := audit.NewLineQuery(&f, yield)
 		for line, err := range s.lines(ctx) {
+			if errors.Is(err, errLongLine) {
+				if !q.Unreadable(err) {
+					return
+				}
+				continue
+			}
 			if err != nil {
 				yield(audit.Event{}, err)
 				return
@@ -370,6 +410,9 @@ func (s *Store) Query(ctx context.Context, f audit.Filter) iter.Seq2[audit.Event
 func (s *Store) Checkpoints(ctx context.Context) ([]audit.Checkpoint, error) {
 	var out []audit.Checkpoint
 	for line, err := range s.lines(ctx) {
+		if errors.Is(err, errLongLine) {
+			continue // Query reports it
+		}
 		if err != nil {
 			return nil, err
 		}

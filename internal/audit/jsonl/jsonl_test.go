@@ -362,3 +362,45 @@ func TestRefusesSymlink(t *testing.T) {
 		t.Error("created the file a dangling link points to")
 	}
 }
+
+// TestLongLines writes an event whose line is longer than a reader takes
+// (full arguments of a message over MaxLine, with --max-message-bytes
+// raised) and adds such a line by hand: neither may make the rest of the
+// log unreadable. The writer records the event with a note instead of
+// arguments no reader would take; a reader reports an over-long line as
+// one unreadable record and goes on.
+func TestLongLines(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir)
+	evs := audittest.Sample(3)
+	evs[1].Arguments = json.RawMessage(`{"content":"` + strings.Repeat("x", MaxLine) + `"}`)
+	if err := s.Append(context.Background(), evs); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	r, err := Open(file(dir), &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := audit.Verify(context.Background(), r, nil)
+	if err != nil || !rep.OK() || rep.Records != 3 {
+		t.Fatalf("verify after a long event: %v %+v", err, rep)
+	}
+	got := audittest.Collect(t, r, audit.Filter{})
+	if len(got) != 3 || !strings.Contains(string(got[1].Arguments), "_ward") {
+		t.Fatalf("read %d events; the long one has arguments of %d bytes", len(got), len(got[1].Arguments))
+	}
+
+	// A line of junk longer than MaxLine between records 1 and 2.
+	ls := read(t, dir)
+	i := index(t, ls, 2)
+	junk := line{text: append(bytes.Repeat([]byte("j"), MaxLine+10), '\n')}
+	write(t, dir, append(append(ls[:i:i], junk), ls[i:]...))
+	rep, err = audit.Verify(context.Background(), r, nil)
+	if err != nil {
+		t.Fatalf("verify stopped at the long line: %v", err)
+	}
+	if len(rep.Problems) != 1 || rep.Problems[0].Kind != audit.Unreadable || rep.Problems[0].Position != 2 || rep.LastSeq != 3 {
+		t.Fatalf("verify: %+v", rep)
+	}
+}
