@@ -102,8 +102,14 @@ cannot start or exits during the session.`,
 		RunE: rf.wrap("proxy", func(cmd *cobra.Command, args []string) error {
 			rf.input("lockfile", f.lockPath)
 			rf.input("policy", f.policyPath)
-			rf.input("signature", f.verify.SignaturePath)
+			sig := f.verify.SignaturePath
+			if sig == "" && f.requireSig && f.verify.PublicKeyPath != "" && f.lockPath != "" {
+				sig = sign.DefaultSignaturePath(f.lockPath) // what VerifyFile reads
+			}
+			rf.input("signature", sig)
+			rf.input("public-key", f.verify.PublicKeyPath)
 			rf.input("bundle", f.verify.BundlePath)
+			rf.input("trusted-root", f.verify.TrustedRootPath)
 			return runProxy(cmd, s, f, args)
 		}),
 	}
@@ -211,6 +217,7 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 			return usageErr(err)
 		}
 	}
+	var verified []byte // the lockfile's bytes as verified, when they were
 	if f.requireSig {
 		// The lockfile is verified before anything is served: exactly the
 		// file that --lock names, over its canonical bytes.
@@ -222,9 +229,19 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 			return internalErr(fmt.Errorf("refusing to start: cannot verify the lockfile: %w", err))
 		}
 		fmt.Fprintf(s.err, "ward: lockfile %s verified (%s%s%s)\n", f.lockPath, res.Method, prefixed(" key ", res.KeyID), prefixed(" signer ", res.Subject))
+		verified = res.Lockfile
 	}
 	if f.lockPath != "" {
-		file, err := lockfile.Load(f.lockPath)
+		// What is enforced is what was verified: the file is not read
+		// again, since it may have been replaced in between (or be a pipe).
+		var file *lockfile.File
+		if verified != nil {
+			if file, err = lockfile.Parse(verified); err != nil {
+				err = fmt.Errorf("load lockfile %s: %w", f.lockPath, err)
+			}
+		} else {
+			file, err = lockfile.Load(f.lockPath)
+		}
 		if err != nil {
 			return internalErr(err)
 		}
