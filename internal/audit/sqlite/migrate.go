@@ -46,7 +46,7 @@ func migrate(tx *sql.Tx) error {
 	defer insert.Close()
 	for len(all) > 0 {
 		n := min(len(all), migrateBlock)
-		if _, err := insertEvents(context.Background(), insert, all[:n], nil); err != nil {
+		if _, err := insertEvents(context.Background(), insert, all[:n], nil, maxBlockBytes); err != nil {
 			return err
 		}
 		all = all[n:]

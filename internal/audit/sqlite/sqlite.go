@@ -33,7 +33,7 @@ import (
 	"time"
 
 	"github.com/ward-mcp/ward/internal/audit"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	msqlite "modernc.org/sqlite" // also registers the "sqlite" driver
 )
 
 // Sync chooses how hard SQLite pushes commits to disk.
@@ -107,6 +107,7 @@ type Store struct {
 	// and its statements, prepared at the first Append.
 	sealed         []audit.Event
 	block          []byte
+	maxBlock       int // the most bytes one block may hold, see blockLimit
 	headStmt       *sql.Stmt
 	insertStmt     *sql.Stmt
 	checkpointStmt *sql.Stmt
@@ -120,6 +121,11 @@ func (s *Store) prepare(ctx context.Context) error {
 	if s.insertStmt != nil {
 		return nil
 	}
+	maxBlock, err := blockLimit(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	s.maxBlock = maxBlock
 	head, err := s.db.PrepareContext(ctx, selectHead)
 	if err != nil {
 		return err
@@ -137,6 +143,28 @@ func (s *Store) prepare(ctx context.Context) error {
 	}
 	s.headStmt, s.insertStmt, s.checkpointStmt = head, insert, checkpoint
 	return nil
+}
+
+// maxBlockBytes bounds a block, so that a group commit of large events
+// (full arguments) is stored as several blocks: one value of SQLite holds
+// at most 1e9 bytes (SQLITE_MAX_LENGTH), and a batch of 1024 calls of a few
+// MiB each was refused whole.
+const maxBlockBytes = 64 << 20
+
+// blockLimit returns the most bytes a block may hold in db: maxBlockBytes,
+// or less if SQLite's limit on the length of a value is lower.
+func blockLimit(ctx context.Context, db *sql.DB) (int, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	const sqliteLimitLength = 0 // SQLITE_LIMIT_LENGTH
+	n, err := msqlite.Limit(conn, sqliteLimitLength, -1)
+	if err != nil {
+		return 0, err
+	}
+	return max(min(n, maxBlockBytes), 1), nil
 }
 
 // maxKeptBlock is the largest block buffer Append keeps for the next batch
@@ -366,7 +394,7 @@ func (s *Store) AppendSigned(ctx context.Context, events []audit.Event, sign fun
 			return fmt.Errorf("append audit events: %w", err)
 		}
 	}
-	block, err := insertEvents(ctx, tx.StmtContext(ctx, s.insertStmt), sealed, s.block[:0])
+	block, err := insertEvents(ctx, tx.StmtContext(ctx, s.insertStmt), sealed, s.block[:0], s.maxBlock)
 	if cap(block) <= maxKeptBlock {
 		s.block = block[:0]
 	}
@@ -388,25 +416,46 @@ func (s *Store) AppendSigned(ctx context.Context, events []audit.Event, sign fun
 	return nil
 }
 
-// insertEvents stores sealed events as one block, encoded into block,
-// which it returns for reuse (the driver copies what it binds).
-func insertEvents(ctx context.Context, insert *sql.Stmt, events []audit.Event, block []byte) ([]byte, error) {
-	minT, maxT := unixNano(events[0].Time), unixNano(events[0].Time)
+// insertEvents stores sealed events as one block, or as several if they
+// take more than maxBlock bytes, encoded into block, which it returns for
+// reuse (the driver copies what it binds).
+func insertEvents(ctx context.Context, insert *sql.Stmt, events []audit.Event, block []byte, maxBlock int) ([]byte, error) {
+	first := 0 // the first event of the block being encoded
+	var minT, maxT int64
+	flush := func(end int) error {
+		last := &events[end-1]
+		_, err := insert.ExecContext(ctx, events[first].Seq, last.Seq, minT, maxT, last.Hash, block)
+		return err
+	}
 	for i := range events {
 		e := &events[i]
-		if i > 0 {
+		start := len(block)
+		if i > first {
 			block = append(block, '\n')
 		}
 		var err error
 		if block, err = audit.AppendStored(block, e); err != nil {
 			return block, fmt.Errorf("encode audit event %d: %w", e.Seq, err)
 		}
+		if len(block) > maxBlock && i > first {
+			// The block is full without this event: store it, and start
+			// the next one with this event.
+			block = block[:start]
+			if err := flush(i); err != nil {
+				return block, err
+			}
+			first, block = i, block[:0]
+			if block, err = audit.AppendStored(block, e); err != nil {
+				return block, fmt.Errorf("encode audit event %d: %w", e.Seq, err)
+			}
+		}
 		t := unixNano(e.Time)
+		if i == first {
+			minT, maxT = t, t
+		}
 		minT, maxT = min(minT, t), max(maxT, t)
 	}
-	last := &events[len(events)-1]
-	_, err := insert.ExecContext(ctx, events[0].Seq, last.Seq, minT, maxT, last.Hash, block)
-	return block, err
+	return block, flush(len(events))
 }
 
 // unixNano is t.UnixNano() for the years 1678-2262 that it can represent,

@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ward-mcp/ward/internal/audit"
 	"github.com/ward-mcp/ward/internal/audit/audittest"
 	"github.com/ward-mcp/ward/internal/audit/sqlite/sqlitetest"
+	msqlite "modernc.org/sqlite"
 )
 
 func open(t *testing.T, dir string) audit.Store {
@@ -297,4 +299,45 @@ func TestRefusesSymlink(t *testing.T) {
 			t.Error("created the file a dangling link points to")
 		}
 	})
+}
+
+// TestBatchLargerThanABlob appends a batch whose events together are
+// larger than SQLite takes in one value (1e9 bytes by default; lowered
+// here): a group commit of large calls recorded with full arguments. It
+// must be stored, in as many blocks as it takes, not refused whole (which
+// lost every event of the batch and marked the store unavailable).
+func TestBatchLargerThanABlob(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "audit.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	s.DB().SetMaxOpenConns(1)
+	conn, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sqliteLimitLength = 0
+	if _, err := msqlite.Limit(conn, sqliteLimitLength, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	evs := audittest.Sample(8)
+	for i := range evs {
+		evs[i].Arguments = []byte(`{"content":"` + strings.Repeat("x", 300<<10) + `"}`)
+	}
+	if err := s.Append(ctx, evs); err != nil {
+		t.Fatalf("append a batch of %d KiB: %v", 8*300, err)
+	}
+	if err := s.Append(ctx, audittest.Sample(2)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(audittest.Collect(t, s, audit.Filter{})); n != 10 {
+		t.Fatalf("read %d events, want 10", n)
+	}
+	rep, err := audit.Verify(ctx, s, nil)
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
 }
