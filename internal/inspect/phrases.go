@@ -632,6 +632,7 @@ func (ph phrase) withVerb(re string) phrase {
 //   - a field or method named env in source code (`append(cmd.Env, …)`,
 //     `cfg.Env.Get(name)`, `c.env = …`), which is not a dotenv file;
 //   - "private key" as a thing code handles (see blankKeyNouns);
+//   - the tokens of a lexer or parser ("the value of the next token");
 //   - error reports that name the file an operation failed on, as Node
 //     ("EACCES: permission denied, open '/home/u/.ssh/config'"), Go ("open
 //     .env: no such file or directory"), coreutils ("cat: ~/.aws/credentials:
@@ -653,7 +654,8 @@ var benignMentions = lazyRE(`\b(?:copy|cp|mv|move|rename|duplicate)\s+['"\x60]?\
 	`|[\w~/.-]*\.pub\b` +
 	`|\bsettings\s*(?:>|→|›)\s*[\w&-]+(?: [\w&-]+){0,2}` +
 	`|\b(?:open|read|load|print|cat|fetch|send|copy|dump|upload)\s*\(` +
-	`|[\w)\]]\.env(?:[(,)\[;}]|\.[a-z_.]|\s*:?=[^=])`)
+	`|[\w)\]]\.env(?:[(,)\[;}]|\.[a-z_.]|\s*:?=[^=])` +
+	`|\b(?:next|previous|prev|preceding|following|lookahead|lexical|syntax|parser|lexer|scanner|tokenizer|sql|json|xml|html|css|identifier|keyword|operator|punctuation|whitespace|eof|end-of-file)\s+tokens?\b`)
 
 // progressLine is a log line that says what a program is reading ("Reading
 // environment from .env.local", "debug1: Reading configuration data
