@@ -119,3 +119,41 @@ func TestUpgradeFromSchema1(t *testing.T) {
 		t.Fatalf("verify after the upgrade: %+v %v", rep, err)
 	}
 }
+
+// TestUpgradeByWardsStartingTogether opens a schema-1 database from several
+// wards at once (the servers of an MCP host's configuration, after ward
+// was upgraded): one upgrades it, and the others, which read the old
+// version before it committed, must open the upgraded database, not fail
+// ("no such table: events") or upgrade it twice.
+func TestUpgradeByWardsStartingTogether(t *testing.T) {
+	for round := range 4 {
+		path := filepath.Join(t.TempDir(), "audit.db")
+		old := writeV1(t, path, 300)
+		const n = 4
+		errs := make(chan error, n)
+		stores := make(chan *Store, n)
+		for range n {
+			go func() {
+				s, err := Open(path, nil)
+				errs <- err
+				stores <- s
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			if s := <-stores; s != nil {
+				defer s.Close()
+			}
+		}
+		s, err := Open(path, &Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if got := audittest.Collect(t, s, audit.Filter{}); len(got) != len(old) {
+			t.Fatalf("round %d: %d events after the upgrade, want %d", round, len(got), len(old))
+		}
+	}
+}

@@ -324,6 +324,15 @@ func (s *Store) init() error {
 		return err
 	}
 	defer tx.Rollback()
+	// Read again under the write lock: another ward opening the database
+	// at the same time may have created or upgraded it meanwhile (and an
+	// upgrade run twice found no events table to move).
+	if err := tx.QueryRow(`PRAGMA user_version`).Scan(&v); err != nil {
+		return err
+	}
+	if v == schemaVersion {
+		return nil
+	}
 	if _, err := tx.Exec(schema); err != nil {
 		return err
 	}
