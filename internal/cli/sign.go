@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/ward-mcp/ward/internal/lockfile"
 	"github.com/ward-mcp/ward/internal/sign"
 )
 
@@ -56,6 +57,12 @@ bundle is written (default <lockfile>.sigstore.json).`,
 			b, err := os.ReadFile(lock)
 			if err != nil {
 				return internalErr(fmt.Errorf("read lockfile: %w", err))
+			}
+			// A signature approves what ward proxy will enforce: a file it
+			// would refuse to load is not signed (it would only fail later,
+			// at start-up, with a valid signature).
+			if _, err := lockfile.Parse(b); err != nil {
+				return findingsErr(fmt.Errorf("refusing to sign %s: %w", lock, err))
 			}
 			if f.sigstore {
 				return runSignSigstore(cmd, s, f, lock, b)

@@ -19,8 +19,8 @@ func TestKeygenSignVerifyBundle(t *testing.T) {
 	if code, _, errs := wardRun(t, "keygen", "-o", k); code != 2 || !strings.Contains(errs, "exists") {
 		t.Fatalf("keygen over existing keys: %d %s", code, errs)
 	}
-	lock := filepath.Join(dir, "mcp-lock.json")
-	os.WriteFile(lock, []byte(`{"version":1,"servers":{"fs":{"tools":{"read":{"hash":"sha256:00"}}}}}`), 0o644)
+	lock := writeLock(t, dir)
+	original, _ := os.ReadFile(lock)
 	if code, _, errs := wardRun(t, "sign", "--key", k+".key", lock); code != 0 {
 		t.Fatalf("sign: %s", errs)
 	}
@@ -46,7 +46,7 @@ func TestKeygenSignVerifyBundle(t *testing.T) {
 	}
 
 	// One changed byte of meaning: verify says no, and bundle export refuses.
-	os.WriteFile(lock, []byte(`{"version":1,"servers":{"fs":{"tools":{"read":{"hash":"sha256:01"}}}}}`), 0o644)
+	os.WriteFile(lock, []byte(strings.Replace(string(original), `"version": "1"`, `"version": "2"`, 1)), 0o644)
 	if code, _, errs := wardRun(t, "verify", "--key", k+".pub", lock); code != 1 || !strings.Contains(errs, "signature invalid") {
 		t.Fatalf("verify of a changed lockfile: %d %s", code, errs)
 	}
@@ -55,6 +55,17 @@ func TestKeygenSignVerifyBundle(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "c.zip")); err == nil {
 		t.Fatal("a refused bundle was written")
+	}
+
+	// What ward proxy would refuse to load is not signed: a signature is an
+	// approval of what will be enforced.
+	notLock := filepath.Join(dir, "not-a-lock.json")
+	os.WriteFile(notLock, []byte(`{"version":1,"servers":{"fs":{"tools":{"read":{"hash":"sha256:00"}}}}}`), 0o644)
+	if code, _, errs := wardRun(t, "sign", "--key", k+".key", notLock); code != 1 || !strings.Contains(errs, "refusing to sign") {
+		t.Errorf("sign of a file that is not a lockfile: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat(notLock + ".sig"); err == nil {
+		t.Error("a signature was written for a file that is not a lockfile")
 	}
 
 	os.Chmod(k+".key", 0o644)
