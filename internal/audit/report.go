@@ -119,7 +119,8 @@ func WriteReport(w io.Writer, r *Report) error {
 		}
 	}
 	if r.Uncovered > 0 && r.Checkpoints > 0 {
-		fmt.Fprintf(w, "warning: %d records after the last checkpoint: a cut of those would not be detected\n", r.Uncovered)
+		fmt.Fprintf(w, "warning: %d records after the last checkpoint (seq %d..%d): they could have been rewritten or cut without trace\n",
+			r.Uncovered, r.LastSeq-r.Uncovered+1, r.LastSeq)
 	}
 	return nil
 }

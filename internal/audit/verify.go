@@ -75,7 +75,8 @@ type Report struct {
 	// LastCheckpoint is the highest sequence number covered by a checkpoint.
 	LastCheckpoint uint64 `json:"last_checkpoint"`
 	// Uncovered is the number of records after the last checkpoint. A cut
-	// of those records cannot be detected; a clean shutdown leaves none.
+	// or a rewrite of those records (with a chain that holds together)
+	// cannot be detected; a clean shutdown leaves none.
 	Uncovered uint64 `json:"uncovered"`
 	// Problems lists every defect found, in storage order.
 	Problems []Problem `json:"problems"`
