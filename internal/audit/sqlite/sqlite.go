@@ -509,12 +509,22 @@ func (s *Store) Checkpoints(ctx context.Context) ([]audit.Checkpoint, error) {
 	defer rows.Close()
 	var out []audit.Checkpoint
 	for rows.Next() {
-		var c audit.Checkpoint
-		var ns int64
-		if err := rows.Scan(&c.Seq, &c.Hash, &ns, &c.KeyID, &c.Signature); err != nil {
+		var seq, hash, ns, keyID, sig any
+		if err := rows.Scan(&seq, &hash, &ns, &keyID, &sig); err != nil {
 			return nil, fmt.Errorf("read audit checkpoints: %w", err)
 		}
-		c.Time = time.Unix(0, ns).UTC()
+		// A row edited to hold values of other types cannot vouch for
+		// anything: it is returned as a checkpoint with no signature,
+		// which Verify reports, rather than stopping the reading.
+		var c audit.Checkpoint
+		s, ok1 := seq.(int64)
+		n, ok2 := ns.(int64)
+		h, ok3 := hash.(string)
+		k, ok4 := keyID.(string)
+		g, ok5 := sig.([]byte)
+		if ok1 && ok2 && ok3 && ok4 && ok5 && s >= 0 {
+			c = audit.Checkpoint{Seq: uint64(s), Hash: h, Time: time.Unix(0, n).UTC(), KeyID: k, Signature: g}
+		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
@@ -613,14 +623,28 @@ func (s *Store) CheckIndex(ctx context.Context) ([]audit.Problem, error) {
 	var problems []audit.Problem
 	for rows.Next() {
 		var (
-			id, minT, maxT int64
-			first, last    uint64
-			lastHash       string
-			block          []byte
+			id                      int64
+			cFirst, cLast           any
+			cMinT, cMaxT, cLastHash any
+			block                   []byte
 		)
-		if err := rows.Scan(&id, &first, &last, &minT, &maxT, &lastHash, &block); err != nil {
+		if err := rows.Scan(&id, &cFirst, &cLast, &cMinT, &cMaxT, &cLastHash, &block); err != nil {
 			return nil, fmt.Errorf("check audit index: %w", err)
 		}
+		// Columns edited to hold values of other types are a bad index, not
+		// a store that cannot be read.
+		iFirst, ok1 := cFirst.(int64)
+		iLast, ok2 := cLast.(int64)
+		minT, ok3 := cMinT.(int64)
+		maxT, ok4 := cMaxT.(int64)
+		lastHash, ok5 := cLastHash.(string)
+		if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+			problems = append(problems, audit.Problem{Kind: audit.BadIndex,
+				Detail: fmt.Sprintf("block %d holds values of the wrong type in its range (first_seq %v, last_seq %v, min_time_ns %v, max_time_ns %v, last_hash %q)",
+					id, cFirst, cLast, cMinT, cMaxT, fmt.Sprint(cLastHash))})
+			continue
+		}
+		first, last := uint64(iFirst), uint64(iLast)
 		var got struct {
 			first, last uint64
 			minT, maxT  int64

@@ -3,11 +3,13 @@ package sqlite
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ward-mcp/ward/internal/audit"
 	"github.com/ward-mcp/ward/internal/audit/audittest"
@@ -339,5 +341,52 @@ func TestBatchLargerThanABlob(t *testing.T) {
 	rep, err := audit.Verify(ctx, s, nil)
 	if err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %+v", err, rep)
+	}
+}
+
+// TestVerifyReportsMalformedRows stores values of the wrong type in the
+// columns beside the chain (a checkpoint's seq, a block's range), as
+// anyone with sqlite3 can: verify must name the row in its report, not
+// stop with an error (exit 3, no report) that a check waiting for exit 1
+// would not take for damage.
+func TestVerifyReportsMalformedRows(t *testing.T) {
+	ctx := context.Background()
+	key := audittest.Key()
+	pub := key.Public().(ed25519.PublicKey)
+	for _, tc := range []struct {
+		edit string
+		want audit.ProblemKind
+	}{
+		{`UPDATE checkpoints SET seq = 'ten' WHERE id = 1`, audit.BadCheckpoint},
+		{`UPDATE checkpoints SET hash = x'00ff' WHERE id = 1`, audit.BadCheckpoint},
+		{`UPDATE checkpoints SET time_ns = 'x' WHERE id = 1`, audit.BadCheckpoint},
+		{`UPDATE blocks SET last_seq = 'x' WHERE id = 1`, audit.BadIndex},
+		{`UPDATE blocks SET min_time_ns = 1.5 WHERE id = 1`, audit.BadIndex},
+		{`UPDATE blocks SET last_hash = 7 WHERE id = 1`, audit.BadIndex},
+	} {
+		t.Run(tc.edit, func(t *testing.T) {
+			s := open(t, t.TempDir()).(*Store)
+			defer s.Close()
+			evs := audittest.Sample(10)
+			if err := s.Append(ctx, evs[:5]); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AppendCheckpoint(ctx, audit.SignCheckpoint(key, 5, evs[4].Hash, time.Now())); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Append(ctx, evs[5:]); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB().Exec(tc.edit); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := audit.Verify(ctx, s, pub)
+			if err != nil {
+				t.Fatalf("verify stopped: %v", err)
+			}
+			if len(rep.Problems) != 1 || rep.Problems[0].Kind != tc.want {
+				t.Fatalf("problems %v, want one %s", rep.Problems, tc.want)
+			}
+		})
 	}
 }
