@@ -227,8 +227,11 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 		if !cur.damaged {
 			if cs := bySeq[e.Seq]; len(cs) > 0 && !matchesCheckpoint(cs, e.Hash) {
 				cpMismatch[e.Seq] = len(rep.Problems)
-				rep.Problems = append(rep.Problems, Problem{Kind: Modified, Seq: e.Seq, Position: pos,
-					Detail: fmt.Sprintf("record seq %d at position %d differs from the signed checkpoint: the chain was rewritten up to here", e.Seq, pos)})
+				detail := fmt.Sprintf("record seq %d at position %d differs from the signed checkpoint: the chain was rewritten up to here", e.Seq, pos)
+				if pub == nil {
+					detail = fmt.Sprintf("record seq %d at position %d differs from a checkpoint whose signature was not checked: the chain was rewritten up to here, or the checkpoint was edited (give the audit key to tell)", e.Seq, pos)
+				}
+				rep.Problems = append(rep.Problems, Problem{Kind: Modified, Seq: e.Seq, Position: pos, Detail: detail})
 			}
 		}
 	}

@@ -404,3 +404,41 @@ func TestLongLines(t *testing.T) {
 		t.Fatalf("verify: %+v", rep)
 	}
 }
+
+// TestVerifyWithoutKeyDoesNotBlameTheRecord edits a checkpoint's hash.
+// With the audit key, verify names the checkpoint; without it, it cannot
+// tell an edited checkpoint from a rewritten chain, and must not report
+// the (genuine) record as rewritten as if the checkpoint were signed.
+func TestVerifyWithoutKeyDoesNotBlameTheRecord(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir)
+	evs := audittest.Sample(6)
+	key := audittest.Key()
+	if err := s.Append(context.Background(), evs[:5]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendCheckpoint(context.Background(), audit.SignCheckpoint(key, 5, evs[4].Hash, evs[4].Time)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Append(context.Background(), evs[5:]); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	b, _ := os.ReadFile(file(dir))
+	b = bytes.Replace(b, []byte(`"hash":"`+evs[4].Hash+`","time"`), []byte(`"hash":"`+evs[3].Hash+`","time"`), 1)
+	if err := os.WriteFile(file(dir), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := Open(file(dir), &Options{ReadOnly: true})
+	rep, err := audit.Verify(context.Background(), r, key.Public().(ed25519.PublicKey))
+	if err != nil || len(rep.Problems) != 1 || rep.Problems[0].Kind != audit.BadCheckpoint {
+		t.Fatalf("with the key: %v %+v", err, rep)
+	}
+	rep, err = audit.Verify(context.Background(), r, nil)
+	if err != nil || len(rep.Problems) != 1 {
+		t.Fatalf("without the key: %v %+v", err, rep)
+	}
+	if d := rep.Problems[0].Detail; strings.Contains(d, "signed checkpoint") || !strings.Contains(d, "not checked") {
+		t.Errorf("without the key: %s", d)
+	}
+}
