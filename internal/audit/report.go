@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 )
 
 // WriteTable prints events as an aligned table, one line each.
@@ -28,14 +29,16 @@ func WriteLine(w io.Writer, e *Event) error {
 	return err
 }
 
-// cell makes a value safe for one table cell: no control characters (a
-// tool name can hold anything), "-" when empty, at most 48 characters.
+// cell makes a value safe for one table cell: no control characters and no
+// invisible format characters such as a right-to-left override (a tool name
+// can hold anything, and would show as another), "-" when empty, at most 48
+// characters.
 func cell(s string) string {
 	if s == "" {
 		return "-"
 	}
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || unicode.Is(unicode.Cf, r) {
 			return '?'
 		}
 		return r
