@@ -62,10 +62,18 @@ from the public-good Sigstore TUF repository, or read from --trusted-root offlin
 			}
 			res, err := sign.VerifyFile(args[0], opts)
 			if err != nil {
-				if errors.Is(err, sign.ErrInvalid) {
-					if f.asJSON {
-						writeIndentedJSON(s.out, map[string]any{"path": args[0], "valid": false, "error": err.Error()})
+				// With --json every outcome is a JSON object on stdout:
+				// "invalid" (exit 1) or "error" (exit 3: nothing could be
+				// checked, such as an unreadable key or signature file).
+				invalid := errors.Is(err, sign.ErrInvalid)
+				if f.asJSON {
+					outcome := "error"
+					if invalid {
+						outcome = "invalid"
 					}
+					writeIndentedJSON(s.out, map[string]any{"path": args[0], "valid": false, "outcome": outcome, "error": err.Error()})
+				}
+				if invalid {
 					return findingsErr(err)
 				}
 				return internalErr(err)
