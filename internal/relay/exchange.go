@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -154,6 +155,38 @@ func RequestName(method string, params []byte) string {
 	}
 	s, _ := jsonrpc.String(jsonrpc.Member(params, key))
 	return s
+}
+
+// namesTarget reports whether a request of method names its target in a
+// way RequestName can read: true for methods that name none, and for those
+// that do (tools/call, prompts/get, resources/read, …, and the ref of
+// completion/complete) when params is an object whose name (or uri) member
+// is a string.
+func namesTarget(method string, params []byte) bool {
+	key := nameKey(method)
+	if method == "completion/complete" {
+		// A completion names the prompt or resource it completes in ref.
+		ref := jsonrpc.Member(params, "ref")
+		switch typ, _ := jsonrpc.String(jsonrpc.Member(ref, "type")); typ {
+		case "ref/prompt":
+			params, key = ref, "name"
+		case "ref/resource":
+			params, key = ref, "uri"
+		}
+	}
+	if key == "" {
+		return true
+	}
+	_, ok := jsonrpc.String(jsonrpc.Member(params, key))
+	return ok
+}
+
+// targetMember says which member names the target of method, for errors.
+func targetMember(method string) string {
+	if method == "completion/complete" {
+		return `"name" (ref/prompt) or "uri" (ref/resource) in its ref`
+	}
+	return strconv.Quote(nameKey(method))
 }
 
 // nameCache interns the names requests carry, per reader loop: a session

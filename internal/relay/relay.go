@@ -498,6 +498,17 @@ func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.
 	if dir == ToServer && m.Method == "initialize" {
 		r.learnClient(m.Params())
 	}
+	if dir == ToServer && ex.Name() == "" && !namesTarget(m.Method, m.Params()) {
+		// The checks judge a call by the name it gives: one that gives none
+		// ward can read (params an array, the name missing or not a string)
+		// must not pass them unjudged. A lenient server may still find a
+		// tool in it (JavaScript's tools[["danger"]] is tools["danger"]).
+		v := Verdict{Action: Deny, Rule: "protocol.invalid-params", Code: jsonrpc.CodeInvalidParams,
+			Reason: fmt.Sprintf("ward: invalid params: %s needs params with a string %s", m.Method, targetMember(m.Method))}
+		r.recordVerdict(l, ex, "deny", v)
+		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), v.Code, v.Reason, nil))
+		return
+	}
 	v := r.inspect(ctx, l, ex)
 	if v.Action == Deny {
 		r.recordVerdict(l, ex, "deny", v)
