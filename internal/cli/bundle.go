@@ -22,8 +22,9 @@ type bundleFlags struct {
 	asJSON                       bool
 }
 
-// options turns the key and identity flags into bundle options.
-func (f *bundleFlags) options() (*bundle.Options, error) {
+// options turns the key and identity flags into bundle options, warning
+// on warn of identity regexps that are not anchored.
+func (f *bundleFlags) options(warn io.Writer) (*bundle.Options, error) {
 	o := &bundle.Options{LockfilePath: f.lock, PolicyPath: f.policy, SignaturePath: f.signature, Identity: f.id, DisableSCTUnsafe: f.disableSCT}
 	if f.key != "" && (f.id != (sign.Identity{}) || f.trustedRoot != "" || f.disableSCT) {
 		return nil, usageErrf("give --key (Ed25519) or the --certificate-* flags (Sigstore), not both; --trusted-root and --insecure-ignore-sct go with the latter")
@@ -41,6 +42,9 @@ func (f *bundleFlags) options() (*bundle.Options, error) {
 	if f.id != (sign.Identity{}) {
 		if err := f.id.Validate(); err != nil {
 			return nil, usageErr(err)
+		}
+		for _, w := range f.id.Warnings() {
+			fmt.Fprintf(warn, "ward: warning: %s\n", w)
 		}
 		tm, err := sign.LoadTrustedRoot(f.trustedRoot)
 		if err != nil {
@@ -96,7 +100,7 @@ give the public key (--key) or the Sigstore identity flags.`,
 					return usageErrf("--output %s is an input of the bundle: not overwritten", f.out)
 				}
 			}
-			o, err := f.options()
+			o, err := f.options(s.err)
 			if err != nil {
 				return err
 			}
@@ -132,7 +136,7 @@ invalid. Exit 2: wrong flags, or no means given to check the bundle's signature.
 Exit 3: the file could not be read.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o, err := f.options()
+			o, err := f.options(s.err)
 			if err != nil {
 				return err
 			}

@@ -216,6 +216,9 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 		if err := f.verify.Identity.Validate(); err != nil {
 			return usageErr(err)
 		}
+		for _, w := range f.verify.Identity.Warnings() {
+			fmt.Fprintf(s.err, "ward: warning: %s\n", w)
+		}
 	}
 	var verified []byte // the lockfile's bytes as verified, when they were
 	if f.requireSig {

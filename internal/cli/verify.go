@@ -59,6 +59,9 @@ from the public-good Sigstore TUF repository, or read from --trusted-root offlin
 				if err := f.id.Validate(); err != nil {
 					return usageErr(err)
 				}
+				for _, w := range f.id.Warnings() {
+					fmt.Fprintf(s.err, "ward: warning: %s\n", w)
+				}
 			}
 			res, err := sign.VerifyFile(args[0], opts)
 			if err != nil {

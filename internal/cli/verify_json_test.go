@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -43,4 +44,23 @@ func TestVerifyJSONOnEveryOutcome(t *testing.T) {
 	check("changed", 1, false, "invalid", lock)
 	os.WriteFile(lock, original, 0o644)
 	check("missing signature", 3, false, "error", "--signature", filepath.Join(dir, "nope.sig"), lock)
+}
+
+// TestVerifyWarnsOfUnanchoredRegexp: an identity regexp without ^ (or
+// without $, unless it ends in a path's /) is searched for anywhere in the
+// signer's identity (as in cosign), so ward says so before it verifies.
+func TestVerifyWarnsOfUnanchoredRegexp(t *testing.T) {
+	dir := t.TempDir()
+	lock := writeLock(t, dir)
+	missing := filepath.Join(dir, "missing.sigstore.json")
+	for re, want := range map[string]bool{
+		`alice@example\.com`: true, `^alice@example\.com$`: false, `^alice@example\.com\$`: true, `^alice@example\.com`: true,
+		`^https://github\.com/acme/tools/\.github/workflows/`: false, `github\.com/acme/`: true,
+	} {
+		_, _, stderr := wardRun(t, "verify", "--bundle", missing, "--certificate-identity-regexp", re,
+			"--certificate-oidc-issuer", "https://token.actions.githubusercontent.com", lock)
+		if got := strings.Contains(stderr, "warning: --certificate-identity-regexp"); got != want {
+			t.Errorf("regexp %q: warned %v, want %v: %s", re, got, want, stderr)
+		}
+	}
 }

@@ -203,6 +203,27 @@ type Identity struct {
 	Issuer, IssuerRegexp   string
 }
 
+// Warnings returns a sentence for each regular expression of id that a
+// stranger's identity can satisfy by accident of anchoring. Like cosign's,
+// they are searched for anywhere in the certificate's identity: without a
+// leading ^, "alice@example\.com" also accepts "mallory-alice@example.com";
+// without a trailing $, it accepts "alice@example.com.evil.example". A
+// pattern ending in "/" is taken as a path prefix (a repository's
+// workflows) and needs no $.
+func (id *Identity) Warnings() []string {
+	var out []string
+	for _, m := range []struct{ flag, re string }{{"--certificate-identity-regexp", id.SubjectRegexp}, {"--certificate-oidc-issuer-regexp", id.IssuerRegexp}} {
+		switch {
+		case m.re == "":
+		case !strings.HasPrefix(m.re, "^"):
+			out = append(out, fmt.Sprintf("%s %q does not start with ^: it accepts any identity that contains a match", m.flag, m.re))
+		case !strings.HasSuffix(m.re, "/") && (!strings.HasSuffix(m.re, "$") || strings.HasSuffix(m.re, `\$`)):
+			out = append(out, fmt.Sprintf("%s %q does not end with $: it accepts any identity that starts with a match", m.flag, m.re))
+		}
+	}
+	return out
+}
+
 // Validate reports whether id names exactly one subject and one issuer
 // matcher, and whether its regular expressions compile.
 func (id *Identity) Validate() error {
