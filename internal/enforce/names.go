@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
+	"slices"
 	"strings"
 
 	"github.com/ward-mcp/ward/internal/mcp"
@@ -63,20 +65,139 @@ func (n *NameLists) Decide(kind, name string) (ok bool, rule, reason string) {
 	default:
 		return true, "", ""
 	}
+	forms := []string{name}
+	match := globMatch
+	if flag == "resources" {
+		// A server reads a URI decoded and resolved: judge every form it
+		// may take. A deny pattern that matches any of them denies; an
+		// allow list must match all of them.
+		forms = uriForms(name)
+		match = func(p, f string) bool { return globMatch(p, f) || globMatch(canonicalURI(p), f) }
+	}
 	for _, p := range deny {
-		if globMatch(p, name) {
-			return false, "names.deny-" + flag, fmt.Sprintf("ward: %s %q denied by --deny-%s", noun, name, flag)
+		for _, f := range forms {
+			if match(p, f) {
+				return false, "names.deny-" + flag, fmt.Sprintf("ward: %s %q denied by --deny-%s", noun, name, flag)
+			}
 		}
 	}
 	if len(allow) == 0 {
 		return true, "", ""
 	}
-	for _, p := range allow {
-		if globMatch(p, name) {
-			return true, "", ""
+	for _, f := range forms {
+		if !slices.ContainsFunc(allow, func(p string) bool { return match(p, f) }) {
+			return false, "names.allow-" + flag, fmt.Sprintf("ward: %s %q is not in --allow-%s", noun, name, flag)
 		}
 	}
-	return false, "names.allow-" + flag, fmt.Sprintf("ward: %s %q is not in --allow-%s", noun, name, flag)
+	return true, "", ""
+}
+
+// maxURIDecodes bounds how many times uriForms decodes a URI: once for a
+// server that decodes it, and again for one that decodes twice.
+const maxURIDecodes = 3
+
+// uriForms returns the resource URI as sent followed by the forms a server
+// may act on: decoded once, twice…, each with the scheme and authority in
+// lower case, "\" read as "/", "." and ".." segments resolved and repeated
+// slashes collapsed (see canonicalURI).
+func uriForms(uri string) []string {
+	forms := []string{uri}
+	cur := uri
+	for range maxURIDecodes {
+		next := canonicalURI(cur)
+		if !slices.Contains(forms, next) {
+			forms = append(forms, next)
+		}
+		if next == cur {
+			break
+		}
+		cur = next
+	}
+	return forms
+}
+
+// canonicalURI returns uri percent-decoded once, with "\" as "/", the
+// scheme and authority in lower case, the path's dot segments resolved and
+// its repeated slashes collapsed; a file URI without an authority or with
+// "localhost" gets the empty one (file:/etc and file://localhost/etc are
+// file:///etc).
+func canonicalURI(uri string) string {
+	s := strings.ReplaceAll(percentDecode(uri), `\`, "/")
+	colon := strings.IndexByte(s, ':')
+	if colon <= 0 || !isScheme(s[:colon]) {
+		return cleanURIPath(s)
+	}
+	scheme, rest := strings.ToLower(s[:colon]), s[colon+1:]
+	auth := ""
+	if strings.HasPrefix(rest, "//") {
+		if end := strings.IndexByte(rest[2:], '/'); end < 0 {
+			auth, rest = rest, ""
+		} else {
+			auth, rest = rest[:2+end], rest[2+end:]
+		}
+		auth = strings.ToLower(auth)
+	}
+	if scheme == "file" && (auth == "//localhost" || (auth == "" && strings.HasPrefix(rest, "/"))) {
+		auth = "//"
+	}
+	return scheme + ":" + auth + cleanURIPath(rest)
+}
+
+// cleanURIPath resolves the dot segments of p and collapses its repeated
+// slashes, keeping a trailing slash.
+func cleanURIPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && !strings.HasSuffix(c, "/") {
+		c += "/"
+	}
+	return c
+}
+
+func isScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
+
+// percentDecode decodes every well-formed %XX escape of s and leaves the
+// rest as it is.
+func percentDecode(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && unhex(s[i+1]) >= 0 && unhex(s[i+2]) >= 0 {
+			b.WriteByte(byte(unhex(s[i+1])<<4 | unhex(s[i+2])))
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
 }
 
 // Middleware returns the relay middleware that refuses calls to denied

@@ -106,3 +106,63 @@ func TestLogFormats(t *testing.T) {
 	}
 	l.Close() // idempotent
 }
+
+// TestNameListsResourceURIForms: a resource URI is judged in every form a
+// server may read it in. Matched only as sent, a deny list was evaded by
+// percent-encoding, a ".." segment, the scheme's case, an empty authority or
+// "localhost", doubled slashes or double encoding, and an allow list let a
+// ".." walk out of the allowed tree, although a server decodes and resolves
+// the URI (Node's fileURLToPath, Python's unquote and os.path) and reads the
+// file the rule was written to deny.
+func TestNameListsResourceURIForms(t *testing.T) {
+	deny := &NameLists{DenyResources: []string{"file:///etc/*", "https://internal.example/*"}}
+	for _, uri := range []string{
+		"file:///etc/passwd",
+		"file:///%65tc/passwd",
+		"file:///%2565tc/passwd",
+		"FILE:///etc/passwd",
+		"file:/etc/passwd",
+		"file://localhost/etc/passwd",
+		"file:////etc/passwd",
+		"file:///tmp/../etc/passwd",
+		"file:///tmp/%2e%2e/etc/passwd",
+		"file:///tmp/..%2Fetc/passwd",
+		`file:///tmp/..\etc\passwd`,
+		"HTTPS://INTERNAL.EXAMPLE/admin",
+	} {
+		if ok, rule, _ := deny.Decide("resource", uri); ok || rule != "names.deny-resources" {
+			t.Errorf("deny list: Decide(resource, %s) = %v %q, want denied by names.deny-resources", uri, ok, rule)
+		}
+	}
+	for _, uri := range []string{"file:///tmp/etc/passwd", "file:///home/me/etc", "https://example/internal.example/x"} {
+		if ok, rule, _ := deny.Decide("resource", uri); !ok {
+			t.Errorf("deny list: Decide(resource, %s) denied by %s", uri, rule)
+		}
+	}
+
+	allow := &NameLists{AllowResources: []string{"file:///home/me/src/*", "file:///my%20docs/*"}}
+	for _, uri := range []string{
+		"file:///home/me/src/../../../etc/passwd",
+		"file:///home/me/src/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+		"file:///home/me/src/..%252F..%252F..%252Fetc/passwd",
+		"file:///home/me/src/x/../../../../etc/shadow",
+	} {
+		if ok, rule, _ := allow.Decide("resource", uri); ok || rule != "names.allow-resources" {
+			t.Errorf("allow list: Decide(resource, %s) = %v %q, want refused by names.allow-resources", uri, ok, rule)
+		}
+	}
+	for _, uri := range []string{
+		"file:///home/me/src/main.go",
+		"file:///home/me/src/a%20b.txt",
+		"file:///home/me/src/pkg/../main.go",
+		"file:///my%20docs/notes.md",
+		"file:///my docs/notes.md",
+	} {
+		if ok, rule, reason := allow.Decide("resource", uri); !ok {
+			t.Errorf("allow list: Decide(resource, %s) refused by %s: %s", uri, rule, reason)
+		}
+	}
+	if ok, _, _ := allow.Decide("resourceTemplate", "file:///home/me/src/{path}"); !ok {
+		t.Error("allow list: the template file:///home/me/src/{path} was refused")
+	}
+}
