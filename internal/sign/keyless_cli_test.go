@@ -3,6 +3,7 @@ package sign_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ward-mcp/ward/internal/cli"
+	"github.com/ward-mcp/ward/internal/lockfile"
 	"github.com/ward-mcp/ward/internal/sign/signtest"
 )
 
@@ -20,6 +22,24 @@ func ward(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// writeLockfile writes a lockfile of one small server at path, the server
+// at version: ward sign signs only what ward proxy would load.
+func writeLockfile(t *testing.T, path, version string) {
+	t.Helper()
+	srv, err := lockfile.Build("s", &lockfile.Snapshot{
+		ServerInfo: lockfile.ServerInfo{Name: "s", Version: version}, ProtocolVersion: "2025-06-18",
+		Tools: []json.RawMessage{json.RawMessage(`{"name":"t","inputSchema":{"type":"object"}}`)},
+	}, lockfile.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := lockfile.NewFile()
+	f.Servers["s"] = srv
+	if err := lockfile.Save(path, f); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestCLISignSigstore drives ward sign --sigstore against the fake Fulcio and
 // Rekor (--fulcio-url, --rekor-url, --identity-token-file) and ward verify
 // on what it wrote, certificate transparency checked.
@@ -28,7 +48,7 @@ func TestCLISignSigstore(t *testing.T) {
 	fs := signtest.NewFakeSigstore(t)
 	dir := t.TempDir()
 	lock, tok, root := filepath.Join(dir, "mcp-lock.json"), filepath.Join(dir, "token"), filepath.Join(dir, "trusted_root.json")
-	os.WriteFile(lock, []byte(`{"version":1,"servers":{"fs":{"tools":{"read":{"hash":"sha256:00"}}}}}`), 0o644)
+	writeLockfile(t, lock, "1")
 	os.WriteFile(tok, []byte(signtest.Token(who, iss)+"\n"), 0o600)
 	os.WriteFile(root, fs.TrustedRootJSON(t), 0o644)
 	t.Setenv("SIGSTORE_ID_TOKEN", "")
@@ -53,7 +73,7 @@ func TestCLISignSigstore(t *testing.T) {
 	if code, _, errs := verify("https://github.com/acme/other/.github/workflows/lock.yml@refs/heads/main"); code != 1 {
 		t.Fatalf("ward verify, wrong identity: %d %s", code, errs)
 	}
-	os.WriteFile(lock, []byte(`{"version":1,"servers":{"fs":{"tools":{"read":{"hash":"sha256:01"}}}}}`), 0o644)
+	writeLockfile(t, lock, "2")
 	if code, _, errs := verify(who); code != 1 {
 		t.Fatalf("ward verify, changed lockfile: %d %s", code, errs)
 	}
