@@ -205,7 +205,7 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 			}
 			prev, alt, beforeBad = cur, nil, nil
 		case e.Seq > prev.seq+1:
-			gaps = append(gaps, &gap{from: prev.seq, to: e.Seq, fromHash: prev.hash, toPrev: e.PrevHash, beforePos: pos, reportedSeqs: map[uint64]bool{}})
+			gaps = append(gaps, &gap{from: prev.seq, to: e.Seq, fromHash: prev.hash, toPrev: e.PrevHash, beforePos: pos})
 			prev, alt, beforeBad = cur, nil, nil
 		default: // e.Seq <= prev.seq and not seen before: a hole filled late
 			g := findGap(gaps, e.Seq)
@@ -215,6 +215,9 @@ func Verify(ctx context.Context, s Store, pub ed25519.PublicKey) (*Report, error
 				continue
 			}
 			g.found++
+			if g.reportedSeqs == nil {
+				g.reportedSeqs = map[uint64]bool{}
+			}
 			g.reportedSeqs[e.Seq] = true
 			if g.to-g.from == 2 && !cur.damaged && (e.PrevHash != g.fromHash || e.Hash != g.toPrev) {
 				rep.Problems = append(rep.Problems, Problem{Kind: Inserted, Seq: e.Seq, Position: pos,
@@ -280,11 +283,19 @@ func matchesCheckpoint(cs []Checkpoint, hash string) bool {
 	return true
 }
 
+// findGap returns the gap seq is missing from, if it was not found there
+// yet. Gaps are opened in the order of their seqs and do not overlap (each
+// starts at the record that ends the walk so far), so it searches them by
+// halves: a store edited so that half its records come late held as many
+// gaps, and looking through all of them for each late record took
+// quadratic time.
 func findGap(gaps []*gap, seq uint64) *gap {
-	for _, g := range gaps {
-		if seq > g.from && seq < g.to && !g.reportedSeqs[seq] {
-			return g
-		}
+	i := sort.Search(len(gaps), func(i int) bool { return gaps[i].to > seq })
+	if i == len(gaps) {
+		return nil
+	}
+	if g := gaps[i]; seq > g.from && !g.reportedSeqs[seq] {
+		return g
 	}
 	return nil
 }
