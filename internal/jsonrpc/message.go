@@ -332,7 +332,14 @@ func IsBatch(data []byte) bool {
 // SplitBatch validates a batch and returns the raw bytes of its elements.
 // An empty array is an invalid request; bytes that are not JSON are a parse
 // error.
-func SplitBatch(data []byte) ([][]byte, error) {
+func SplitBatch(data []byte) ([][]byte, error) { return SplitBatchMax(data, 0) }
+
+// SplitBatchMax is SplitBatch for a batch of at most max elements (no limit
+// when max <= 0): a longer one is an invalid request, refused before any
+// element is collected. Each element of a batch is answered on its own, so
+// that without a limit a line of two-byte elements ("[1,1,1,…]") costs an
+// error of a hundred bytes each.
+func SplitBatchMax(data []byte, max int) ([][]byte, error) {
 	data = trimSpace(data)
 	if !Valid(data) {
 		return nil, &DecodeError{Code: CodeParseError, Msg: "batch is not valid JSON"}
@@ -349,6 +356,9 @@ func SplitBatch(data []byte) ([][]byte, error) {
 		end, err := skipValue(data, i, 1, nil)
 		if err != nil { // unreachable after Valid
 			return nil, &DecodeError{Code: CodeParseError, Msg: "batch is not valid JSON"}
+		}
+		if max > 0 && len(elems) == max {
+			return nil, &DecodeError{Code: CodeInvalidRequest, Msg: fmt.Sprintf("batch of more than %d elements", max)}
 		}
 		elems = append(elems, data[i:end:end])
 		i = skipSpace(data, end)

@@ -684,3 +684,22 @@ func TestDuplicateNameInMessages(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitBatchMax(t *testing.T) {
+	batch := func(n int) []byte {
+		return []byte("[" + strings.TrimSuffix(strings.Repeat(`{"a":[1,2]},`, n), ",") + "]")
+	}
+	if elems, err := SplitBatchMax(batch(3), 3); err != nil || len(elems) != 3 {
+		t.Fatalf("3 elements, limit 3: %d, %v", len(elems), err)
+	}
+	_, err := SplitBatchMax(batch(4), 3)
+	if de := AsDecodeError(err); err == nil || de.Code != CodeInvalidRequest || de.Msg != "batch of more than 3 elements" {
+		t.Fatalf("4 elements, limit 3: %v", err)
+	}
+	if _, err := SplitBatchMax([]byte(`[1,2,3,4`), 3); AsDecodeError(err).Code != CodeParseError {
+		t.Fatalf("a truncated batch over the limit: %v, want a parse error", err)
+	}
+	if elems, err := SplitBatch(batch(5000)); err != nil || len(elems) != 5000 {
+		t.Fatalf("SplitBatch without a limit: %d, %v", len(elems), err)
+	}
+}

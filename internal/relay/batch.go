@@ -18,9 +18,15 @@ type batch struct {
 	parts    [][]byte
 }
 
+// MaxBatch is the most elements a batch may have. A longer one is refused
+// whole with one error: every element gets an answer of its own, and
+// without a limit a 10 MiB line of two-byte elements ("[1,1,…]") made ward
+// build and send half a gigabyte of errors.
+const MaxBatch = 1024
+
 // handleBatch splits a batch travelling in dir and routes its elements.
 func (r *Relay) handleBatch(ctx context.Context, l *loop, dir Direction, raw []byte) {
-	elems, err := jsonrpc.SplitBatch(raw)
+	elems, err := jsonrpc.SplitBatchMax(raw, MaxBatch)
 	if err != nil {
 		r.reject(dir, err, nil)
 		return
