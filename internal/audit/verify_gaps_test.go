@@ -3,6 +3,8 @@ package audit_test
 import (
 	"context"
 	"iter"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,5 +71,39 @@ func TestVerifyManyGapsIsQuick(t *testing.T) {
 		if p.Kind != audit.Reordered {
 			t.Fatalf("problem %s, want only reordered records", p)
 		}
+	}
+}
+
+// TestVerifyHugeGapIsCheap edits one record's seq to a number far beyond
+// the others. Verify listed every missing seq to report them as removed:
+// a gap of 1e8 cost 800 MB, one of 2^62 never ended (or ended ward with
+// out of memory) - one edit that keeps verify from ever reporting.
+func TestVerifyHugeGapIsCheap(t *testing.T) {
+	const gap = 100_000_000
+	s := &listStore{}
+	h := audit.EmptyHead()
+	for i := range 6 {
+		e := audit.Event{Time: time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC), Decision: audit.Allow}
+		if i == 3 {
+			h.Seq += gap // the next records skip seqs 4..gap+3
+		}
+		if err := h.Seal(&e); err != nil {
+			t.Fatal(err)
+		}
+		s.list = append(s.list, e)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	rep, err := audit.Verify(context.Background(), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {
+		t.Errorf("verify allocated %d MB for a gap of %d", n>>20, gap)
+	}
+	if len(rep.Problems) != 1 || rep.Problems[0].Kind != audit.Removed || rep.Problems[0].Seq != 4 ||
+		!strings.Contains(rep.Problems[0].Detail, "100000000 records (seq 4..100000003)") {
+		t.Errorf("problems %v", rep.Problems)
 	}
 }
