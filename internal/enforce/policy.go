@@ -69,6 +69,26 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 			// host made it or not at all.
 			return denial(d), true
 		}
+	case ex.Dir == relay.ToHost && ex.Msg.Kind == jsonrpc.KindError:
+		switch ex.Method {
+		case "tools/call", "prompts/get", "resources/read":
+			// An error answers the call as a result does, and hosts hand its
+			// message to the model: its strings are inspected like a result's.
+			in := p.input(ex, policy.ToHost)
+			in.Result = ex.ErrorObject()
+			d := p.eng.InspectResult(ctx, &in)
+			p.warnings(ex, d)
+			switch d.Action {
+			case policy.Deny:
+				return denial(d), true
+			case policy.Redact:
+				if len(d.Rewritten) == 0 {
+					return denial(d), true
+				}
+				ex.SetError(d.Rewritten)
+				ex.Note(relay.Finding{Decision: "redact", Kind: relay.ItemKind(ex.Method), Name: ex.Name(), Rule: d.RuleID, Reason: reason(d)})
+			}
+		}
 	case ex.Dir == relay.ToHost && ex.Msg.Kind == jsonrpc.KindResponse:
 		switch ex.Method {
 		case "tools/call", "prompts/get", "resources/read":

@@ -11,6 +11,7 @@ type Edit struct {
 	ID     []byte
 	Params []byte
 	Result []byte
+	Error  []byte
 }
 
 // Append appends m to dst with the edits applied. Everything outside the
@@ -20,13 +21,13 @@ func (m *Message) Append(dst []byte, e Edit) []byte {
 		s   span
 		val []byte
 	}
-	var reps [3]rep
+	var reps [4]rep
 	n := 0
 	add := func(s span, v []byte) {
 		if v == nil || !s.ok() {
 			return
 		}
-		// Keep the replacements ordered by position (at most three).
+		// Keep the replacements ordered by position (at most four).
 		j := n
 		for j > 0 && reps[j-1].s.start > s.start {
 			reps[j] = reps[j-1]
@@ -38,6 +39,7 @@ func (m *Message) Append(dst []byte, e Edit) []byte {
 	add(m.id, e.ID)
 	add(m.params, e.Params)
 	add(m.result, e.Result)
+	add(m.errObj, e.Error)
 	pos := 0
 	for _, r := range reps[:n] {
 		dst = append(dst, m.Raw[pos:r.s.start]...)

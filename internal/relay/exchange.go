@@ -268,8 +268,22 @@ func (ex *Exchange) SetParams(p []byte) { ex.edit.Params = p }
 // SetResult replaces the result of a response.
 func (ex *Exchange) SetResult(r []byte) { ex.edit.Result = r }
 
+// ErrorObject returns the error object of an error response as it will be
+// forwarded (after rewrites), or nil.
+func (ex *Exchange) ErrorObject() []byte {
+	if ex.edit.Error != nil {
+		return ex.edit.Error
+	}
+	return ex.Msg.Error()
+}
+
+// SetError replaces the error object of an error response.
+func (ex *Exchange) SetError(e []byte) { ex.edit.Error = e }
+
 // Rewritten reports whether a middleware changed the message.
-func (ex *Exchange) Rewritten() bool { return ex.edit.Params != nil || ex.edit.Result != nil }
+func (ex *Exchange) Rewritten() bool {
+	return ex.edit.Params != nil || ex.edit.Result != nil || ex.edit.Error != nil
+}
 
 // Note records a finding about part of the message, such as a hidden tool.
 func (ex *Exchange) Note(f Finding) { ex.findings = append(ex.findings, f) }

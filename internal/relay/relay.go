@@ -713,11 +713,11 @@ func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc
 		return
 	}
 	if p.batch != nil {
-		r.batchAdd(p.batch, m.Append(nil, jsonrpc.Edit{ID: p.peerID, Result: ex.edit.Result}), true)
+		r.batchAdd(p.batch, m.Append(nil, jsonrpc.Edit{ID: p.peerID, Result: ex.edit.Result, Error: ex.edit.Error}), true)
 		return
 	}
-	if ex.edit.Result != nil {
-		_ = r.dst(dir).Write(m.Append(nil, jsonrpc.Edit{ID: p.peerID, Result: ex.edit.Result}))
+	if ex.edit.Result != nil || ex.edit.Error != nil {
+		_ = r.dst(dir).Write(m.Append(nil, jsonrpc.Edit{ID: p.peerID, Result: ex.edit.Result, Error: ex.edit.Error}))
 	} else {
 		before, id, after := m.Pieces(p.peerID)
 		_ = l.writePieces(r.dst(dir), before, id, after)
