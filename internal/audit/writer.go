@@ -106,6 +106,7 @@ type Writer struct {
 	invalid     atomic.Uint64
 	checkpoints atomic.Uint64
 	unhealthy   atomic.Bool
+	required    atomic.Bool // see Require
 
 	progress     sync.Mutex
 	progressCond *sync.Cond
@@ -148,7 +149,25 @@ func NewWriter(s Store, opts *WriterOptions) *Writer {
 // full, ErrClosed after Close and the validation error for a malformed
 // event; the event is then not recorded, and the counters say so. A queued event can still fail in the store: callers that
 // must not let an unrecorded call through check Healthy first.
-func (w *Writer) Write(e Event) error {
+func (w *Writer) Write(e Event) error { return w.write(e, w.opts.QueueSize) }
+
+// Require marks w as the trail of a relay that refuses the calls it cannot
+// record (audit.required): the relay checks Healthy before it lets a call
+// through, and records the call with WriteAdmitted.
+func (w *Writer) Require() { w.required.Store(true) }
+
+// Required reports whether Require was called.
+func (w *Writer) Required() bool { return w.required.Load() }
+
+// WriteAdmitted is Write for the record of a call that was let through
+// because Healthy reported true: it is queued even if the queue filled
+// since (with other events, such as those of the other direction), up to
+// QueueSize events more, so that a call audit.required admitted is not
+// forwarded with its record dropped. Healthy turns false with the queue
+// full, so only the calls admitted just before go over.
+func (w *Writer) WriteAdmitted(e Event) error { return w.write(e, 2*w.opts.QueueSize) }
+
+func (w *Writer) write(e Event, limit int) error {
 	if err := e.Validate(); err != nil {
 		// Refused here, so that one malformed event cannot fail a whole
 		// group commit and mark the store unavailable.
@@ -160,7 +179,7 @@ func (w *Writer) Write(e Event) error {
 		w.mu.Unlock()
 		return ErrClosed
 	}
-	if len(w.pending) >= w.opts.QueueSize {
+	if len(w.pending) >= limit {
 		w.mu.Unlock()
 		w.dropped.Add(1)
 		return ErrQueueFull
@@ -168,7 +187,7 @@ func (w *Writer) Write(e Event) error {
 	if len(w.pending) == cap(w.pending) {
 		// Double at once (append grows big slices by a quarter, which made
 		// a busy queue reallocate a dozen times on its way to QueueSize).
-		w.pending = slices.Grow(w.pending, min(max(cap(w.pending), 64), w.opts.QueueSize-len(w.pending)))
+		w.pending = slices.Grow(w.pending, min(max(cap(w.pending), 64), max(w.opts.QueueSize-len(w.pending), 1)))
 	}
 	w.pending = append(w.pending, e)
 	first := len(w.pending) == 1

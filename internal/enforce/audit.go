@@ -116,7 +116,14 @@ func (a *Audit) Record(e *relay.Event) {
 			}
 		}
 	}
-	if err := a.w.Write(ev); err != nil {
+	write := a.w.Write
+	if a.w.Required() && ev.Direction == audit.HostToServer && (ev.Decision == audit.Allow || ev.Decision == audit.Redact || ev.Decision == audit.WouldDeny) {
+		// The call goes through after this record: RequireAudit admitted
+		// it, and its record must not be dropped because other events
+		// filled the queue since.
+		write = a.w.WriteAdmitted
+	}
+	if err := write(ev); err != nil {
 		a.failed.Add(1)
 	}
 }
@@ -137,7 +144,11 @@ func auditKind(k string) audit.Kind {
 // the server while the audit trail cannot take its record: the store is
 // failing, or the queue is full. Without it such calls pass and are counted
 // as unrecorded.
+//
+// The record of a call it lets through is then written with WriteAdmitted
+// (see Audit.Record), which a queue filled in the meantime does not refuse.
 func RequireAudit(w *audit.Writer, queueSize int) relay.Middleware {
+	w.Require()
 	return func(next relay.Handler) relay.Handler {
 		return func(ctx context.Context, ex *relay.Exchange) relay.Verdict {
 			if ex.Dir == relay.ToServer && ex.IsRequest() {
