@@ -72,7 +72,7 @@ func TestFailOneSkipsRecycled(t *testing.T) {
 	reg := func() (*pending, registration) {
 		var out registration
 		ex := &Exchange{Dir: ToServer, Msg: &m, Method: m.Method}
-		if code, why := r.register(ToServer, &m, ex, nil, time.Now(), &out); code != 0 {
+		if code, _, why := r.register(ToServer, &m, ex, nil, time.Now(), &out); code != 0 {
 			t.Fatal(why)
 		}
 		r.mu.Lock()

@@ -509,6 +509,16 @@ func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.
 		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), v.Code, v.Reason, nil))
 		return
 	}
+	if n := len(m.ID()); n > MaxIDBytes {
+		// A pending request keeps its id until answered: a peer must not
+		// make ward hold megabytes for each. Answered under a null id, as
+		// JSON-RPC answers a request whose id it cannot take.
+		v := Verdict{Action: Deny, Rule: "protocol.invalid-request", Code: jsonrpc.CodeInvalidRequest,
+			Reason: fmt.Sprintf("ward: invalid request: request id of %d bytes exceeds the limit of %d bytes", n, MaxIDBytes)}
+		r.recordVerdict(l, ex, "deny", v)
+		r.reply(dir, b, jsonrpc.AppendError(nil, nil, v.Code, v.Reason, nil))
+		return
+	}
 	v := r.inspect(ctx, l, ex)
 	if v.Action == Deny {
 		r.recordVerdict(l, ex, "deny", v)
@@ -516,8 +526,8 @@ func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.
 		return
 	}
 	reg := l.registration()
-	if code, why := r.register(dir, m, ex, b, l.arrival(), reg); code != 0 {
-		v := Verdict{Action: Deny, Rule: "ward.unavailable", Reason: why, Code: code}
+	if code, rule, why := r.register(dir, m, ex, b, l.arrival(), reg); code != 0 {
+		v := Verdict{Action: Deny, Rule: rule, Reason: why, Code: code}
 		r.recordVerdict(l, ex, "deny", v)
 		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), code, why, nil))
 		return
@@ -557,33 +567,44 @@ func (l *loop) registration() *registration {
 	return &l.reg
 }
 
+// MaxIDBytes is the longest request id and progress token (as JSON) the
+// relay accepts. A request in flight keeps both until it is answered, so
+// that without a limit max-pending requests with ids of megabytes held
+// gigabytes.
+const MaxIDBytes = 1024
+
 // register records a request in the pending table of dir, gives it a ward
 // id and fills out with what the caller may use of it. On failure it returns
-// the error code and reason to answer with.
-func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *batch, now time.Time, out *registration) (int, string) {
+// the error code, rule and reason to answer with.
+func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *batch, now time.Time, out *registration) (int, string, string) {
 	peerID := string(m.ID())
 	token := ""
 	// The cheap test first: most requests carry no progress token, and
 	// Member would walk all of a large params value.
 	if params := m.Params(); params != nil && bytes.Contains(params, progressTokenName) {
 		if meta := jsonrpc.Member(params, "_meta"); meta != nil {
-			token = string(jsonrpc.Member(meta, "progressToken"))
+			raw := jsonrpc.Member(meta, "progressToken")
+			if len(raw) > MaxIDBytes {
+				return jsonrpc.CodeInvalidParams, "protocol.invalid-params",
+					fmt.Sprintf("ward: invalid params: progress token of %d bytes exceeds the limit of %d bytes", len(raw), MaxIDBytes)
+			}
+			token = string(raw)
 		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.gone[dir]; err != nil {
-		return jsonrpc.CodeUnavailable, fmt.Sprintf("ward: %s is gone: %v", r.peerName(dir), err)
+		return jsonrpc.CodeUnavailable, "ward.unavailable", fmt.Sprintf("ward: %s is gone: %v", r.peerName(dir), err)
 	}
 	if _, dup := r.byPeer[dir][peerID]; dup {
-		return jsonrpc.CodeInvalidRequest, fmt.Sprintf("ward: request id %s is already in flight", peerID)
+		return jsonrpc.CodeInvalidRequest, "ward.unavailable", fmt.Sprintf("ward: request id %s is already in flight", peerID)
 	}
 	if len(r.tables[dir]) >= r.maxPending {
-		return jsonrpc.CodeUnavailable, fmt.Sprintf("ward: too many requests in flight (limit %d, --max-pending)", r.maxPending)
+		return jsonrpc.CodeUnavailable, "ward.unavailable", fmt.Sprintf("ward: too many requests in flight (limit %d, --max-pending)", r.maxPending)
 	}
 	if token != "" {
 		if _, dup := r.tokens[dir][token]; dup {
-			return jsonrpc.CodeInvalidRequest, fmt.Sprintf("ward: progress token %s is already in use", token)
+			return jsonrpc.CodeInvalidRequest, "ward.unavailable", fmt.Sprintf("ward: progress token %s is already in use", token)
 		}
 	}
 	p := pendingPool.Get().(*pending)
@@ -593,7 +614,7 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 		key, err = r.ids.next(&p.idBuf)
 	}
 	if err != nil {
-		return jsonrpc.CodeUnavailable, fmt.Sprintf("ward: cannot generate a request id: %v", err)
+		return jsonrpc.CodeUnavailable, "ward.unavailable", fmt.Sprintf("ward: cannot generate a request id: %v", err)
 	}
 	p.key, p.wardID = key, p.idBuf[:]
 	r.seq++
@@ -608,7 +629,7 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 	}
 	r.schedule(p, now)
 	*out = registration{key: key, seq: p.seq, started: p.started, wardID: p.idBuf}
-	return 0, ""
+	return 0, "", ""
 }
 
 func (r *Relay) peerName(dir Direction) string {
