@@ -37,6 +37,9 @@ func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) 
 // FindString is regexp.Regexp.FindString.
 func (l *lazyRegexp) FindString(s string) string { return l.get().FindString(s) }
 
+// FindStringSubmatch is regexp.Regexp.FindStringSubmatch.
+func (l *lazyRegexp) FindStringSubmatch(s string) []string { return l.get().FindStringSubmatch(s) }
+
 // FindAllStringIndex is regexp.Regexp.FindAllStringIndex.
 func (l *lazyRegexp) FindAllStringIndex(s string, n int) [][]int {
 	return l.get().FindAllStringIndex(s, n)
@@ -48,7 +51,7 @@ func (l *lazyRegexp) ReplaceAllStringFunc(s string, repl func(string) string) st
 }
 
 // loosePatterns are the detectors' patterns outside the phrase lists.
-var loosePatterns = []*lazyRegexp{hiddenBlock, identPhrase, directive, negation, negatedBefore, benignMentions, progressLine, addressed, movedDataRE, moveVerbRE, &contactSend, &contactCarries, &keyOwner}
+var loosePatterns = []*lazyRegexp{hiddenBlock, identPhrase, directive, negation, negatedBefore, benignMentions, progressLine, addressed, movedDataRE, moveVerbRE, &contactSend, &contactCarries, &keyOwner, &fieldPlace, &credentialName, &placeKind, &httpPlace}
 
 // Warm builds the detectors' tables and compiles their patterns now rather
 // than on first use: a policy engine calls it when it is made, so that the

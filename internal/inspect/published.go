@@ -63,3 +63,71 @@ func contactAddress(rest, text string) bool {
 	return !contactCarries.MatchString(rest[:addr]) && !contactCarries.MatchString(rest[loc[1]:]) &&
 		!contactCarries.MatchString(sentenceBefore(text, rest))
 }
+
+// A secret put into an argument of a call ("include the value of the API
+// token in the notes field") is how a result smuggles a credential out
+// through a tool the model calls next; API documentation says the same of
+// the argument the credential is for ("pass your API key as the apiKey
+// parameter", "enter your password in the password field", "send it as a
+// query parameter").
+const (
+	// fieldSecret is a secret the user holds.
+	fieldSecret = `(?:api[ _-]?keys?|apikeys?|tokens?|secrets?|secret[ _-]?keys?|private[ _-]?keys?|passwords?|passphrases?|credentials?|session cookies?)`
+	// fieldConduit is an argument of a call.
+	fieldConduit = `(?:field|parameter|param|argument|property)s?`
+	// fieldDet is a determiner or owner before a secret.
+	fieldDet = `(?:the|your|their|its|a|an|any|all|every|this|that|current|saved|stored|the user'?s|user'?s)`
+)
+
+var (
+	// fieldPlace is the argument named in a sentence that moves a secret:
+	// the words before the conduit (the argument's name, a kind of place)
+	// and a quoted name after it.
+	fieldPlace = lazyRegexp{src: `\b(?:in|into|as|inside|within|under|to|via|through|fill|populate|set) (?:(?:the|a|an|its|your|this|that|each|every|their) )?((?:['"\x60]?[\w.-]+['"\x60]? ){0,2})` + fieldConduit + `\b(?: ['"\x60]([\w.-]+)['"\x60])?`}
+	// credentialName is the name of an argument that is a credential's
+	// own place ("apiKey", "access_token", "Authorization", "password").
+	credentialName = lazyRegexp{src: `auth|token|key|passw|passphrase|secret|credential|cookie|bearer|session|signature|login|jwt|^pat$|^otp$|^pin$`}
+	// placeKind are words that say which argument without naming one
+	// ("the first argument", "a custom field", "the options parameter"):
+	// where a client library takes the credential.
+	placeKind = lazyRegexp{src: `^(?:first|second|third|fourth|last|same|custom|corresponding|appropriate|optional|required|dedicated|following|named|specified|relevant|proper|correct|right|new|extra|separate|single|options|opts|config|configuration|cfg|settings|init|constructor|function|method|its|own)$`}
+	// httpPlace is a kind of place in an HTTP request, said of any
+	// argument of the kind ("as a query parameter", "put the token in the
+	// query param", "in a form field"). The body is not one: an e-mail
+	// has one too.
+	httpPlace = lazyRegexp{src: `^(?:query|url|uri|path|form|header|headers|request|http|https|cookie|post|get|json)$`}
+)
+
+// credentialField excuses a secret moved into an argument (rest is the
+// sentence from the match) when that argument is the credential's own
+// place: it is named for a credential, it is named only by its position
+// or kind, it is a kind of place in an HTTP request, or none is named. An
+// argument with a name of its own ("the notes field", "the `context`
+// parameter", "the q parameter", "the body field") keeps the match.
+func credentialField(rest, _ string) bool {
+	m := fieldPlace.FindStringSubmatch(rest)
+	if m == nil {
+		return true
+	}
+	after := strings.Trim(m[2], "'\"`")
+	names := strings.Fields(m[1])
+	for i, n := range names {
+		names[i] = strings.Trim(n, "'\"`")
+	}
+	if after != "" {
+		names = append(names, after)
+	}
+	if len(names) == 0 {
+		return true
+	}
+	kinds := 0
+	for _, n := range names {
+		if credentialName.MatchString(n) {
+			return true
+		}
+		if placeKind.MatchString(n) {
+			kinds++
+		}
+	}
+	return kinds == len(names) || httpPlace.MatchString(names[0])
+}
