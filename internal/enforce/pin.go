@@ -237,18 +237,28 @@ func (p *Pin) refresh(ctx context.Context, ex *relay.Exchange, field string) err
 	return nil
 }
 
-// maxListPages bounds ward's own listing.
-const maxListPages = 1000
+// maxListPages and maxListBytes bound ward's own listing: every page is
+// kept until the last one arrives, so that a server sending large pages
+// with a fresh cursor each time would otherwise make ward hold up to
+// maxListPages messages of --max-message-bytes each.
+const (
+	maxListPages = 1000
+	maxListBytes = 32 << 20
+)
 
 // listAll lists every page of a list method through ward's own requests.
 func listAll(ctx context.Context, ex *relay.Exchange, method, field string) ([][]byte, error) {
 	var items [][]byte
 	var params []byte
 	seen := map[string]bool{}
+	size := 0
 	for page := 0; page < maxListPages; page++ {
 		raw, err := ex.CallServer(ctx, method, params)
 		if err != nil {
 			return nil, err
+		}
+		if size += len(raw); size > maxListBytes {
+			return nil, fmt.Errorf("%s: the listing exceeds %d MiB after %d pages", method, maxListBytes>>20, page+1)
 		}
 		m, err := jsonrpc.Decode(raw)
 		if err != nil {
