@@ -222,6 +222,18 @@ func (r *Relay) Run(ctx context.Context) error {
 
 func isEOF(err error) bool { return errors.Is(err, io.EOF) }
 
+// maxQuoted is how much of a peer's id or token a logged reason quotes.
+const maxQuoted = 64
+
+// clip returns the beginning of a raw id or token for a logged reason: a
+// peer must not turn each message ward drops into a record of its size.
+func clip(raw []byte) string {
+	if len(raw) <= maxQuoted {
+		return string(raw)
+	}
+	return fmt.Sprintf("%s… (%d bytes)", raw[:maxQuoted], len(raw))
+}
+
 // stamp returns the time for a record made at now: now itself, unless the
 // relay was given its own clock.
 func (r *Relay) stamp(now time.Time) time.Time {
@@ -710,7 +722,7 @@ func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc
 	r.mu.Unlock()
 	if p == nil {
 		r.record(&Event{Dir: dir, Decision: "drop", Rule: "protocol.unknown-response",
-			Reason: fmt.Sprintf("ward: dropped a response to id %s, which matches no pending request (unknown, already answered or cancelled)", m.ID())})
+			Reason: fmt.Sprintf("ward: dropped a response to id %s, which matches no pending request (unknown, already answered or cancelled)", clip(m.ID()))})
 		return
 	}
 	if p.internal != nil {
@@ -815,7 +827,7 @@ func (r *Relay) cancelled(dir Direction, m *jsonrpc.Message) {
 	r.mu.Unlock()
 	if p == nil {
 		r.record(&Event{Dir: dir, Method: m.Method, Decision: "drop", Rule: "protocol.unknown-cancel",
-			Reason: fmt.Sprintf("ward: dropped a cancellation of id %s, which matches no pending request", reqID)})
+			Reason: fmt.Sprintf("ward: dropped a cancellation of id %s, which matches no pending request", clip(reqID))})
 		return
 	}
 	newParams := make([]byte, 0, len(params)+len(p.wardID))
@@ -841,7 +853,7 @@ func (r *Relay) progress(dir Direction, m *jsonrpc.Message) bool {
 	r.mu.Unlock()
 	if p == nil {
 		r.record(&Event{Dir: dir, Method: m.Method, Decision: "drop", Rule: "protocol.unknown-progress",
-			Reason: fmt.Sprintf("ward: dropped progress for token %s, which belongs to no request in flight", token)})
+			Reason: fmt.Sprintf("ward: dropped progress for token %s, which belongs to no request in flight", clip([]byte(token)))})
 		return false
 	}
 	return true
