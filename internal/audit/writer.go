@@ -22,6 +22,11 @@ var ErrUnavailable = errors.New("audit store unavailable")
 type WriterOptions struct {
 	// QueueSize bounds the number of events waiting to be written (default 16384).
 	QueueSize int
+	// QueueBytes bounds the bytes of arguments of the events waiting to be
+	// written (default 256 MiB): the relay queues each call's arguments
+	// as sent, and QueueSize calls of a few MiB each would otherwise be
+	// held while the store stalls. One event is queued whatever its size.
+	QueueBytes int
 	// MaxBatch bounds the number of events in one group commit (default 1024).
 	MaxBatch int
 	// Linger is how long a commit waits for more events after the first one
@@ -95,9 +100,13 @@ type Writer struct {
 	wake    chan struct{} // see nudge
 	once    sync.Once
 	// nQueued is len(pending) and isClosed closed, for Healthy and Stats
-	// without the lock.
+	// without the lock; nBytes is the bytes of arguments in pending.
 	nQueued  atomic.Int64
+	nBytes   atomic.Int64
 	isClosed atomic.Bool
+	// bytesFull is set when an event was refused for QueueBytes, until the
+	// writer takes the queue: Healthy is false meanwhile.
+	bytesFull atomic.Bool
 
 	enqueued    atomic.Uint64
 	written     atomic.Uint64
@@ -128,6 +137,9 @@ func NewWriter(s Store, opts *WriterOptions) *Writer {
 	if w.opts.QueueSize <= 0 {
 		w.opts.QueueSize = 16384
 	}
+	if w.opts.QueueBytes <= 0 {
+		w.opts.QueueBytes = 256 << 20
+	}
 	if w.opts.MaxBatch <= 0 {
 		w.opts.MaxBatch = 1024
 	}
@@ -149,7 +161,7 @@ func NewWriter(s Store, opts *WriterOptions) *Writer {
 // full, ErrClosed after Close and the validation error for a malformed
 // event; the event is then not recorded, and the counters say so. A queued event can still fail in the store: callers that
 // must not let an unrecorded call through check Healthy first.
-func (w *Writer) Write(e Event) error { return w.write(e, w.opts.QueueSize) }
+func (w *Writer) Write(e Event) error { return w.write(e, w.opts.QueueSize, w.opts.QueueBytes) }
 
 // Require marks w as the trail of a relay that refuses the calls it cannot
 // record (audit.required): the relay checks Healthy before it lets a call
@@ -165,9 +177,11 @@ func (w *Writer) Required() bool { return w.required.Load() }
 // QueueSize events more, so that a call audit.required admitted is not
 // forwarded with its record dropped. Healthy turns false with the queue
 // full, so only the calls admitted just before go over.
-func (w *Writer) WriteAdmitted(e Event) error { return w.write(e, 2*w.opts.QueueSize) }
+func (w *Writer) WriteAdmitted(e Event) error {
+	return w.write(e, 2*w.opts.QueueSize, 2*w.opts.QueueBytes)
+}
 
-func (w *Writer) write(e Event, limit int) error {
+func (w *Writer) write(e Event, limit, limitBytes int) error {
 	if err := e.Validate(); err != nil {
 		// Refused here, so that one malformed event cannot fail a whole
 		// group commit and mark the store unavailable.
@@ -179,7 +193,11 @@ func (w *Writer) write(e Event, limit int) error {
 		w.mu.Unlock()
 		return ErrClosed
 	}
-	if len(w.pending) >= limit {
+	size := int64(len(e.Arguments))
+	if len(w.pending) >= limit || len(w.pending) > 0 && w.nBytes.Load()+size > int64(limitBytes) {
+		if len(w.pending) < limit {
+			w.bytesFull.Store(true) // until the writer takes the queue
+		}
 		w.mu.Unlock()
 		w.dropped.Add(1)
 		return ErrQueueFull
@@ -192,6 +210,7 @@ func (w *Writer) write(e Event, limit int) error {
 	w.pending = append(w.pending, e)
 	first := len(w.pending) == 1
 	w.nQueued.Store(int64(len(w.pending)))
+	w.nBytes.Add(size)
 	w.enqueued.Add(1)
 	w.mu.Unlock()
 	if first {
@@ -209,10 +228,12 @@ func (w *Writer) signal() {
 }
 
 // Healthy reports whether the writer can record events now: it is open, its
-// queue is not full and the store's last write succeeded. With
+// queue is not full (in events or bytes) and the store's last write
+// succeeded. With
 // audit.required, the relay denies a call when Healthy is false.
 func (w *Writer) Healthy() bool {
-	return !w.isClosed.Load() && !w.unhealthy.Load() && w.nQueued.Load() < int64(w.opts.QueueSize)
+	return !w.isClosed.Load() && !w.unhealthy.Load() && w.nQueued.Load() < int64(w.opts.QueueSize) &&
+		!w.bytesFull.Load() && w.nBytes.Load() < int64(w.opts.QueueBytes)
 }
 
 // Stats returns the writer's counters.
@@ -299,6 +320,8 @@ func (w *Writer) run() {
 		batch := w.pending
 		w.pending, w.spare = w.spare[:0], nil
 		w.nQueued.Store(0)
+		w.nBytes.Store(0)
+		w.bytesFull.Store(false)
 		closed := w.closed
 		w.mu.Unlock()
 		full = len(batch) >= w.opts.MaxBatch
