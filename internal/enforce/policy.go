@@ -3,7 +3,9 @@ package enforce
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"github.com/ward-mcp/ward/internal/mcp"
@@ -19,12 +21,40 @@ import (
 type Policy struct {
 	eng    *policy.Engine
 	server string
+
+	mu sync.Mutex
+	// hidden holds, by item kind and name, why the latest listing hid an
+	// item: what is hidden from the model is not callable either, as with
+	// the name lists and the lockfile.
+	hidden map[string]map[string]string
 }
 
-// NewPolicy returns the policy middleware state for sessions of the server
-// named server (the name the policy file's per-server sections use).
+// NewPolicy returns the policy middleware state for one session of the
+// server named server (the name the policy file's per-server sections use).
 func NewPolicy(eng *policy.Engine, server string) *Policy {
-	return &Policy{eng: eng, server: server}
+	return &Policy{eng: eng, server: server, hidden: map[string]map[string]string{}}
+}
+
+// hiddenReason returns why the item of kind named name was hidden, or "".
+func (p *Policy) hiddenReason(kind, name string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.hidden[kind][name]
+}
+
+// setHidden records that the latest listing hid (reason != "") or showed
+// (reason == "") the item of kind named name.
+func (p *Policy) setHidden(kind, name, reason string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if reason == "" {
+		delete(p.hidden[kind], name)
+		return
+	}
+	if p.hidden[kind] == nil {
+		p.hidden[kind] = map[string]string{}
+	}
+	p.hidden[kind][name] = reason
 }
 
 // Middleware returns the relay middleware.
@@ -56,6 +86,9 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 		case "tools/call", "prompts/get", "resources/read", "resources/subscribe":
 		default:
 			return relay.Allowed, false
+		}
+		if why := p.hiddenReason(relay.ItemKind(ex.Method), ex.Name()); why != "" {
+			return relay.Denied("policy.hidden", fmt.Sprintf("ward: %s %q was hidden from the list: %s", relay.ItemKind(ex.Method), ex.Name(), why)), true
 		}
 		in := p.input(ex, policy.ToServer)
 		in.Arguments = jsonrpc.Member(ex.Params(), "arguments")
@@ -143,11 +176,14 @@ func (p *Policy) definitions(ctx context.Context, ex *relay.Exchange, field stri
 		switch d.Action {
 		case policy.Deny:
 			ex.Note(relay.Finding{Decision: "hide", Kind: kind, Name: name, Rule: d.RuleID, Reason: reason(d.Decision)})
+			p.setHidden(kind, name, reason(d.Decision))
 			return nil, false
 		case policy.Redact:
 			ex.Note(relay.Finding{Decision: "redact", Kind: kind, Name: name, Rule: d.RuleID, Reason: reason(d.Decision)})
+			p.setHidden(kind, name, "")
 			return d.Rewritten, true
 		}
+		p.setHidden(kind, name, "")
 		for _, f := range d.Findings {
 			ex.Note(relay.Finding{Decision: "warn", Kind: kind, Name: name, Rule: f.RuleID, Reason: f.Reason})
 		}
