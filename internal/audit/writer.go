@@ -158,9 +158,11 @@ func NewWriter(s Store, opts *WriterOptions) *Writer {
 }
 
 // Write queues e and returns at once. It returns ErrQueueFull if the queue is
-// full, ErrClosed after Close and the validation error for a malformed
-// event; the event is then not recorded, and the counters say so. A queued event can still fail in the store: callers that
-// must not let an unrecorded call through check Healthy first.
+// full (QueueSize events, or QueueBytes of arguments), ErrClosed after Close
+// and the validation error for a malformed event; the event is then not
+// recorded, and the counters say so. A queued event can still fail in the
+// store: callers that must not let an unrecorded call through check Healthy
+// first.
 func (w *Writer) Write(e Event) error { return w.write(e, w.opts.QueueSize, w.opts.QueueBytes) }
 
 // Require marks w as the trail of a relay that refuses the calls it cannot
@@ -229,8 +231,8 @@ func (w *Writer) signal() {
 
 // Healthy reports whether the writer can record events now: it is open, its
 // queue is not full (in events or bytes) and the store's last write
-// succeeded. With
-// audit.required, the relay denies a call when Healthy is false.
+// succeeded. With audit.required, the relay denies a call when Healthy is
+// false.
 func (w *Writer) Healthy() bool {
 	return !w.isClosed.Load() && !w.unhealthy.Load() && w.nQueued.Load() < int64(w.opts.QueueSize) &&
 		!w.bytesFull.Load() && w.nBytes.Load() < int64(w.opts.QueueBytes)
