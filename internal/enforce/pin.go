@@ -130,7 +130,7 @@ func (p *Pin) filter(ex *relay.Exchange, field string) {
 		if name == "" {
 			name = mcp.ItemName(field, item)
 		}
-		verdicts[name] = v
+		p.keep(verdicts, field, name, v)
 		if v.Allowed() {
 			return true
 		}
@@ -144,6 +144,16 @@ func (p *Pin) filter(ex *relay.Exchange, field string) {
 		ex.SetResult(filtered)
 	}
 	p.remember(field, verdicts)
+}
+
+// keep records the verdict on the item of field named name in verdicts
+// when a call may look it up: only locked tools and prompts are (use refuses
+// any other name first). Keeping the verdicts on everything a server lists
+// would let it grow them without bound, page after page.
+func (p *Pin) keep(verdicts map[string]lockfile.Verdict, field, name string, v lockfile.Verdict) {
+	if p.locked(field, name) {
+		verdicts[name] = v
+	}
 }
 
 func (p *Pin) remember(field string, verdicts map[string]lockfile.Verdict) {
@@ -229,7 +239,7 @@ func (p *Pin) refresh(ctx context.Context, ex *relay.Exchange, field string) err
 		if name == "" {
 			name = mcp.ItemName(field, item)
 		}
-		verdicts[name] = v
+		p.keep(verdicts, field, name, v)
 	}
 	p.mu.Lock()
 	p.seen[field] = verdicts
@@ -327,7 +337,7 @@ func (p *Pin) sessionCheck(ctx context.Context, ex *relay.Exchange) (relay.Verdi
 		for _, item := range items {
 			*l.into = append(*l.into, json.RawMessage(item))
 			v := p.check(l.field, item)
-			verdicts[v.Name] = v
+			p.keep(verdicts, l.field, v.Name, v)
 		}
 		p.mu.Lock()
 		p.seen[l.field] = verdicts
