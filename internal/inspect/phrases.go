@@ -324,7 +324,7 @@ var concealPhrases = []phrase{
 var credentialPhrases = []phrase{
 	p("credential-access", "tells the model to read or pass credentials or configuration", `\b`+readVerbs+`\b.*`+sensitives, ".ssh", "id_rsa", "id_ed25519", "id_ecdsa", "ssh key", "ssh private", "private key", ".aws", "aws credentials", "credentials.json", "mcp.json", "claude_desktop", "cursor/", "mcp config", ".env", "/etc/", "npmrc", "netrc", "git-credentials", "kube/config", "keychain", "seed phrase", "mnemonic", "wallet", "cookies", "history", "previous messages", "system prompt", "zshrc", "bashrc", "profile", "authorized_keys", "crontab", "gitconfig", "known_hosts", "pgpass", "docker/config", "_history", "directory listing"),
 	p("credential-access", "tells the model to read or pass credentials", `\b(?:read|send|include|pass|provide|attach|append|upload|share|give|forward|extract|collect|dump|print|output|copy|leak|exfiltrate)\b (?:me |us )?(?:the |a )?`+possessive+` (?:\w+ ){0,3}`+weakSecrets, "key", "token", "password", "passphrase", "credential", "secret", "environment variable", "env var"),
-	p("credential-access", "tells the model to read or pass credentials", `\b(?:contents?|values?) of (?:the |your |all )?(?:\w+ ){0,2}`+weakSecrets, "key", "token", "password", "passphrase", "credential", "secret", "environment variable", "env var"),
+	p("credential-access", "tells the model to read or pass credentials", `\b(?:contents?|values?) of (?:the |your |all )?(?:\w+ ){0,2}`+weakSecrets, "key", "token", "password", "passphrase", "credential", "secret", "environment variable", "env var").withExcuse(secretValueNamed),
 	p("credential-access", "tells the model to read or pass credentials or configuration", sensitives+`.*\b(?:as|into|in|to) (?:the |a )?(?:['"\x60]?\w+['"\x60]? )?(?:parameter|param|field|argument|sidenote|note|notes|metadata|header|request|context)`, ".ssh", "id_rsa", "id_ed25519", "id_ecdsa", "ssh key", "ssh private", "private key", ".aws", "aws credentials", "credentials.json", "mcp.json", "claude_desktop", "cursor/", "mcp config", ".env", "/etc/", "npmrc", "netrc", "git-credentials", "kube/config", "keychain", "seed phrase", "mnemonic", "wallet", "cookies", "history", "previous messages", "system prompt", "zshrc", "bashrc", "profile", "authorized_keys", "crontab", "gitconfig", "known_hosts", "pgpass", "docker/config", "_history", "directory listing"),
 	p("credential-access", "tells the model to put a secret into an argument", `\b(?:include|put|add|pass|insert|place|paste|copy|embed|append|attach|send|provide|supply|enter|type|smuggle|encode) (?:me |us )?(?:`+fieldDet+` )?(?:(?:value|values|contents?|text|string) of (?:`+fieldDet+` )?)?(?:[\w-]+ ){0,2}`+fieldSecret+`\b[^.\n]{0,60}?\b(?:in|into|as|inside|within|under|to|via|through) (?:['"\x60]?[\w.-]+['"\x60]? ){0,3}`+fieldConduit+`\b`, "field", "param", "argument", "propert").withExcuse(credentialField),
 	p("credential-access", "tells the model to put a secret into an argument", `\b(?:fill|populate|set) (?:in )?(?:['"\x60]?[\w.-]+['"\x60]? ){0,3}`+fieldConduit+`\b (?:\w+ ){0,3}?(?:with|to) (?:`+fieldDet+` )?(?:(?:value|values|contents?|text|string) of (?:`+fieldDet+` )?)?(?:[\w-]+ ){0,2}`+fieldSecret+`\b`, "field", "param", "argument", "propert").withExcuse(credentialField),
@@ -696,7 +696,11 @@ func maskBenignMentions(sn, text string) string {
 	if loc := progressLine.FindStringIndex(sn); loc != nil && !addressed.MatchString(sn) {
 		sn = sn[:loc[0]] + strings.Repeat(" ", loc[1]-loc[0]) + sn[loc[1]:]
 	}
-	sn = benignMentions.ReplaceAllStringFunc(sn, func(m string) string { return strings.Repeat(" ", len(m)) })
+	if benignMentions.MatchString(sn) {
+		// Only then: a sentence left as it was still shares text's
+		// memory, which an excuse may look around (see sentenceBefore).
+		sn = blank(benignMentions, sn)
+	}
 	if strings.Contains(sn, "private key") && !keyMovedOn.MatchString(sn) {
 		sn = blankKeyNouns(sn)
 	}
@@ -706,8 +710,10 @@ func maskBenignMentions(sn, text string) string {
 // keyOwner, at the end of the words before "private key", makes it
 // somebody's key or one of a kind kept as a secret of its own ("your
 // private key", "the user's signing private key", "the SSH private key",
-// "the wallet private key").
-var keyOwner = lazyRegexp{src: `(?:\b(?:your|yours|user'?s|users'|my|our|their|his|her|ssh|gpg|pgp|wallet|ethereum|bitcoin|crypto|metamask|validator|deploy|github|gitlab)\b|[~/])(?:\s+[\w-]+){0,2}\s*$`}
+// "the wallet private key", "~/keys/ci private key"). A path has a name
+// after its slash: the slashes of a code comment ("// Fetch the private
+// key …") are none.
+var keyOwner = lazyRegexp{src: `(?:\b(?:your|yours|user'?s|users'|my|our|their|his|her|ssh|gpg|pgp|wallet|ethereum|bitcoin|crypto|metamask|validator|deploy|github|gitlab)\b|[~/][\w.-]+)(?:\s+[\w-]+){0,2}\s*$`}
 
 // blankKeyNouns blanks, in a sentence of text that moves nothing on (see
 // keyMovedOn), "private key" named as a thing code handles ("Load decodes

@@ -131,3 +131,23 @@ func credentialField(rest, _ string) bool {
 	}
 	return kinds == len(names) || httpPlace.MatchString(names[0])
 }
+
+// secretValueAsked is what makes "the value of" a secret a request: a
+// verb that reads, shows or moves it, a question about it, a need of the
+// writer's, or a place it goes to ("send me the value of your access
+// token", "what is the value of your API key", "I need the contents of
+// the token", "the value of your API key goes in your reply").
+var secretValueAsked = lazyRegexp{src: `\b(?:send|print|output|include|read|show|give|tell|paste|share|post|reveal|provide|copy|dump|write|put|add|pass|append|attach|upload|forward|leak|exfiltrate|fetch|retrieve|extract|get|grab|collect|display|list|echo|report|return|e-?mail|type|enter|log|record|save|store|use|reply|respond|answer|confirm|verify|check|look up|find|need|want|require|what(?:'s| is| are)|what|goes|go|belongs?|reply|response|message|chat|conversation|url|link|query|field|parameter|argument|tool)\b|\?|https?://|[\w.+-]+@[\w-]+\.\w`}
+
+// secretValueNamed excuses "the value of" or "the contents of" a secret
+// (rest is the sentence from the match) named as a noun in documentation,
+// where nothing in its sentence reads, shows or moves it: "GetActiveHelpConfig returns the value of the ActiveHelp
+// environment variable", "A value of your secret key.", "the contents of
+// this token are untrusted". A sentence cut from another string than text
+// (masked) is not excused: its start cannot be looked at.
+func secretValueNamed(rest, text string) bool {
+	if offsetIn(text, rest) < 0 {
+		return false
+	}
+	return !secretValueAsked.MatchString(sentenceBefore(text, rest) + rest)
+}
