@@ -25,20 +25,30 @@ type Policy struct {
 	mu sync.Mutex
 	// hidden holds, by item kind and name, why the latest listing hid an
 	// item: what is hidden from the model is not callable either, as with
-	// the name lists and the lockfile.
-	hidden map[string]map[string]string
+	// the name lists and the lockfile. A kind with more than maxHidden
+	// hidden items is flooded: every use of one is refused.
+	hidden  map[string]map[string]string
+	flooded map[string]bool
 }
+
+// maxHidden bounds the hidden items remembered per kind, so that a server
+// publishing page after page of poisoned items under fresh names cannot
+// grow them without bound.
+const maxHidden = 4096
 
 // NewPolicy returns the policy middleware state for one session of the
 // server named server (the name the policy file's per-server sections use).
 func NewPolicy(eng *policy.Engine, server string) *Policy {
-	return &Policy{eng: eng, server: server, hidden: map[string]map[string]string{}}
+	return &Policy{eng: eng, server: server, hidden: map[string]map[string]string{}, flooded: map[string]bool{}}
 }
 
 // hiddenReason returns why the item of kind named name was hidden, or "".
 func (p *Policy) hiddenReason(kind, name string) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.flooded[kind] {
+		return fmt.Sprintf("the server published more than %d %ss the policy hid; every use of one is refused", maxHidden, kind)
+	}
 	return p.hidden[kind][name]
 }
 
@@ -53,6 +63,11 @@ func (p *Policy) setHidden(kind, name, reason string) {
 	}
 	if p.hidden[kind] == nil {
 		p.hidden[kind] = map[string]string{}
+	}
+	if _, known := p.hidden[kind][name]; !known && len(p.hidden[kind]) >= maxHidden {
+		p.flooded[kind] = true
+		p.hidden[kind] = nil
+		return
 	}
 	p.hidden[kind][name] = reason
 }
