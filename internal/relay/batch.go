@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"github.com/ward-mcp/ward/internal/transport"
@@ -16,7 +17,13 @@ type batch struct {
 	awaiting int            // forwarded requests not answered yet
 	open     bool           // elements are still being dispatched
 	parts    [][]byte
+	size     int // bytes in parts
 }
+
+// MaxBatchAnswerBytes bounds the answers to one batch, which are kept until
+// the last arrives and then sent as one array: an answer that would take
+// them past it is replaced by an error for its request.
+const MaxBatchAnswerBytes = 64 << 20
 
 // MaxBatch is the most elements a batch may have. A longer one is refused
 // whole with one error: every element gets an answer of its own, and
@@ -56,6 +63,7 @@ func (r *Relay) batchAdd(b *batch, msg []byte, answered bool) {
 	r.mu.Lock()
 	if msg != nil {
 		b.parts = append(b.parts, msg)
+		b.size += len(msg)
 	}
 	if answered {
 		b.awaiting--
@@ -65,6 +73,23 @@ func (r *Relay) batchAdd(b *batch, msg []byte, answered bool) {
 	if done {
 		r.sendBatch(b)
 	}
+}
+
+// batchAnswer adds the peer's answer msg to the request p of a batch, or an
+// error in its place when the batch's answers would grow past
+// MaxBatchAnswerBytes.
+func (r *Relay) batchAnswer(p *pending, msg []byte) {
+	r.mu.Lock()
+	over := p.batch.size+len(msg) > MaxBatchAnswerBytes
+	r.mu.Unlock()
+	if over {
+		reason := fmt.Sprintf("ward: an answer of %d bytes would take the answers to this batch past %d bytes; send the request on its own",
+			len(msg), MaxBatchAnswerBytes)
+		r.record(&Event{Dir: reverse(p.dir), Method: p.method, Kind: ItemKind(p.method), Name: p.name,
+			Decision: "error", Rule: "protocol.too-large", Reason: reason})
+		msg = jsonrpc.AppendError(nil, p.peerID, jsonrpc.CodeTooLarge, reason, nil)
+	}
+	r.batchAdd(p.batch, msg, true)
 }
 
 func (r *Relay) sendBatch(b *batch) {

@@ -746,7 +746,7 @@ func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc
 		return
 	}
 	if p.batch != nil {
-		r.batchAdd(p.batch, m.Append(nil, jsonrpc.Edit{ID: p.peerID, Result: ex.edit.Result, Error: ex.edit.Error}), true)
+		r.batchAnswer(p, m.Append(nil, jsonrpc.Edit{ID: p.peerID, Result: ex.edit.Result, Error: ex.edit.Error}))
 		return
 	}
 	if ex.edit.Result != nil || ex.edit.Error != nil {
