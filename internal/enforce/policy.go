@@ -99,6 +99,18 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 	case ex.Dir == relay.ToServer && ex.IsRequest():
 		switch ex.Method {
 		case "tools/call", "prompts/get", "resources/read", "resources/subscribe":
+		case "completion/complete":
+			// A completion tells which values a prompt or template
+			// accepts: not for one that was hidden.
+			kind, name := relay.CompletionRef(ex.Msg.Params())
+			why := p.hiddenReason(kind, name)
+			if kind == "resource" && why == "" {
+				why = p.hiddenReason("resourceTemplate", name)
+			}
+			if kind != "" && why != "" {
+				return relay.Denied("policy.hidden", fmt.Sprintf("ward: completion for %s %q, which was hidden from the list: %s", kind, name, why)), true
+			}
+			return relay.Allowed, false
 		default:
 			return relay.Allowed, false
 		}

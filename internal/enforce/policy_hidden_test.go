@@ -20,7 +20,7 @@ import (
 // but forwarded a call to it, which a result of another tool (or a host
 // that listed before the definition changed) could still ask for. A call
 // to an item the policy hid in the latest listing is now refused, and
-// allowed again once a listing shows it clean.
+// allowed again once a listing shows it clean; so is a completion for it.
 func TestPolicyRefusesCallsToHiddenItems(t *testing.T) {
 	eng, err := policy.New(policy.DefaultConfig(t.TempDir()))
 	if err != nil {
@@ -57,6 +57,8 @@ func TestPolicyRefusesCallsToHiddenItems(t *testing.T) {
 				res = `{"prompts":[{"name":"leak","description":"` + poison + `"},{"name":"greet","description":"Greets someone."}]}`
 			case "prompts/get":
 				res = `{"messages":[]}`
+			case "completion/complete":
+				res = `{"completion":{"values":["x"]}}`
 			default:
 				res = `{"content":[{"type":"text","text":"ran"}]}`
 			}
@@ -90,6 +92,12 @@ func TestPolicyRefusesCallsToHiddenItems(t *testing.T) {
 	}
 	if got := call("prompts/get", `{"name":"leak"}`); !strings.Contains(got, `"error"`) {
 		t.Errorf("a get of the hidden prompt was forwarded: %s", got)
+	}
+	if got := call("completion/complete", `{"ref":{"type":"ref/prompt","name":"leak"},"argument":{"name":"a","value":""}}`); !strings.Contains(got, `"error"`) {
+		t.Errorf("a completion for the hidden prompt was forwarded: %s", got)
+	}
+	if got := call("completion/complete", `{"ref":{"type":"ref/prompt","name":"greet"},"argument":{"name":"a","value":""}}`); strings.Contains(got, `"error"`) {
+		t.Errorf("a completion for a clean prompt was refused: %s", got)
 	}
 	poisoned.Store(false) // the server's next listing shows the tool clean
 	if got := call("tools/list", `{}`); !strings.Contains(got, `"note"`) {
