@@ -311,7 +311,7 @@ var overridePhrases = []phrase{
 
 // concealPhrases tell the model to keep something from the user.
 var concealPhrases = []phrase{
-	p("concealment", "tells the model to keep something from the user", `\b(?:do not|don't|dont|never|must not|should not|shouldn't|without)\b (?:ever )?(?:`+tellVerbs+`|ask|telling|mentioning|informing|notifying|alerting|revealing|disclosing|showing|asking|letting)\b.*\b(?:`+userNoun+`|them|him|her|that you|this (?:step|instruction|tool|action)|what you)`, "not", "don't", "dont", "never", "without").withExcuse(protectiveSilence),
+	p("concealment", "tells the model to keep something from the user", `\b(?:do not|don't|dont|never|must not|should not|shouldn't|without)\b (?:ever )?(?:`+tellVerbs+`|ask|telling|mentioning|informing|notifying|alerting|revealing|disclosing|showing|asking|letting)\b.*\b(?:`+userNoun+`|them|him|her|that you|this (?:step|instruction|tool|action)|what you)\b`, "not", "don't", "dont", "never", "without").withExcuse(protectiveSilence),
 	p("concealment", "tells the model to hide something from the user", `\b(?:hide|conceal|keep) (?:this|it|these|that|the \w+).*\b(?:from|secret from|hidden from) `+userNoun, "hide", "conceal", "keep"),
 	p("concealment", "says the user must not know", userNoun+` (?:must|should|need) (?:not|never) (?:know|see|notice|find out|be (?:told|informed|aware|notified))`, "must not", "should not", "need not", "must never", "should never", "need never"),
 	p("concealment", "scripts what to tell the user", `\bif (?:the )?(?:user|human|they) asks?\b.*\b(?:say|tell (?:them|the user|him|her)|answer|reply|respond|claim)\b`, "asks", "ask"),

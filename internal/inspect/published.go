@@ -151,3 +151,52 @@ func secretValueNamed(rest, text string) bool {
 	}
 	return !secretValueAsked.MatchString(sentenceBefore(text, rest) + rest)
 }
+
+// Concealment-shaped comments whose object is a value, a packet or a
+// report, not the instruction.
+var (
+	// statedSubject, at the end of the words before a negated verb, makes
+	// it a statement about somebody else than the reader ("we don't
+	// repeat this signature", "so they don't have to repeat it", "if they
+	// don't acknowledge it"), not an order: an order has no subject, or
+	// "you".
+	statedSubject = lazyRegexp{src: `(?:^|[^\w'])(?:we|they|he|she|i|it)(?:\s+(?:still|also|really|just|usually|generally|simply|then|therefore|currently))?\s+$`}
+	// readerNamed is the reader or the model named after such a
+	// statement: "we never reveal these instructions, and neither should
+	// you" is an order after all.
+	readerNamed = lazyRegexp{src: `\b(?:you|your|yourself|assistants?|models?|agents?|ai|llms?)\b`}
+	// unawareOf is a reader unaware of which value to expect: "the user
+	// will not be aware of what non-empty value to expect".
+	unawareOf = lazyRegexp{src: `^[^.;\n]{0,80}?\b(?:aware|know|see|notice|learn|told|informed|shown) (?:of )?(?:what|which|how|whether|when|where|why)\b`}
+	// userSpaceAfter is user space, the part of a system outside its
+	// kernel: "implementation dependent defines, hidden from user space".
+	userSpaceAfter = lazyRegexp{src: `^[\w ]{0,20}?\buser[- ]?(?:space|land|mode)\b`}
+)
+
+// statedOfOthers excuses a negated verb of showing (rest is the sentence
+// from the negation) that has a subject of its own other than "you": a
+// statement of what a program, its authors or a peer do not do, unless
+// the sentence goes on to name the reader or the model.
+func statedOfOthers(rest, text string) bool {
+	if offsetIn(text, rest) < 0 {
+		return false
+	}
+	return statedSubject.MatchString(sentenceBefore(text, rest)) && !readerNamed.MatchString(rest)
+}
+
+// unawareOfValue excuses the user not knowing (rest is the sentence from
+// the match) which value to expect, when nothing in the sentence is the
+// model's act or an onward move ("the user will not be aware of what you
+// sent" stays concealment).
+func unawareOfValue(rest, _ string) bool {
+	return unawareOf.MatchString(rest) && !concealedAct.MatchString(rest)
+}
+
+// userSpace excuses "hidden from user space" and the like: user space is
+// not the user.
+func userSpace(rest, _ string) bool {
+	if i := strings.Index(rest, " "); i >= 0 {
+		return userSpaceAfter.MatchString(rest[i+1:])
+	}
+	return false
+}
