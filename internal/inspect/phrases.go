@@ -629,8 +629,9 @@ func (ph phrase) withVerb(re string) phrase {
 //   - public keys, which are made to be shared ("add the .pub file under
 //     Settings > SSH keys", "cat ~/.ssh/id_ed25519.pub"), and the place in
 //     a user interface a how-to names ("Settings > SSH keys");
-//   - a function called on a path in source code (`open("~/.aws/credentials")`):
-//     code a coding agent reads, not a sentence addressed to it;
+//   - a function called on a path or a variable in source code
+//     (`open("~/.aws/credentials")`, `append(keychains, …)`): code a coding
+//     agent reads, not a sentence addressed to it;
 //   - a field or method named env in source code (`append(cmd.Env, …)`,
 //     `cfg.Env.Get(name)`, `c.env = …`), which is not a dotenv file;
 //   - "private key" as a thing code handles (see blankKeyNouns);
@@ -655,7 +656,7 @@ var benignMentions = lazyRE(`\b(?:copy|cp|mv|move|rename|duplicate)\s+['"\x60]?\
 	`|\bssh-(?:add|copy-id|keygen)\b` +
 	`|[\w~/.-]*\.pub\b` +
 	`|\bsettings\s*(?:>|→|›)\s*[\w&-]+(?: [\w&-]+){0,2}` +
-	`|\b(?:open|read|load|print|cat|fetch|send|copy|dump|upload)\s*\(` +
+	`|\b(?:open|read|load|print|cat|fetch|send|copy|dump|upload|append)\s*\(` +
 	`|[\w)\]]\.env(?:[(,)\[;}]|\.[a-z_.]|\s*:?=[^=])` +
 	`|\b(?:next|previous|prev|preceding|following|lookahead|lexical|syntax|parser|lexer|scanner|tokenizer|sql|json|xml|html|css|identifier|keyword|operator|punctuation|whitespace|eof|end-of-file)\s+tokens?\b`)
 
