@@ -134,6 +134,24 @@ func Run(ctx context.Context, cfg *Config) (err error) {
 		RequestTimeout: cfg.RequestTimeout,
 		Sink:           sink,
 	})
+	// When the session is ended from outside (ward's SIGTERM), the relay
+	// answers what it can and closes the server's input in order; a server
+	// that stopped reading would hold that forever, so after the grace
+	// period its input is cut and the escalation to SIGKILL runs.
+	grace := cfg.ShutdownGrace
+	if grace <= 0 {
+		grace = transport.DefaultGrace
+	}
+	stopWatch := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-proc.Done():
+		case <-t.C:
+			proc.Stop()
+		}
+	})
+	defer stopWatch()
 	runErr := r.Run(ctx)
 	// The relay has closed the server's stdin (or the server is gone); wait
 	// for it to exit, escalating to SIGTERM and SIGKILL.

@@ -128,6 +128,12 @@ func (p *Process) ExitError() error {
 // SIGKILL after another.
 func (p *Process) closeStdin() error {
 	err := p.stdin.Close()
+	p.startStopping()
+	return err
+}
+
+// startStopping starts the shutdown escalation, once.
+func (p *Process) startStopping() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.stopping {
@@ -135,7 +141,24 @@ func (p *Process) closeStdin() error {
 		p.wg.Add(1)
 		go p.escalate()
 	}
-	return err
+}
+
+// CloseWrite implements Conn: it flushes what is queued for the server and
+// closes its stdin. The shutdown escalation starts before the flush, so that
+// a server that stopped reading cannot hold the flush (and the session's
+// end) forever: its SIGKILL ends the write.
+func (p *Process) CloseWrite() error {
+	p.startStopping()
+	return p.Stream.CloseWrite()
+}
+
+// Stop ends the server's input at once, dropping what is queued for it and
+// failing a write blocked on a server that stopped reading, and starts the
+// shutdown escalation. It is for a session that must end although the
+// server does not read; CloseWrite is the orderly way.
+func (p *Process) Stop() {
+	p.startStopping()
+	_ = p.stdin.Close()
 }
 
 func (p *Process) escalate() {
