@@ -10,6 +10,6 @@ const realTextsStride = 1
 // and false-positive redactions per source (docs/detection.md, "Real
 // published text").
 var realTextsFloor = map[string]realTextsCounts{
-	realSourceNPM: {blocked: 16, falseRedactions: 0},
+	realSourceNPM: {blocked: 13, falseRedactions: 0},
 	realSourceGo:  {blocked: 65, falseRedactions: 0},
 }
