@@ -253,9 +253,13 @@ func FilterListResult(ex *relay.Exchange, decide func(kind, name string) (ok boo
 }
 
 // globMatch reports whether name matches pattern, where * matches any run
-// of characters (including none, and including '/') and ? any one character.
-// Everything else matches itself.
+// of characters (including none, and including '/') and ? any one character
+// (a character, not a byte: "rm_?" matches "rm_é"). Everything else matches
+// itself.
 func globMatch(pattern, name string) bool {
+	if !isASCII(pattern) || !isASCII(name) {
+		return globMatchRunes([]rune(pattern), []rune(name))
+	}
 	// Iterative matching with backtracking to the last star: linear in
 	// practice, no recursion.
 	p, s := 0, 0
@@ -279,6 +283,40 @@ func globMatch(pattern, name string) bool {
 		p++
 	}
 	return p == len(pattern)
+}
+
+// globMatchRunes is globMatch over characters, for text that is not ASCII.
+func globMatchRunes(pattern, name []rune) bool {
+	p, s := 0, 0
+	star, mark := -1, 0
+	for s < len(name) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == name[s]) && pattern[p] != '*':
+			p++
+			s++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, s
+			p++
+		case star >= 0:
+			mark++
+			p, s = star+1, mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func validGlob(p string) error {

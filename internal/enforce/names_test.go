@@ -31,6 +31,14 @@ func TestGlobMatch(t *testing.T) {
 		{"exact", "Exact", false},
 		{"**", "x", true},
 		{"*a", strings.Repeat("b", 10000), false},
+		// ? is one character, not one byte: a deny pattern "rm_?" that
+		// missed "rm_é" let a server's tool of that name through.
+		{"rm_?", "rm_é", true},
+		{"rm_?", "rm_ж", true},
+		{"rm_??", "rm_é", false},
+		{"?", "🙂", true},
+		{"é?", "éx", true},
+		{"*é", "café", true},
 	} {
 		if got := globMatch(c.pat, c.name); got != c.want {
 			t.Errorf("globMatch(%q, %q) = %v, want %v", c.pat, c.name, got, c.want)
