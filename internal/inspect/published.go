@@ -200,22 +200,3 @@ func userSpace(rest, _ string) bool {
 	}
 	return false
 }
-
-var (
-	// answerPlace is where a hidden thing is kept out of, after a verb of
-	// leaving out: the model's answer, or the user.
-	answerPlace = lazyRegexp{src: `\b(?:from|in|out of) (?:your |the |any )?(?:reply|replies|answer|answers|response|responses|output|summary|summaries|message|messages|chat|transcript|explanation|user)`}
-	// dataPlace is such a place that is a data structure a program
-	// writes: "strip it from the output body", "omit them from the
-	// response object", "exclude it from the message header".
-	dataPlace = lazyRegexp{src: `\b(?:from|in|out of) (?:your |the |any )?(?:reply|replies|answer|answers|response|responses|output|summary|summaries|message|messages|chat|transcript|explanation)[- ](?:body|bodies|object|objects|json|schema|schemas|payload|headers?|struct|map|dict|array|buffer|stream|file|string|bytes|record|packet|frame|type|value|field|fields|keys?|document|tree|node|bundle|format)\b`}
-)
-
-// dataStructure excuses a thing left out (rest is the sentence from the
-// verb) when every place it is left out of is a data structure a program
-// writes ("strip it from the output body where it would otherwise
-// leak"), not the model's reply or the user.
-func dataStructure(rest, _ string) bool {
-	n := len(answerPlace.FindAllStringIndex(rest, -1))
-	return n > 0 && len(dataPlace.FindAllStringIndex(rest, -1)) == n
-}
