@@ -391,6 +391,8 @@ func stdHasDuplicate(t *testing.T, data []byte) bool {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber() // 1e999 is valid JSON but not a float64
+	// Names are compared as encoding/json matches them to struct fields:
+	// ignoring case (strings.EqualFold), the last match winning.
 	type frame struct {
 		names   map[string]bool
 		wantKey bool
@@ -407,8 +409,10 @@ func stdHasDuplicate(t *testing.T, data []byte) bool {
 		top := len(stack) - 1
 		if top >= 0 && stack[top].names != nil && stack[top].wantKey {
 			if k, ok := tok.(string); ok {
-				if stack[top].names[k] {
-					return true
+				for seen := range stack[top].names {
+					if strings.EqualFold(seen, k) {
+						return true
+					}
 				}
 				stack[top].names[k] = true
 				stack[top].wantKey = false

@@ -1,6 +1,7 @@
 package jsonrpc
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -166,15 +167,22 @@ func (m *Message) decode(data []byte) error {
 			case "error":
 				bit, m.errObj = bError, v
 			default:
+				// A name of the envelope in another case is that member to
+				// a peer that matches names ignoring case (encoding/json),
+				// and the last one wins there: "Method" next to "method".
+				if env := envelopeName(key); env != "" && envErr == "" {
+					envErr = fmt.Sprintf("member %s differs from %q only in case", data[kStart:kEnd], env)
+				}
 				// A set, not a list: comparing each name with all the
 				// previous ones would be quadratic in the member count.
 				if unknown == nil {
 					unknown = make(map[string]struct{})
 				}
-				if _, dup := unknown[string(key)]; dup && envErr == "" {
+				folded := foldName(key)
+				if _, dup := unknown[string(folded)]; dup && envErr == "" {
 					envErr = "duplicate member " + string(data[kStart:kEnd])
 				}
-				unknown[string(key)] = struct{}{}
+				unknown[string(folded)] = struct{}{}
 			}
 			if bit != 0 {
 				if seen&bit != 0 && envErr == "" {
@@ -204,11 +212,17 @@ func (m *Message) decode(data []byte) error {
 	// Python and encoding/json keep the last): refuse it, as for the
 	// top level.
 	if envErr == "" && dc.found {
-		name := dc.name
-		if len(name) > 64 {
-			name = name[:64] + "…"
+		clip := func(name string) string {
+			if len(name) > 64 {
+				name = name[:64] + "…"
+			}
+			return name
 		}
-		envErr = fmt.Sprintf("duplicate member name %q in one object", name)
+		if dc.other != "" {
+			envErr = fmt.Sprintf("member names %q and %q in one object differ only in case", clip(dc.other), clip(dc.name))
+		} else {
+			envErr = fmt.Sprintf("duplicate member name %q in one object", clip(dc.name))
+		}
 	}
 	// From here the bytes are valid JSON; what remains is the envelope.
 	idOK := m.id.ok() && m.validID()
@@ -287,6 +301,20 @@ func (m *Message) decode(data []byte) error {
 		return fail(`a response needs "result" or "error"`)
 	}
 	return nil
+}
+
+// envelopeNames are the members of the JSON-RPC envelope.
+var envelopeNames = [...]string{"jsonrpc", "id", "method", "params", "result", "error"}
+
+// envelopeName returns the envelope member that name equals ignoring case,
+// or "".
+func envelopeName(name []byte) string {
+	for _, env := range envelopeNames {
+		if bytes.EqualFold(name, []byte(env)) {
+			return env
+		}
+	}
+	return ""
 }
 
 // validID reports whether the id is a string or an integer, as MCP requires.

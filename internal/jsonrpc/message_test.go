@@ -184,14 +184,27 @@ var decodeCases = []decodeCase{
 		id:     `1`,
 	},
 	{
-		name:   "member names are case-sensitive: Id is not id",
-		in:     `{"jsonrpc":"2.0","Id":1,"method":"notifications/x"}`,
-		kind:   KindNotification,
-		method: "notifications/x",
+		// ward reads names case-sensitively, but to encoding/json (mcp-go)
+		// "Id" is the id: refused rather than read two ways.
+		name: "an envelope member in another case",
+		in:   `{"jsonrpc":"2.0","Id":1,"method":"notifications/x"}`,
+		code: CodeInvalidRequest,
 	},
 	{
-		name:   "same name in another case is not a duplicate",
-		in:     `{"jsonrpc":"2.0","id":1,"method":"m","x":1,"X":2,"x ":3}`,
+		name:  "the method twice, in two cases",
+		in:    `{"jsonrpc":"2.0","id":1,"method":"ping","Method":"tools/call"}`,
+		code:  CodeInvalidRequest,
+		errID: `1`,
+	},
+	{
+		name:  "same name in another case is a duplicate",
+		in:    `{"jsonrpc":"2.0","id":1,"method":"m","x":1,"X":2,"x ":3}`,
+		code:  CodeInvalidRequest,
+		errID: `1`,
+	},
+	{
+		name:   "names that differ by more than case",
+		in:     `{"jsonrpc":"2.0","id":1,"method":"m","x":1,"x ":3,"xx":4}`,
 		kind:   KindRequest,
 		method: "m",
 		id:     `1`,
@@ -283,11 +296,11 @@ var decodeCases = []decodeCase{
 	},
 	{
 		name:   "many distinct members",
-		in:     `{"jsonrpc":"2.0","id":6,"method":"m","params":{` + manyMembers(40) + `,"K7":0,"k7 ":0,"k\u00e9":0}}`,
+		in:     `{"jsonrpc":"2.0","id":6,"method":"m","params":{` + manyMembers(40) + `,"k7x":0,"k7 ":0,"k\u00e9":0}}`,
 		kind:   KindRequest,
 		method: "m",
 		id:     `6`,
-		params: `{` + manyMembers(40) + `,"K7":0,"k7 ":0,"k\u00e9":0}`,
+		params: `{` + manyMembers(40) + `,"k7x":0,"k7 ":0,"k\u00e9":0}`,
 	},
 
 	{name: "id float", in: `{"jsonrpc":"2.0","id":1.5,"method":"m"}`, code: CodeInvalidRequest},
@@ -661,7 +674,13 @@ func TestDuplicateNameInMessages(t *testing.T) {
 		{`{"jsonrpc":"2.0","id":3,"method":"m","x":{"a":1,"a":1}}`, "raw", "a"},
 		{`{"jsonrpc":"2.0","id":4,"method":"m","params":{` + manyMembers(40) + `,"k7":0}}`, "params", "k7"},
 		{`{"jsonrpc":"2.0","id":5,"method":"m","params":{"a":{"a":{"a":1},"b":[{"a":1},{"a":2}]},"b":{"a":0}}}`, "params", ""},
-		{`{"jsonrpc":"2.0","id":6,"method":"m","params":{` + manyMembers(40) + `,"K7":0,"k7 ":0,"k\u00e9":0}}`, "params", ""},
+		{`{"jsonrpc":"2.0","id":6,"method":"m","params":{` + manyMembers(40) + `,"k7x":0,"k7 ":0,"k\u00e9":0}}`, "params", ""},
+		// Names equal ignoring case are one member to encoding/json, whose
+		// last match wins (mcp-go): "NAME" would name the tool there.
+		{`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"ok","NAME":"danger"}}`, "params", "NAME"},
+		{`{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"ok","arguments":{"path":"/tmp/a","Path":"/etc/shadow"}}}`, "params", "Path"},
+		{`{"jsonrpc":"2.0","id":9,"method":"m","params":{` + manyMembers(40) + `,"K7":0}}`, "params", "K7"},
+		{`{"jsonrpc":"2.0","id":10,"method":"m","params":{"kind":1,"\u212aind":2}}`, "params", "\u212aind"},
 	} {
 		_, err := Decode([]byte(tc.in))
 		if tc.name == "" {

@@ -1,9 +1,11 @@
 package jsonrpc
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"math/bits"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -152,22 +154,35 @@ func skipArray(data []byte, i, depth int, dc *dupCheck) (int, error) {
 // at any depth, of the value being validated. Peers disagree on which of two
 // equal names counts (JSON.parse, Python's json and encoding/json keep the
 // last; Member returns the first), so a value with one can mean one thing to
-// ward and another to the peer it is relayed to. Validation goes on after a
-// duplicate, so that a syntax error later in the value still wins.
+// ward and another to the peer it is relayed to. Names are compared ignoring
+// case, as encoding/json matches them (behind mcp-go servers and clients):
+// to such a peer "NAME" next to "name" is the same member, and the last one
+// wins. Validation goes on after a duplicate, so that a syntax error later
+// in the value still wins.
 type dupCheck struct {
 	name  string
+	other string // the earlier name, when the two differ in case
 	found bool
+}
+
+func (dc *dupCheck) report(earlier, name []byte) {
+	dc.name, dc.found = string(name), true
+	if string(earlier) != string(name) {
+		dc.other = string(earlier)
+	}
 }
 
 // smallObject is how many member names of one object are compared pairwise
 // before the comparison switches to a set.
 const smallObject = 8
 
-// memberNames are the decoded member names of one object seen so far.
+// memberNames are the decoded member names of one object seen so far:
+// compared pairwise (ignoring case, bytes.EqualFold) while they are few,
+// then through a set of their folded forms (see foldName).
 type memberNames struct {
 	small [smallObject][]byte
 	n     int
-	set   map[string]struct{}
+	set   map[string]string // folded → as written (decoded)
 }
 
 // add records the name whose raw body (without quotes) is key, and reports a
@@ -178,8 +193,8 @@ func (s *memberNames) add(dc *dupCheck, key []byte, escaped bool) {
 	}
 	if s.set == nil {
 		for _, k := range s.small[:s.n] {
-			if string(k) == string(key) {
-				dc.name, dc.found = string(key), true
+			if bytes.EqualFold(k, key) {
+				dc.report(k, key)
 				return
 			}
 		}
@@ -188,17 +203,66 @@ func (s *memberNames) add(dc *dupCheck, key []byte, escaped bool) {
 			s.n++
 			return
 		}
-		s.set = make(map[string]struct{}, 4*smallObject)
+		s.set = make(map[string]string, 4*smallObject)
 		for _, k := range s.small {
-			s.set[string(k)] = struct{}{}
+			s.set[string(foldName(k))] = string(k)
 		}
 	}
-	if _, dup := s.set[string(key)]; dup {
-		dc.name, dc.found = string(key), true
+	folded := foldName(key)
+	if earlier, dup := s.set[string(folded)]; dup {
+		dc.report([]byte(earlier), key)
 		return
 	}
-	s.set[string(key)] = struct{}{}
+	s.set[string(folded)] = string(key)
 }
+
+// foldName returns name folded so that two names are equal ignoring case,
+// as encoding/json compares them (bytes.EqualFold: Unicode simple folding,
+// so that the Kelvin sign folds with k and the long s with s), exactly when
+// their folded forms are equal. It returns name itself when folding changes
+// nothing.
+func foldName(name []byte) []byte {
+	i := 0
+	for i < len(name) && name[i] < utf8.RuneSelf && (name[i] < 'A' || name[i] > 'Z') {
+		i++
+	}
+	if i == len(name) {
+		return name
+	}
+	out := make([]byte, i, len(name)+4)
+	copy(out, name[:i])
+	for i < len(name) {
+		if c := name[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(name[i:])
+		out = utf8.AppendRune(out, foldRune(r))
+		i += n
+	}
+	return out
+}
+
+// foldRune returns the smallest rune of r's case-folding orbit, in lower
+// case when it is an ASCII letter.
+func foldRune(r rune) rune {
+	least := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		least = min(least, f)
+	}
+	if 'A' <= least && least <= 'Z' {
+		least += 'a' - 'A'
+	}
+	return least
+}
+
+// FoldName returns name folded so that names equal ignoring case (as
+// encoding/json matches member names) have equal folded forms.
+func FoldName(name string) string { return string(foldName([]byte(name))) }
 
 // Eight bytes at a time: the constants and masks of the string scanner's
 // fast path.

@@ -4,6 +4,8 @@
 package mcp
 
 import (
+	"strings"
+
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 )
 
@@ -89,4 +91,43 @@ func EditList(result []byte, field string, edit func(item []byte) (replacement [
 	out = append(out, ']')
 	out = append(out, result[end:]...)
 	return out, true
+}
+
+// CaseVariant returns the first member name of the JSON object obj that
+// equals one of names ignoring case without being written as it, and that
+// name; "" when there is none.
+// ward reads member names case-sensitively; encoding/json, behind mcp-go
+// servers and clients, matches them ignoring case, so that to such a peer
+// "Arguments" is the arguments ward did not read.
+func CaseVariant(obj []byte, names ...string) (variant, name string) {
+	jsonrpc.Members(obj, func(member string, _, _ int) bool {
+		for _, n := range names {
+			if member != n && strings.EqualFold(member, n) {
+				variant, name = member, n
+				return false
+			}
+		}
+		return true
+	})
+	return variant, name
+}
+
+// itemMembers are the members MCP defines on the items of the lists.
+var itemMembers = []string{"name", "title", "description", "inputSchema", "outputSchema", "annotations",
+	"uri", "uriTemplate", "mimeType", "size", "arguments", "icons", "_meta"}
+
+// ListCaseVariant returns a member name of a list result that differs only
+// in case from the list's field, or from a member MCP defines on its items
+// (see CaseVariant), or "": a peer that matches names ignoring case would
+// read an item, or a whole list, that ward did not filter.
+func ListCaseVariant(result []byte, field string) string {
+	if v, _ := CaseVariant(result, field); v != "" {
+		return v
+	}
+	variant := ""
+	jsonrpc.Elements(jsonrpc.Member(result, field), func(item []byte) bool {
+		variant, _ = CaseVariant(item, itemMembers...)
+		return variant == ""
+	})
+	return variant
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
+	"github.com/ward-mcp/ward/internal/mcp"
 )
 
 // Mode says what the relay does with a denial.
@@ -179,6 +180,22 @@ func namesTarget(method string, params []byte) bool {
 	}
 	_, ok := jsonrpc.String(jsonrpc.Member(params, key))
 	return ok
+}
+
+// targetCaseVariant returns a member of a host request's params (or of a
+// completion's ref) that differs only in case from one ward reads to judge
+// the request, and the member it stands for; "" when there is none or the
+// request has no target.
+func targetCaseVariant(dir Direction, m *jsonrpc.Message) (variant, want string) {
+	if dir != ToServer || (nameKey(m.Method) == "" && m.Method != "completion/complete") {
+		return "", ""
+	}
+	params := m.Params()
+	variant, want = mcp.CaseVariant(params, "name", "uri", "arguments", "_meta", "ref", "argument")
+	if variant == "" && m.Method == "completion/complete" {
+		variant, want = mcp.CaseVariant(jsonrpc.Member(params, "ref"), "type", "name", "uri")
+	}
+	return variant, want
 }
 
 // targetMember says which member names the target of method, for errors.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
+	"github.com/ward-mcp/ward/internal/mcp"
 	"github.com/ward-mcp/ward/internal/transport"
 )
 
@@ -510,6 +511,14 @@ func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.
 	if dir == ToServer && m.Method == "initialize" {
 		r.learnClient(m.Params())
 	}
+	if v, want := targetCaseVariant(dir, m); v != "" {
+		// Read as ward does not: see mcp.CaseVariant.
+		v := Verdict{Action: Deny, Rule: "protocol.invalid-params", Code: jsonrpc.CodeInvalidParams,
+			Reason: fmt.Sprintf("ward: invalid params: member %q differs from %q only in case", v, want)}
+		r.recordVerdict(l, ex, "deny", v)
+		r.reply(dir, b, jsonrpc.AppendError(nil, m.ID(), v.Code, v.Reason, nil))
+		return
+	}
 	if dir == ToServer && ex.Name() == "" && !namesTarget(m.Method, m.Params()) {
 		// The checks judge a call by the name it gives: one that gives none
 		// ward can read (params an array, the name missing or not a string)
@@ -734,7 +743,17 @@ func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc
 	}
 	ex := l.exchange(r, dir, m, p.method)
 	ex.name, ex.nameDone, ex.started = p.name, true, p.started
-	v := r.inspect(ctx, l, ex)
+	var v Verdict
+	if field := mcp.ListField(p.method); dir == ToHost && field != "" && m.Kind == jsonrpc.KindResponse {
+		if variant := mcp.ListCaseVariant(m.Result(), field); variant != "" {
+			// A list ward would filter one way and the host read another.
+			v = Verdict{Action: Deny, Rule: "protocol.invalid-result", Code: jsonrpc.CodeInternalError,
+				Reason: fmt.Sprintf("ward: the server's %s result has a member %q, which differs from MCP's only in case", p.method, variant)}
+		}
+	}
+	if v.Action != Deny {
+		v = r.inspect(ctx, l, ex)
+	}
 	if v.Action == Deny {
 		r.recordVerdict(l, ex, "deny", v)
 		msg := jsonrpc.AppendError(nil, p.peerID, v.Code, v.Reason, nil)
