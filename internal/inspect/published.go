@@ -141,10 +141,11 @@ var secretValueAsked = lazyRegexp{src: `\b(?:send|print|output|include|read|show
 
 // secretValueNamed excuses "the value of" or "the contents of" a secret
 // (rest is the sentence from the match) named as a noun in documentation,
-// where nothing in its sentence reads, shows or moves it: "GetActiveHelpConfig returns the value of the ActiveHelp
-// environment variable", "A value of your secret key.", "the contents of
-// this token are untrusted". A sentence cut from another string than text
-// (masked) is not excused: its start cannot be looked at.
+// where nothing in its sentence reads, shows or moves it
+// ("GetActiveHelpConfig returns the value of the ActiveHelp environment
+// variable", "A value of your secret key.", "the contents of this token
+// are untrusted"). A sentence cut from another string than text (masked)
+// is not excused: its start cannot be looked at.
 func secretValueNamed(rest, text string) bool {
 	if offsetIn(text, rest) < 0 {
 		return false
