@@ -419,11 +419,12 @@ func (p *Pin) learn(result []byte) {
 func (p *Pin) instructions(ex *relay.Exchange) {
 	res := ex.Result()
 	start, end, ok := jsonrpc.MemberSpan(res, "instructions")
-	live := ""
-	if ok {
-		live, _ = jsonrpc.String(res[start:end])
+	if !ok {
+		return
 	}
-	if live == p.lock.Instructions || !ok {
+	// Instructions that are not a string are withheld too: a host that
+	// reads them leniently would pass on what nobody compared.
+	if live, isString := jsonrpc.String(res[start:end]); isString && live == p.lock.Instructions {
 		return
 	}
 	out := append([]byte(nil), res[:start]...)

@@ -229,10 +229,17 @@ func (p *Policy) instructions(ctx context.Context, ex *relay.Exchange) {
 		return
 	}
 	text, isString := jsonrpc.String(res[start:end])
-	if !isString || text == "" {
+	if isString && text == "" {
 		return
 	}
-	d := p.eng.InspectInstructions(ctx, p.server, text)
+	var d policy.Decision
+	if isString {
+		d = p.eng.InspectInstructions(ctx, p.server, text)
+	} else {
+		// Not a string: nothing the detectors read, and a host that reads
+		// it leniently would pass it on unchecked.
+		d = policy.Decision{Action: policy.Deny, RuleID: "policy.instructions-not-a-string", Reasons: []string{"the server's instructions are not a string"}}
+	}
 	var repl []byte
 	switch d.Action {
 	case policy.Deny:

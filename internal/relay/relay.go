@@ -744,9 +744,17 @@ func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc
 	ex := l.exchange(r, dir, m, p.method)
 	ex.name, ex.nameDone, ex.started = p.name, true, p.started
 	var v Verdict
-	if field := mcp.ListField(p.method); dir == ToHost && field != "" && m.Kind == jsonrpc.KindResponse {
-		if variant := mcp.ListCaseVariant(m.Result(), field); variant != "" {
-			// A list ward would filter one way and the host read another.
+	if dir == ToHost && m.Kind == jsonrpc.KindResponse {
+		// A list ward would filter one way and the host read another, or
+		// instructions it would check under one name and the host read
+		// under another.
+		variant := ""
+		if field := mcp.ListField(p.method); field != "" {
+			variant = mcp.ListCaseVariant(m.Result(), field)
+		} else if p.method == "initialize" {
+			variant, _ = mcp.CaseVariant(m.Result(), "instructions")
+		}
+		if variant != "" {
 			v = Verdict{Action: Deny, Rule: "protocol.invalid-result", Code: jsonrpc.CodeInternalError,
 				Reason: fmt.Sprintf("ward: the server's %s result has a member %q, which differs from MCP's only in case", p.method, variant)}
 		}
