@@ -85,8 +85,10 @@ var (
 	// and a quoted name after it.
 	fieldPlace = lazyRegexp{src: `\b(?:in|into|as|inside|within|under|to|via|through|fill|populate|set) (?:(?:the|a|an|its|your|this|that|each|every|their) )?((?:['"\x60]?[\w.-]+['"\x60]? ){0,2})` + fieldConduit + `\b(?: ['"\x60]([\w.-]+)['"\x60])?`}
 	// credentialName is the name of an argument that is a credential's
-	// own place ("apiKey", "access_token", "Authorization", "password").
-	credentialName = lazyRegexp{src: `auth|token|key|passw|passphrase|secret|credential|cookie|bearer|session|signature|login|jwt|^pat$|^otp$|^pin$`}
+	// own place ("apiKey", "access_token", "Authorization", "password"):
+	// one whose last word, the head of the compound, is a credential.
+	// "auth_context" and "token_notes" are a context and notes.
+	credentialName = lazyRegexp{src: `(?:auth|authorization|authentication|bearer|tokens?|keys?|passwd|passwords?|passphrases?|secrets?|credentials?|cookies?|jwt)$|^(?:pat|otp|pin)$`}
 	// placeKind are words that say which argument without naming one
 	// ("the first argument", "a custom field", "the options parameter"):
 	// where a client library takes the credential.
