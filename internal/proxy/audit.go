@@ -145,6 +145,10 @@ func ensureAuditKey(path string) (string, error) {
 		return priv, nil
 	}
 	if _, err := os.Lstat(pub); err == nil {
+		// Another ward may have linked the pair between the two looks.
+		if _, err := os.Stat(priv); err == nil {
+			return priv, nil
+		}
 		return "", fmt.Errorf("create the audit key: %s exists without %s", pub, priv)
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(priv), ".ward-audit-key-")

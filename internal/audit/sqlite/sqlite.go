@@ -217,9 +217,13 @@ func Open(path string, opts *Options) (*Store, error) {
 		}
 	}
 	q := url.Values{}
+	// busy_timeout first: the pragmas run in order on each new connection,
+	// and journal_mode needs a lock that another ward opening or creating
+	// the same database may hold for a moment (without the timeout set,
+	// that was SQLITE_BUSY at once, and the ward refused to start).
+	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous("+string(o.Sync)+")")
-	q.Add("_pragma", "busy_timeout(10000)")
 	// 512 KiB of page cache (SQLite's default is 2 MiB): appends write whole
 	// new pages and queries scan blocks once, so a bigger cache buys little
 	// and costs ward's resident memory (-6 MiB measured under load).
