@@ -134,38 +134,12 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 		case "tools/call", "prompts/get", "resources/read":
 			// An error answers the call as a result does, and hosts hand its
 			// message to the model: its strings are inspected like a result's.
-			in := p.input(ex, policy.ToHost)
-			in.Result = ex.ErrorObject()
-			d := p.eng.InspectResult(ctx, &in)
-			p.warnings(ex, d)
-			switch d.Action {
-			case policy.Deny:
-				return denial(d), true
-			case policy.Redact:
-				if len(d.Rewritten) == 0 {
-					return denial(d), true
-				}
-				ex.SetError(d.Rewritten)
-				ex.Note(relay.Finding{Decision: "redact", Kind: relay.ItemKind(ex.Method), Name: ex.Name(), Rule: d.RuleID, Reason: reason(d)})
-			}
+			return p.answer(ctx, ex, true)
 		}
 	case ex.Dir == relay.ToHost && ex.Msg.Kind == jsonrpc.KindResponse:
 		switch ex.Method {
 		case "tools/call", "prompts/get", "resources/read":
-			in := p.input(ex, policy.ToHost)
-			in.Result = ex.Result()
-			d := p.eng.InspectResult(ctx, &in)
-			p.warnings(ex, d)
-			switch d.Action {
-			case policy.Deny:
-				return denial(d), true
-			case policy.Redact:
-				if len(d.Rewritten) == 0 {
-					return denial(d), true
-				}
-				ex.SetResult(d.Rewritten)
-				ex.Note(relay.Finding{Decision: "redact", Kind: relay.ItemKind(ex.Method), Name: ex.Name(), Rule: d.RuleID, Reason: reason(d)})
-			}
+			return p.answer(ctx, ex, false)
 		case "initialize":
 			p.instructions(ctx, ex)
 		default:
@@ -175,6 +149,34 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 				p.definitions(ctx, ex, field)
 			}
 		}
+	}
+	return relay.Allowed, false
+}
+
+// answer inspects the result (or with isErr the error object) answering a
+// call, read or prompt: a denial, or the content redacted in place.
+func (p *Policy) answer(ctx context.Context, ex *relay.Exchange, isErr bool) (relay.Verdict, bool) {
+	in := p.input(ex, policy.ToHost)
+	if isErr {
+		in.Result = ex.ErrorObject()
+	} else {
+		in.Result = ex.Result()
+	}
+	d := p.eng.InspectResult(ctx, &in)
+	p.warnings(ex, d)
+	switch d.Action {
+	case policy.Deny:
+		return denial(d), true
+	case policy.Redact:
+		if len(d.Rewritten) == 0 {
+			return denial(d), true
+		}
+		if isErr {
+			ex.SetError(d.Rewritten)
+		} else {
+			ex.SetResult(d.Rewritten)
+		}
+		ex.Note(relay.Finding{Decision: "redact", Kind: relay.ItemKind(ex.Method), Name: ex.Name(), Rule: d.RuleID, Reason: reason(d)})
 	}
 	return relay.Allowed, false
 }
