@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"github.com/ward-mcp/ward/internal/mcp"
@@ -29,6 +30,9 @@ type Policy struct {
 	// hidden items is flooded: every use of one is refused.
 	hidden  map[string]map[string]string
 	flooded map[string]bool
+	// everHidden is set once anything was hidden or flooded, so that a
+	// session whose listings were clean looks nothing up under mu.
+	everHidden atomic.Bool
 }
 
 // maxHidden bounds the hidden items remembered per kind, so that a server
@@ -44,6 +48,9 @@ func NewPolicy(eng *policy.Engine, server string) *Policy {
 
 // hiddenReason returns why the item of kind named name was hidden, or "".
 func (p *Policy) hiddenReason(kind, name string) string {
+	if !p.everHidden.Load() {
+		return ""
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.flooded[kind] {
@@ -61,6 +68,7 @@ func (p *Policy) setHidden(kind, name, reason string) {
 		delete(p.hidden[kind], name)
 		return
 	}
+	p.everHidden.Store(true)
 	if p.hidden[kind] == nil {
 		p.hidden[kind] = map[string]string{}
 	}

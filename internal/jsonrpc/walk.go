@@ -6,6 +6,16 @@ package jsonrpc
 // (such as a part of a decoded Message); it reports false when obj is not an
 // object.
 func Members(obj []byte, f func(name string, start, end int) bool) bool {
+	return MembersRaw(obj, func(body []byte, escaped bool, start, end int) bool {
+		at := cap(obj) - cap(body) // body is obj[at:at+len(body)], inside its quotes
+		return f(unquote(obj[at-1:at+len(body)+1], escaped), start, end)
+	})
+}
+
+// MembersRaw is Members with each name as it is written between its
+// quotes (body, which has escapes when escaped is true), so that a caller
+// that only compares names does not decode them.
+func MembersRaw(obj []byte, f func(body []byte, escaped bool, start, end int) bool) bool {
 	i := skipSpace(obj, 0)
 	if i >= len(obj) || obj[i] != '{' {
 		return false
@@ -26,7 +36,7 @@ func Members(obj []byte, f func(name string, start, end int) bool) bool {
 		if err != nil {
 			return false
 		}
-		if !f(unquote(obj[kStart:kEnd], kEsc), vStart, vEnd) {
+		if !f(obj[kStart+1:kEnd-1], kEsc, vStart, vEnd) {
 			return true
 		}
 		i = skipSpace(obj, vEnd)

@@ -4,7 +4,8 @@
 package mcp
 
 import (
-	"strings"
+	"bytes"
+	"unicode/utf8"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 )
@@ -100,10 +101,27 @@ func EditList(result []byte, field string, edit func(item []byte) (replacement [
 // servers and clients, matches them ignoring case, so that to such a peer
 // "Arguments" is the arguments ward did not read.
 func CaseVariant(obj []byte, names ...string) (variant, name string) {
-	jsonrpc.Members(obj, func(member string, _, _ int) bool {
+	jsonrpc.MembersRaw(obj, func(body []byte, escaped bool, _, _ int) bool {
+		if escaped {
+			// Rare: compare the decoded name.
+			member, _ := jsonrpc.String(append(append([]byte{'"'}, body...), '"'))
+			body = []byte(member)
+		}
+		ascii := true
+		for _, c := range body {
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+		}
 		for _, n := range names {
-			if member != n && strings.EqualFold(member, n) {
-				variant, name = member, n
+			// An ASCII name folds only to one of its own length; others
+			// may not (the Kelvin sign folds with k, the long s with s).
+			if ascii && len(body) != len(n) || string(body) == n {
+				continue
+			}
+			if bytes.EqualFold(body, []byte(n)) {
+				variant, name = string(body), n
 				return false
 			}
 		}

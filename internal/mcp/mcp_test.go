@@ -55,3 +55,30 @@ func TestNames(t *testing.T) {
 		t.Error("ItemKey")
 	}
 }
+
+// TestCaseVariant: a member that encoding/json would take for one of the
+// names (equal ignoring case, Unicode simple folding) but that differs
+// from it is found, escaped or not; the names themselves and other members
+// are not.
+func TestCaseVariant(t *testing.T) {
+	for obj, want := range map[string]string{
+		`{"name":"ok","arguments":{"NAME":1}}`: "",
+		`{"NAME":"danger"}`:                    "NAME",
+		`{"name":"ok","Arguments":{}}`:         "Arguments",
+		`{"N\u0041me":"x"}`:                    "NAme",
+		`{"argument\u017f":{}}`:                "argumentſ", // long s folds with s
+		`{"\u212aey":1,"names":2,"nam":3}`:     "",          // Kelvin sign: "Key" is not a name here
+		`{"_META":{}}`:                         "_META",
+		`{"uri":"x","url":"y"}`:                "",
+	} {
+		if got, _ := CaseVariant([]byte(obj), "name", "uri", "arguments", "_meta"); got != want {
+			t.Errorf("CaseVariant(%s) = %q, want %q", obj, got, want)
+		}
+	}
+	call := []byte(`{"name":"echo","arguments":{"text":"hello"}}`)
+	if n := testing.AllocsPerRun(100, func() {
+		CaseVariant(call, "name", "uri", "arguments", "_meta", "ref", "argument")
+	}); n != 0 {
+		t.Errorf("CaseVariant of an ordinary call: %v allocations, want 0", n)
+	}
+}
