@@ -211,7 +211,7 @@ func Open(path string, opts *Options) (*Store, error) {
 			return nil, fmt.Errorf("open audit database %s: not a regular file", path)
 		}
 		if fi.Size() == 0 {
-			if err := create(path); err != nil {
+			if err := retryBusy(func() error { return create(path) }); err != nil {
 				return nil, fmt.Errorf("open audit database %s: %w", path, err)
 			}
 		}
@@ -240,11 +240,34 @@ func Open(path string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("open audit database %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, readOnly: o.ReadOnly}
-	if err := s.init(); err != nil {
+	if err := retryBusy(s.init); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open audit database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// retryBusy runs f again while it fails with SQLITE_BUSY, for up to ten
+// seconds (busy_timeout's wait). Switching a new database to WAL needs an
+// exclusive lock, and SQLite answers that pragma with SQLITE_BUSY at once,
+// without its busy handler, while another connection holds the file: wards
+// that an MCP host starts together on a new database met it about once in
+// 30 starts and refused to start.
+func retryBusy(f func() error) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		err := f()
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(wait)
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var e interface{ Code() int }
+	return errors.As(err, &e) && e.Code()&0xff == 5
 }
 
 // refuseLinks refuses a symbolic link at path or where SQLite keeps its
