@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/ward-mcp/ward/internal/mcp"
 	"github.com/ward-mcp/ward/internal/relay"
@@ -258,35 +259,16 @@ func FilterListResult(ex *relay.Exchange, decide func(kind, name string) (ok boo
 // itself.
 func globMatch(pattern, name string) bool {
 	if !isASCII(pattern) || !isASCII(name) {
-		return globMatchRunes([]rune(pattern), []rune(name))
+		return globMatchSeq([]rune(pattern), []rune(name))
 	}
-	// Iterative matching with backtracking to the last star: linear in
-	// practice, no recursion.
-	p, s := 0, 0
-	star, mark := -1, 0
-	for s < len(name) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == name[s]) && pattern[p] != '*':
-			p++
-			s++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, s
-			p++
-		case star >= 0:
-			mark++
-			p, s = star+1, mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
+	// ASCII: bytes are characters; matched in place, without a copy.
+	return globMatchSeq(unsafe.Slice(unsafe.StringData(pattern), len(pattern)), unsafe.Slice(unsafe.StringData(name), len(name)))
 }
 
-// globMatchRunes is globMatch over characters, for text that is not ASCII.
-func globMatchRunes(pattern, name []rune) bool {
+// globMatchSeq is globMatch over a sequence of characters: iterative
+// matching with backtracking to the last star, linear in practice, no
+// recursion. It only reads pattern and name.
+func globMatchSeq[C byte | rune](pattern, name []C) bool {
 	p, s := 0, 0
 	star, mark := -1, 0
 	for s < len(name) {
