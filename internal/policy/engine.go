@@ -288,7 +288,6 @@ type callState struct {
 	// caller allocate its Input.
 	server, name string
 	findings     []Finding
-	write        bool
 	// wherePrefix and at are prepended to the location of every finding:
 	// a walk over JSON (a call's arguments, a result) sets at to the path
 	// of the value being checked and the rules pass only what they add
@@ -397,7 +396,6 @@ func (e *Engine) EvaluateCall(ctx context.Context, in *Input) (d Decision) {
 		}
 		c.release()
 	}()
-	c.write = isWriteTool(in.Name)
 	raw := bytes.TrimSpace(in.Arguments)
 	hasArgs := len(raw) > 0 && string(raw) != "null"
 	if hasArgs {
@@ -884,7 +882,10 @@ func (c *callCtx) checkPath(raw, where string, strict bool) {
 		c.add("fs.symlink-escape", fmt.Sprintf("path %q resolves through a symlink to %s, outside the allowed roots", clip(raw), real), where)
 		return
 	}
-	if r.readOnly && c.write {
+	// Whether the tool writes is worked out only here, for a path in a
+	// read-only root: most calls have no such path (and its tables are
+	// then not touched, which end to end, with cold caches, shows).
+	if r.readOnly && isWriteTool(c.name) {
 		c.add("fs.read-only", fmt.Sprintf("tool %q writes to %s in read-only root %s", c.name, real, r.lexical), where)
 	}
 }
