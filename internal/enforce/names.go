@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/ward-mcp/ward/internal/lockfile"
 	"github.com/ward-mcp/ward/internal/mcp"
 	"github.com/ward-mcp/ward/internal/relay"
 )
@@ -125,7 +126,7 @@ func uriForms(uri string) []string {
 func canonicalURI(uri string) string {
 	s := strings.ReplaceAll(percentDecode(uri), `\`, "/")
 	colon := strings.IndexByte(s, ':')
-	if colon <= 0 || !isScheme(s[:colon]) {
+	if colon <= 0 || !lockfile.ValidScheme(s[:colon]) {
 		return cleanURIPath(s)
 	}
 	scheme, rest := strings.ToLower(s[:colon]), s[colon+1:]
@@ -155,19 +156,6 @@ func cleanURIPath(p string) string {
 		c += "/"
 	}
 	return c
-}
-
-func isScheme(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
-		default:
-			return false
-		}
-	}
-	return s != ""
 }
 
 // percentDecode decodes every well-formed %XX escape of s and leaves the

@@ -104,7 +104,7 @@ func normaliseURI(uri string) (string, error) {
 		return "", fmt.Errorf("longer than %d bytes", maxURILen)
 	}
 	colon := strings.IndexByte(uri, ':')
-	if colon <= 0 || !validScheme(uri[:colon]) {
+	if colon <= 0 || !ValidScheme(uri[:colon]) {
 		return "", errors.New("no scheme")
 	}
 	dec, err := percentDecode(uri)
@@ -188,7 +188,9 @@ func cleanPath(p string) (string, error) {
 	return strings.Join(out, "/"), nil
 }
 
-func validScheme(s string) bool {
+// ValidScheme reports whether s is a URI scheme by RFC 3986's syntax: a
+// letter, then letters, digits, "+", "-" or ".".
+func ValidScheme(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -385,7 +387,7 @@ func compileTemplate(tmpl string) (*uriTemplate, error) {
 			dec := pctNormalise(lit)
 			if first {
 				// The scheme compares case-insensitively.
-				if c := strings.IndexByte(dec, ':'); c > 0 && validScheme(dec[:c]) {
+				if c := strings.IndexByte(dec, ':'); c > 0 && ValidScheme(dec[:c]) {
 					dec = strings.ToLower(dec[:c]) + dec[c:]
 				}
 			}
