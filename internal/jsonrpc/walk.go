@@ -6,16 +6,15 @@ package jsonrpc
 // (such as a part of a decoded Message); it reports false when obj is not an
 // object.
 func Members(obj []byte, f func(name string, start, end int) bool) bool {
-	return MembersRaw(obj, func(body []byte, escaped bool, start, end int) bool {
-		at := cap(obj) - cap(body) // body is obj[at:at+len(body)], inside its quotes
-		return f(unquote(obj[at-1:at+len(body)+1], escaped), start, end)
+	return MembersRaw(obj, func(key []byte, escaped bool, start, end int) bool {
+		return f(unquote(key, escaped), start, end)
 	})
 }
 
-// MembersRaw is Members with each name as it is written between its
-// quotes (body, which has escapes when escaped is true), so that a caller
-// that only compares names does not decode them.
-func MembersRaw(obj []byte, f func(body []byte, escaped bool, start, end int) bool) bool {
+// MembersRaw is Members with each name as written: key is the quoted
+// string token (with escapes when escaped is true), so that a caller that
+// only compares names does not decode them.
+func MembersRaw(obj []byte, f func(key []byte, escaped bool, start, end int) bool) bool {
 	i := skipSpace(obj, 0)
 	if i >= len(obj) || obj[i] != '{' {
 		return false
@@ -36,7 +35,7 @@ func MembersRaw(obj []byte, f func(body []byte, escaped bool, start, end int) bo
 		if err != nil {
 			return false
 		}
-		if !f(obj[kStart+1:kEnd-1], kEsc, vStart, vEnd) {
+		if !f(obj[kStart:kEnd], kEsc, vStart, vEnd) {
 			return true
 		}
 		i = skipSpace(obj, vEnd)

@@ -101,10 +101,11 @@ func EditList(result []byte, field string, edit func(item []byte) (replacement [
 // servers and clients, matches them ignoring case, so that to such a peer
 // "Arguments" is the arguments ward did not read.
 func CaseVariant(obj []byte, names ...string) (variant, name string) {
-	jsonrpc.MembersRaw(obj, func(body []byte, escaped bool, _, _ int) bool {
+	jsonrpc.MembersRaw(obj, func(key []byte, escaped bool, _, _ int) bool {
+		body := key[1 : len(key)-1]
 		if escaped {
 			// Rare: compare the decoded name.
-			member, _ := jsonrpc.String(append(append([]byte{'"'}, body...), '"'))
+			member, _ := jsonrpc.String(key)
 			body = []byte(member)
 		}
 		ascii := true
