@@ -126,7 +126,7 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 			return relay.Denied("policy.hidden", fmt.Sprintf("ward: %s %q was hidden from the list: %s", relay.ItemKind(ex.Method), ex.Name(), why)), true
 		}
 		in := p.input(ex, policy.ToServer)
-		in.Arguments = jsonrpc.Member(ex.Params(), "arguments")
+		in.Arguments = ex.Arguments()
 		d := p.eng.EvaluateCall(ctx, &in)
 		p.warnings(ex, d)
 		switch d.Action {

@@ -108,27 +108,34 @@ func CaseVariant(obj []byte, names ...string) (variant, name string) {
 			member, _ := jsonrpc.String(key)
 			body = []byte(member)
 		}
-		ascii := true
-		for _, c := range body {
-			if c >= utf8.RuneSelf {
-				ascii = false
-				break
-			}
-		}
-		for _, n := range names {
-			// An ASCII name folds only to one of its own length; others
-			// may not (the Kelvin sign folds with k, the long s with s).
-			if ascii && len(body) != len(n) || string(body) == n {
-				continue
-			}
-			if bytes.EqualFold(body, []byte(n)) {
-				variant, name = string(body), n
-				return false
-			}
-		}
-		return true
+		variant, name = CaseVariantOf(body, names...)
+		return variant == ""
 	})
 	return variant, name
+}
+
+// CaseVariantOf is CaseVariant for one member, named member (decoded):
+// (member, n) for the first of names that member differs from only in
+// case, ("", "") when there is none.
+func CaseVariantOf(member []byte, names ...string) (variant, name string) {
+	ascii := true
+	for _, c := range member {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	for _, n := range names {
+		// An ASCII name folds only to one of its own length; others
+		// may not (the Kelvin sign folds with k, the long s with s).
+		if ascii && len(member) != len(n) || string(member) == n {
+			continue
+		}
+		if bytes.EqualFold(member, []byte(n)) {
+			return string(member), n
+		}
+	}
+	return "", ""
 }
 
 // itemMembers are the members MCP defines on the items of the lists.

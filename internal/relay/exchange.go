@@ -90,6 +90,87 @@ type Exchange struct {
 	// request's registration), so that the clock is read once per message.
 	at    time.Time
 	relay *Relay
+	// params is what the relay reads of the message's params, found in one
+	// pass over their members when first asked (see Exchange.index).
+	params paramsIndex
+}
+
+// paramsIndex holds the members of a message's params that the relay and
+// its middleware read: the target of a request (name or uri), its
+// arguments and _meta, and the first member that differs only in case from
+// one of those (see mcp.CaseVariant). Each is what jsonrpc.Member returns
+// for it: the first such member, nil when there is none or params is not
+// an object. One pass over the members replaces the four or five a call
+// cost when each was looked up on its own.
+type paramsIndex struct {
+	done                       bool
+	name, uri, arguments, meta []byte
+	variant, want              string
+}
+
+// targetMembers are the members of a request's params that ward reads to
+// judge it; a member differing from one of them only in case is refused
+// (targetCaseVariant).
+var targetMembers = [...]string{"name", "uri", "arguments", "_meta", "ref", "argument"}
+
+// index returns the index of the original params of ex.Msg.
+func (ex *Exchange) index() *paramsIndex {
+	if !ex.params.done {
+		ex.params = indexParams(ex.Msg.Params())
+	}
+	return &ex.params
+}
+
+// indexParams reads the members of params once (see paramsIndex).
+func indexParams(params []byte) paramsIndex {
+	x := paramsIndex{done: true}
+	jsonrpc.MembersRaw(params, func(key []byte, escaped bool, start, end int) bool {
+		body := key[1 : len(key)-1]
+		if escaped {
+			// Rare: the decoded name is what Member compares.
+			member, _ := jsonrpc.String(key)
+			body = []byte(member)
+		}
+		value := params[start:end:end]
+		switch string(body) {
+		case "name":
+			if x.name == nil {
+				x.name = value
+			}
+			return true
+		case "uri":
+			if x.uri == nil {
+				x.uri = value
+			}
+			return true
+		case "arguments":
+			if x.arguments == nil {
+				x.arguments = value
+			}
+			return true
+		case "_meta":
+			if x.meta == nil {
+				x.meta = value
+			}
+			return true
+		case "ref", "argument":
+			return true
+		}
+		if x.variant == "" {
+			x.variant, x.want = mcp.CaseVariantOf(body, targetMembers[:]...)
+		}
+		return true
+	})
+	return x
+}
+
+// Arguments returns the arguments member of the params as they will be
+// forwarded (after rewrites), or nil.
+func (ex *Exchange) Arguments() []byte {
+	if ex.edit.Params != nil {
+		return jsonrpc.Member(ex.edit.Params, "arguments")
+	}
+	return ex.index().arguments
 }
 
 // ErrWrongDirection is returned by CallServer outside the host→server path.
@@ -119,7 +200,15 @@ func (ex *Exchange) Name() string {
 	if !ex.nameDone {
 		ex.nameDone = true
 		if ex.Msg.Kind == jsonrpc.KindRequest {
-			ex.name = ex.names.requestName(ex.Method, ex.Msg.Params())
+			if key := nameKey(ex.Method); key != "" && ex.Method != "completion/complete" {
+				raw := ex.index().name
+				if key == "uri" {
+					raw = ex.params.uri
+				}
+				ex.name = ex.names.nameOf(raw)
+			} else {
+				ex.name = RequestName(ex.Method, ex.Msg.Params())
+			}
 		}
 	}
 	return ex.name
@@ -186,14 +275,15 @@ func namesTarget(method string, params []byte) bool {
 // completion's ref) that differs only in case from one ward reads to judge
 // the request, and the member it stands for; "" when there is none or the
 // request has no target.
-func targetCaseVariant(dir Direction, m *jsonrpc.Message) (variant, want string) {
-	if dir != ToServer || (nameKey(m.Method) == "" && m.Method != "completion/complete") {
+func targetCaseVariant(ex *Exchange) (variant, want string) {
+	m := ex.Msg
+	if ex.Dir != ToServer || (nameKey(m.Method) == "" && m.Method != "completion/complete") {
 		return "", ""
 	}
-	params := m.Params()
-	variant, want = mcp.CaseVariant(params, "name", "uri", "arguments", "_meta", "ref", "argument")
+	x := ex.index()
+	variant, want = x.variant, x.want
 	if variant == "" && m.Method == "completion/complete" {
-		variant, want = mcp.CaseVariant(jsonrpc.Member(params, "ref"), "type", "name", "uri")
+		variant, want = mcp.CaseVariant(jsonrpc.Member(m.Params(), "ref"), "type", "name", "uri")
 	}
 	return variant, want
 }
@@ -221,7 +311,16 @@ func (c *nameCache) requestName(method string, params []byte) string {
 	if c == nil || key == "" || method == "completion/complete" {
 		return RequestName(method, params)
 	}
-	raw := jsonrpc.Member(params, key)
+	return c.nameOf(jsonrpc.Member(params, key))
+}
+
+// nameOf decodes raw, the JSON string a request names its target with,
+// through the cache; a nil cache decodes.
+func (c *nameCache) nameOf(raw []byte) string {
+	if c == nil {
+		s, _ := jsonrpc.String(raw)
+		return s
+	}
 	if s, ok := c.m[string(raw)]; ok {
 		return s
 	}

@@ -1,7 +1,6 @@
 package relay
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/rand"
@@ -13,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"github.com/ward-mcp/ward/internal/mcp"
@@ -98,8 +98,6 @@ type pending struct {
 	batch    *batch
 	internal chan []byte // for ward's own requests
 }
-
-var progressTokenName = []byte(`"progressToken"`)
 
 // New returns a Relay between host and server.
 func New(host, server transport.Conn, opts *Options) *Relay {
@@ -511,7 +509,7 @@ func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.
 	if dir == ToServer && m.Method == "initialize" {
 		r.learnClient(m.Params())
 	}
-	if v, want := targetCaseVariant(dir, m); v != "" {
+	if v, want := targetCaseVariant(ex); v != "" {
 		// Read as ward does not: see mcp.CaseVariant.
 		v := Verdict{Action: Deny, Rule: "protocol.invalid-params", Code: jsonrpc.CodeInvalidParams,
 			Reason: fmt.Sprintf("ward: invalid params: member %q differs from %q only in case", v, want)}
@@ -598,27 +596,23 @@ const MaxIDBytes = 1024
 // id and fills out with what the caller may use of it. On failure it returns
 // the error code, rule and reason to answer with.
 func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *batch, now time.Time, out *registration) (int, string, string) {
-	peerID := string(m.ID())
+	rawID := m.ID()
 	token := ""
-	// The cheap test first: most requests carry no progress token, and
-	// Member would walk all of a large params value.
-	if params := m.Params(); params != nil && bytes.Contains(params, progressTokenName) {
-		if meta := jsonrpc.Member(params, "_meta"); meta != nil {
-			raw := jsonrpc.Member(meta, "progressToken")
-			if len(raw) > MaxIDBytes {
-				return jsonrpc.CodeInvalidParams, "protocol.invalid-params",
-					fmt.Sprintf("ward: invalid params: progress token of %d bytes exceeds the limit of %d bytes", len(raw), MaxIDBytes)
-			}
-			token = string(raw)
+	if meta := ex.index().meta; meta != nil {
+		raw := jsonrpc.Member(meta, "progressToken")
+		if len(raw) > MaxIDBytes {
+			return jsonrpc.CodeInvalidParams, "protocol.invalid-params",
+				fmt.Sprintf("ward: invalid params: progress token of %d bytes exceeds the limit of %d bytes", len(raw), MaxIDBytes)
 		}
+		token = string(raw)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.gone[dir]; err != nil {
 		return jsonrpc.CodeUnavailable, "ward.unavailable", fmt.Sprintf("ward: %s is gone: %v", r.peerName(dir), err)
 	}
-	if _, dup := r.byPeer[dir][peerID]; dup {
-		return jsonrpc.CodeInvalidRequest, "ward.unavailable", fmt.Sprintf("ward: request id %s is already in flight", peerID)
+	if _, dup := r.byPeer[dir][string(rawID)]; dup {
+		return jsonrpc.CodeInvalidRequest, "ward.unavailable", fmt.Sprintf("ward: request id %s is already in flight", rawID)
 	}
 	if len(r.tables[dir]) >= r.maxPending {
 		return jsonrpc.CodeUnavailable, "ward.unavailable", fmt.Sprintf("ward: too many requests in flight (limit %d, --max-pending)", r.maxPending)
@@ -629,7 +623,7 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 		}
 	}
 	p := pendingPool.Get().(*pending)
-	*p = pending{dir: dir, peerID: append(p.peerID[:0], peerID...), method: m.Method, name: ex.Name(), token: token, started: r.stamp(now), batch: b}
+	*p = pending{dir: dir, peerID: append(p.peerID[:0], rawID...), method: m.Method, name: ex.Name(), token: token, started: r.stamp(now), batch: b}
 	key, err := r.ids.next(&p.idBuf)
 	for err == nil && r.tables[dir][key] != nil {
 		key, err = r.ids.next(&p.idBuf)
@@ -641,7 +635,10 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 	r.seq++
 	p.seq = r.seq
 	r.tables[dir][key] = p
-	r.byPeer[dir][peerID] = p
+	// The key is a view of p's own copy of the id, which stays unchanged
+	// while p is in the table: take removes it before p is recycled and its
+	// storage reused.
+	r.byPeer[dir][unsafe.String(unsafe.SliceData(p.peerID), len(p.peerID))] = p
 	if token != "" {
 		r.tokens[dir][token] = p
 	}
