@@ -3,10 +3,12 @@ package proxy
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ward-mcp/ward/internal/audit"
 	"github.com/ward-mcp/ward/internal/audit/backend"
@@ -28,6 +30,8 @@ type AuditConfig struct {
 	Arguments audit.ArgumentsMode
 	// Required refuses calls while the trail cannot record them.
 	Required bool
+	// Stream is where "jsonl:/dev/stderr" writes; os.Stderr if nil.
+	Stream io.Writer
 }
 
 // auditQueue is the writer's queue size; --audit-required refuses calls
@@ -36,11 +40,19 @@ type AuditConfig struct {
 // load and caught no burst that 4096 dropped (make bench, ward-audit).
 const auditQueue = 4096
 
+// streamCloseWait bounds how long closing a trail on stderr waits for
+// stderr to take the last events. An MCP host may never read ward's stderr;
+// the trail's writer then blocks in its write (its queue fills and events
+// are dropped and counted, never the session's messages held), and must not
+// hold ward's exit either.
+const streamCloseWait = 2 * time.Second
+
 // auditTrail is an open store and its writer.
 type auditTrail struct {
 	store  audit.Store
 	writer *audit.Writer
 	where  string
+	stream bool // writes to stderr, which nobody may read: see streamCloseWait
 }
 
 // ParseAuditSpec checks a --audit value and returns the store kind and path.
@@ -118,9 +130,13 @@ func openStderrAudit(cfg *AuditConfig) (*auditTrail, error) {
 		}
 		opts.Key = key
 	}
-	t := &auditTrail{where: "jsonl:/dev/stderr"}
+	t := &auditTrail{where: "jsonl:/dev/stderr", stream: true}
+	w := cfg.Stream
+	if w == nil {
+		w = os.Stderr
+	}
 	var err error
-	if t.store, err = backend.Open(backend.Config{Kind: backend.Stdout, Stdout: os.Stderr}); err != nil {
+	if t.store, err = backend.Open(backend.Config{Kind: backend.Stdout, Stdout: w}); err != nil {
 		return nil, fmt.Errorf("open audit store %s: %w", t.where, err)
 	}
 	t.writer = audit.NewWriter(t.store, opts)
@@ -173,8 +189,30 @@ func ensureAuditKey(path string) (string, error) {
 }
 
 // close flushes the writer (a signed checkpoint is written if there is a
-// key) and closes the store. It reports events that were not recorded.
+// key) and closes the store. It reports events that were not recorded. A
+// trail on stderr is given streamCloseWait: if stderr takes nothing in that
+// time, close returns, and the writer's goroutine stays blocked in its write
+// until stderr is read or the process exits.
 func (t *auditTrail) close() error {
+	if !t.stream {
+		return t.closeWait()
+	}
+	done := make(chan error, 1)
+	go func() { done <- t.closeWait() }()
+	timer := time.NewTimer(streamCloseWait)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-timer.C:
+		st := t.writer.Stats()
+		return fmt.Errorf("audit trail %s: stderr took no events for %v: the batch being written and %d queued event(s) lost, %d dropped before: stderr was not being read",
+			t.where, streamCloseWait, st.Queued, st.Dropped)
+	}
+}
+
+// closeWait is close without a bound on the wait.
+func (t *auditTrail) closeWait() error {
 	werr := t.writer.Close()
 	serr := t.store.Close()
 	st := t.writer.Stats()
