@@ -22,6 +22,7 @@ var forbidden = map[string][]string{
 	"policy":    {"transport", "relay", "enforce", "client", "scan", "proxy", "cli", "audit", "net/http", "os/exec", "database/sql"},
 	"client":    {"relay", "enforce", "scan", "proxy", "cli"},
 	"enforce":   {"proxy", "cli"},
+	"diag":      {"jsonrpc", "mcp", "transport", "relay", "enforce", "client", "scan", "proxy", "cli", "lockfile", "policy", "audit"},
 }
 
 type pkg struct {

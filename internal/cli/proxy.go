@@ -3,12 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/ward-mcp/ward/internal/audit"
+	"github.com/ward-mcp/ward/internal/diag"
 	"github.com/ward-mcp/ward/internal/enforce"
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"github.com/ward-mcp/ward/internal/lockfile"
@@ -82,6 +82,8 @@ Every decision is also recorded in the tamper-evident audit trail (--audit:
 by default the SQLite database in ~/.local/state/ward; see ward audit). ward's
 stdout carries the protocol; the decision log goes to stderr unless
 --log-file is given. The server's stderr passes through to ward's stderr.
+A host that does not read ward's stderr does not stop the session: lines
+that find stderr full are dropped whole and counted.
 ward exits 0 when the host ends the session, 1 when --require-signature finds
 the lockfile's signature invalid, 2 on a usage error, and 3 when the server
 cannot start or exits during the session.`,
@@ -151,6 +153,10 @@ cannot start or exits during the session.`,
 }
 
 func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) error {
+	// The host that started ward may never read its stderr: the decision
+	// log, the server's stderr and ward's warnings must not stop the
+	// session (or the server) when that pipe is full.
+	errw := s.unblockErr()
 	mode, err := relay.ParseMode(f.mode)
 	if err != nil {
 		return usageErr(err)
@@ -263,7 +269,7 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 		return usageErrf("--audit none contradicts --audit-required and --audit-key")
 	}
 	cfg.Audit = &proxy.AuditConfig{Spec: f.auditSpec, KeyPath: f.auditKey, Arguments: argsMode, Required: f.auditReq}
-	var logw io.Writer = s.err
+	logw := errw.Source()
 	if f.logFile != "" {
 		lf, err := os.OpenFile(f.logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 		if err != nil {
@@ -271,6 +277,13 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 		}
 		defer lf.Close()
 		logw = lf
+		if fi, err := lf.Stat(); err == nil && !fi.Mode().IsRegular() {
+			// A FIFO, a terminal, /dev/stderr: a write can wait for a
+			// reader as long as stderr's can. A regular file's cannot.
+			dw := diag.NewWriter(lf, &diag.WriterOptions{Name: "the log file " + f.logFile})
+			defer dw.Close() // before lf.Close, after log.Close
+			logw = dw
+		}
 	}
 	log := enforce.NewLog(logw, format)
 	defer log.Close()
@@ -283,7 +296,7 @@ func runProxy(cmd *cobra.Command, s *streams, f *proxyFlags, argv []string) erro
 	cfg.RequestTimeout = f.timeout
 	cfg.ShutdownGrace = f.grace
 	cfg.Sink = log
-	cfg.In, cfg.Out, cfg.ServerStderr, cfg.Warnings = s.in, s.out, s.err, s.err
+	cfg.In, cfg.Out, cfg.ServerStderr, cfg.Warnings = s.in, s.out, errw.Source(), s.err
 	err = proxy.Run(cmd.Context(), cfg)
 	if errors.Is(err, proxy.ErrServerFailed) {
 		return internalErr(err)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/ward-mcp/ward/internal/diag"
 )
 
 // streams are the process's standard streams, passed in so that every command
@@ -19,6 +20,22 @@ type streams struct {
 	in  io.Reader
 	out io.Writer
 	err io.Writer
+
+	// unblocked is s.err once a command asked for a stderr that never
+	// blocks (see unblockErr); Run closes it after the last line.
+	unblocked *diag.Writer
+}
+
+// unblockErr makes s.err a diag.Writer over the stderr given to Run and
+// returns it: from then on no write to stderr waits for its reader, which
+// an MCP host that starts ward may never be. Lines that find its queue
+// full are dropped and counted.
+func (s *streams) unblockErr() *diag.Writer {
+	if s.unblocked == nil {
+		s.unblocked = diag.NewWriter(s.err, nil)
+		s.err = s.unblocked
+	}
+	return s.unblocked
 }
 
 // Run executes ward with args (without the program name) and returns the exit
@@ -37,6 +54,11 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if s.unblocked != nil {
+		// Written last, with a bounded wait: an unread stderr cannot hold
+		// ward's exit. The error has nowhere to go but that stderr.
+		defer s.unblocked.Close()
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -49,9 +71,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	if msg := err.Error(); msg != "" && !(errors.As(err, &ee) && ee.err == nil) {
-		fmt.Fprintf(stderr, "ward: %s\n", msg)
+		fmt.Fprintf(s.err, "ward: %s\n", msg)
 		if code == ExitUsage {
-			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", strings.TrimSpace("ward "+commandPath(root, args)))
+			fmt.Fprintf(s.err, "Run '%s --help' for usage.\n", strings.TrimSpace("ward "+commandPath(root, args)))
 		}
 	}
 	return code
