@@ -1,14 +1,13 @@
 package enforce
 
 import (
-	"bufio"
 	"fmt"
-	"github.com/ward-mcp/ward/internal/audit"
 	"io"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/ward-mcp/ward/internal/audit"
 	"github.com/ward-mcp/ward/internal/jsonrpc"
 	"github.com/ward-mcp/ward/internal/relay"
 )
@@ -42,10 +41,16 @@ const flushInterval = 100 * time.Millisecond
 type Log struct {
 	format LogFormat
 
-	mu    sync.Mutex
-	bw    *bufio.Writer
-	buf   []byte
-	dirty bool
+	mu sync.Mutex
+	w  io.Writer
+	// buf holds the lines not yet written: Record appends a line to it in
+	// place, and writes it out once it holds logBuffer bytes.
+	buf []byte
+	// stamp is the time of the last line, to the second, and stampText
+	// that second as the log writes it ("2006-01-02T15:04:05"): the lines
+	// of one second share it.
+	stamp     int64
+	stampText []byte
 
 	stop chan struct{}
 	done chan struct{}
@@ -54,10 +59,13 @@ type Log struct {
 
 // NewLog starts a decision log writing to w. Close stops it.
 func NewLog(w io.Writer, format LogFormat) *Log {
-	l := &Log{format: format, bw: bufio.NewWriterSize(w, 32<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	l := &Log{format: format, w: w, buf: make([]byte, 0, logBuffer+1024), stamp: -1 << 63, stop: make(chan struct{}), done: make(chan struct{})}
 	go l.flusher()
 	return l
 }
+
+// logBuffer is how many bytes of lines the log holds before it writes them.
+const logBuffer = 32 << 10
 
 func (l *Log) flusher() {
 	defer close(l.done)
@@ -78,9 +86,15 @@ func (l *Log) flusher() {
 func (l *Log) Flush() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.dirty {
-		_ = l.bw.Flush()
-		l.dirty = false
+	l.flush()
+}
+
+// flush writes the buffered lines; l.mu must be held. A write that fails
+// loses them, as a full disk would: the log must not stop the relay.
+func (l *Log) flush() {
+	if len(l.buf) > 0 {
+		_, _ = l.w.Write(l.buf)
+		l.buf = l.buf[:0]
 	}
 }
 
@@ -96,23 +110,66 @@ func (l *Log) Record(e *relay.Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.format == LogJSON {
-		l.buf = AppendEventJSON(l.buf[:0], e)
+		l.buf = l.appendEventJSON(l.buf, e)
 	} else {
-		l.buf = AppendEventText(l.buf[:0], e)
+		l.buf = AppendEventText(l.buf, e)
 	}
 	l.buf = append(l.buf, '\n')
-	_, _ = l.bw.Write(l.buf)
-	l.dirty = true
-	if e.Decision == "deny" || e.Decision == "timeout" || e.Decision == "error" {
-		_ = l.bw.Flush()
-		l.dirty = false
+	if len(l.buf) >= logBuffer || e.Decision == "deny" || e.Decision == "timeout" || e.Decision == "error" {
+		l.flush()
 	}
+}
+
+// appendEventJSON is AppendEventJSON with the time's second taken from
+// l.stampText when it is the second of the line before.
+func (l *Log) appendEventJSON(b []byte, e *relay.Event) []byte {
+	t := e.Time.UTC()
+	sec := t.Unix()
+	if sec != l.stamp {
+		y := t.Year()
+		if y < 0 || y > 9999 {
+			return AppendEventJSON(b, e)
+		}
+		l.stampText = audit.AppendTime(l.stampText[:0], t.Truncate(time.Second))
+		l.stampText = l.stampText[:len(l.stampText)-1] // without its Z
+		l.stamp = sec
+	}
+	b = append(b, `{"time":"`...)
+	b = append(b, l.stampText...)
+	b = appendFraction(b, t.Nanosecond())
+	b = append(b, 'Z')
+	return appendEventFields(b, e)
+}
+
+// appendFraction appends the fraction of a second ns as audit.AppendTime
+// writes it: nothing for 0, else a point and the digits without trailing
+// zeros.
+func appendFraction(b []byte, ns int) []byte {
+	if ns == 0 {
+		return b
+	}
+	var f [10]byte
+	f[0] = '.'
+	for i := 9; i > 0; i-- {
+		f[i] = byte('0' + ns%10)
+		ns /= 10
+	}
+	n := len(f)
+	for f[n-1] == '0' {
+		n--
+	}
+	return append(b, f[:n]...)
 }
 
 // AppendEventJSON appends e as a JSON object.
 func AppendEventJSON(b []byte, e *relay.Event) []byte {
 	b = append(b, `{"time":"`...)
 	b = audit.AppendTime(b, e.Time.UTC())
+	return appendEventFields(b, e)
+}
+
+// appendEventFields appends what follows the time in AppendEventJSON.
+func appendEventFields(b []byte, e *relay.Event) []byte {
 	b = append(b, `","session":`...)
 	b = jsonrpc.AppendString(b, e.Session)
 	switch e.Dir { // the common values, escaped once here

@@ -270,3 +270,85 @@ func fixUTF8(s string) string {
 	}
 	return b.String()
 }
+
+// appendStringByByte is AppendString as it was before its eight-byte
+// fast path: the reference the fast path must match byte for byte.
+func appendStringByByte(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if plainASCII[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// TestAppendStringEveryByte puts every byte value at every offset of a
+// sixteen-byte string of plain bytes, where the eight-byte steps of
+// AppendString must stop for it exactly when the byte is escaped.
+func TestAppendStringEveryByte(t *testing.T) {
+	for c := range 256 {
+		for at := range 16 {
+			b := []byte("abcdefghijklmnop")
+			b[at] = byte(c)
+			s := string(b)
+			if got, want := AppendString(nil, s), appendStringByByte(nil, s); !bytes.Equal(got, want) {
+				t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"", "a", "abcdefgh", "abcdefg\u2028", "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7", "héllo wörld, ça va?", "<script>alert(1)</script>&amp;", "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f"} {
+		if got, want := AppendString(nil, s), appendStringByByte(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+func FuzzAppendStringByByte(f *testing.F) {
+	for _, s := range stringCorpus {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := AppendString(nil, s), appendStringByByte(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+		}
+	})
+}
