@@ -125,7 +125,7 @@ func escapeSpecial(x uint64) bool {
 	const ones, highs = swarOnes, swarHighs
 	zero := func(t uint64) uint64 { return (t - ones) &^ t }
 	m := zero(x^('"'*ones)) | zero(x^('\\'*ones)) | zero(x^('<'*ones)) | zero(x^('>'*ones)) | zero(x^('&'*ones)) |
-		(x-0x20*ones)&^x | (x+ones)|x
+		(x-0x20*ones)&^x | (x + ones) | x
 	return m&highs != 0
 }
 

@@ -3,6 +3,7 @@ package transport
 import (
 	"io"
 	"os"
+	"sync"
 	"syscall"
 )
 
@@ -18,6 +19,13 @@ func NewStdio(in io.Reader, out io.Writer, maxMessageBytes int) *Stream {
 	}
 	if f, ok := out.(*os.File); ok {
 		out = pollable(f)
+	}
+	if c, ok := in.(io.Closer); ok {
+		// A host that stops reading ward's answers (its end of the pipe
+		// closed: EPIPE) has ended the session as surely as one that
+		// closes ward's stdin: reading on would forward calls whose
+		// answers nobody can receive.
+		out = &endOnWriteError{Writer: out, end: func() { _ = c.Close() }}
 	}
 	opts := &StreamOptions{MaxMessageBytes: maxMessageBytes}
 	// Closing ward's stdout does not end the session's writes early: it is
@@ -89,4 +97,28 @@ func dupCloexec(fd int) (int, error) {
 		return -1, os.NewSyscallError("fcntl", errno)
 	}
 	return int(r), nil
+}
+
+// endOnWriteError is a writer that calls end once, at its first failed
+// write.
+type endOnWriteError struct {
+	io.Writer
+	once sync.Once
+	end  func()
+}
+
+func (e *endOnWriteError) Write(p []byte) (int, error) {
+	n, err := e.Writer.Write(p)
+	if err != nil {
+		e.once.Do(e.end)
+	}
+	return n, err
+}
+
+// Close closes the writer underneath, if it can be closed.
+func (e *endOnWriteError) Close() error {
+	if c, ok := e.Writer.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
 }
