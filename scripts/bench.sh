@@ -9,7 +9,8 @@
 #   ward-policy   the same with --policy (the default detectors, a project root)
 #   ward-audit    the same with the SQLite audit trail on
 #
-# for ROUNDS rounds, the paths interleaved within each round, and prints the
+# for ROUNDS rounds, the paths interleaved within each round (in reverse
+# order every other round), and prints the
 # medians and the ratios ward/rawpipe against ward's targets (see
 # docs/benchmarks.md). The raw per-run reports are kept in .cache/bench/.
 #
@@ -55,7 +56,17 @@ rm -f "$out"/bench-audit.db*
 results=$out/results-$(date -u +%Y%m%dT%H%M%SZ).jsonl
 : >"$results"
 for round in $(seq 1 "$rounds"); do
-	for p in "${paths[@]}"; do
+	# Every other round runs the paths in reverse order, so that a machine
+	# getting faster or slower within a round does not favour the paths
+	# that come first.
+	order=("${paths[@]}")
+	if ((round % 2 == 0)); then
+		order=()
+		for ((k = ${#paths[@]} - 1; k >= 0; k--)); do
+			order+=("${paths[k]}")
+		done
+	fi
+	for p in "${order[@]}"; do
 		echo "bench: round $round/$rounds: $p" >&2
 		rm -f "$wardlog"
 		# The command is split on spaces on purpose: no path here has one, and
