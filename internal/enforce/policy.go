@@ -95,7 +95,8 @@ func (p *Policy) Middleware() relay.Middleware {
 // input returns the engine's Input for ex. It is a value: the engine does
 // not keep it, so it stays on the caller's stack.
 func (p *Policy) input(ex *relay.Exchange, dir policy.Direction) policy.Input {
-	in := policy.Input{Server: p.server, Method: ex.Method, Direction: dir, Name: ex.Name()}
+	// The relay's codec has checked the whole message.
+	in := policy.Input{Server: p.server, Method: ex.Method, Direction: dir, Name: ex.Name(), ValidJSON: true}
 	if s := ex.Session; s != nil {
 		in.Session = policy.Session{ID: s.ID, ClientName: s.ClientName, ClientVersion: s.ClientVersion}
 	}

@@ -31,6 +31,11 @@ func contentAction(setting string) (Action, bool) {
 // Rewritten holds the result with every changed string replaced and all
 // other bytes kept.
 func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
+	if in.ValidJSON && inspect.QuietJSON(in.Result) {
+		// Every string of the result is Quiet: the walk below would return
+		// at each (see resultString), whatever the settings.
+		return decide(nil)
+	}
 	c := newCallCtx(ctx, e.settingsFor(in.Server), in)
 	defer func() {
 		if r := recover(); r != nil {

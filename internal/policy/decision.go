@@ -122,6 +122,11 @@ type Input struct {
 	// Result is the raw result of a response to inspect (tools/call result,
 	// resources/read contents, prompts/get messages).
 	Result json.RawMessage
+	// ValidJSON says that the caller's codec has checked that Arguments and
+	// Result are valid JSON (as ward's relay does for every message), which
+	// lets InspectResult answer a short result with nothing to detect from
+	// its bytes alone (inspect.QuietJSON). Without it the engine checks.
+	ValidJSON bool
 	// Session holds facts about the session.
 	Session Session
 	// Identity is who is calling, once the gateway authenticates callers; nil

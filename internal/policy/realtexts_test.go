@@ -333,7 +333,9 @@ func inspectRealText(e *Engine, f realText) realOutcome {
 	}
 	text := string(b)
 	call, _ := json.Marshal(map[string]any{"content": []any{map[string]any{"type": "text", "text": text}}})
-	d := e.InspectResult(context.Background(), &Input{Server: "fs", Method: "tools/call", Direction: ToHost, Result: call})
+	// As the relay asks (its codec checked the JSON); the resources/read
+	// below is walked whole, and must agree.
+	d := e.InspectResult(context.Background(), &Input{Server: "fs", Method: "tools/call", Direction: ToHost, Result: call, ValidJSON: true})
 	o := realOutcome{bytes: len(b), action: d.Action, rule: d.RuleID}
 	if len(d.Reasons) > 0 {
 		o.reason = d.Reasons[0]

@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"testing"
 )
 
@@ -23,6 +24,10 @@ func TestCorpusResults(t *testing.T) {
 	var det, fp rate
 	for _, c := range readJSONL[resultCase](t, "results.jsonl") {
 		d := e.InspectResult(context.Background(), &Input{Server: "s", Method: "tools/call", Direction: ToHost, Result: c.Result})
+		// As the relay asks (its codec checked the JSON): the same decision.
+		if checked := e.InspectResult(context.Background(), &Input{Server: "s", Method: "tools/call", Direction: ToHost, Result: c.Result, ValidJSON: true}); !reflect.DeepEqual(checked, d) {
+			t.Errorf("%s: with ValidJSON %+v, without %+v", c.ID, checked, d)
+		}
 		blocked := d.Action == Deny
 		if c.Expect == "deny" {
 			det.total++
