@@ -87,8 +87,8 @@ func TestFailOneSkipsRecycled(t *testing.T) {
 	// entry (often the same one) under the same key, as a worst case.
 	r.mu.Lock()
 	r.take(p)
+	r.recycle(p)
 	r.mu.Unlock()
-	recycle(p)
 	p2, second := reg()
 	r.mu.Lock()
 	delete(r.tables[ToServer], second.key)

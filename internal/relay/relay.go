@@ -77,7 +77,13 @@ type Relay struct {
 	gone   [3]error // gone[dir]: the receiving side of dir has gone away
 	seq    uint64   // requests registered so far
 	dl     deadlines
+	// free holds answered entries for register to reuse (see recycle):
+	// one per call would otherwise be allocated and collected.
+	free []*pending
 }
+
+// maxFree bounds Relay.free.
+const maxFree = 256
 
 // pending is a request that awaits an answer.
 type pending struct {
@@ -254,6 +260,9 @@ type loop struct {
 	parts     [3][]byte
 	names     nameCache
 	reg       registration
+	// spare is the entry of the last request this loop answered, for
+	// response to recycle at the next answer.
+	spare *pending
 	// now is when the message being handled arrived: when the read that
 	// completed it returned. Messages that arrive together share one
 	// reading of the clock, which is not free (~60 ns here).
@@ -570,7 +579,7 @@ func (r *Relay) request(ctx context.Context, l *loop, dir Direction, m *jsonrpc.
 
 // registration is what request needs of a request it registered, copied
 // while r.mu is held: once the relay's lock is released the pending entry
-// belongs to whoever answers it, and may be recycled (pendingPool).
+// belongs to whoever answers it, and may be recycled (Relay.recycle).
 type registration struct {
 	key     idKey
 	seq     uint64
@@ -622,7 +631,12 @@ func (r *Relay) register(dir Direction, m *jsonrpc.Message, ex *Exchange, b *bat
 			return jsonrpc.CodeInvalidRequest, "ward.unavailable", fmt.Sprintf("ward: progress token %s is already in use", token)
 		}
 	}
-	p := pendingPool.Get().(*pending)
+	var p *pending
+	if n := len(r.free); n > 0 {
+		p, r.free = r.free[n-1], r.free[:n-1]
+	} else {
+		p = new(pending)
+	}
 	*p = pending{dir: dir, peerID: append(p.peerID[:0], rawID...), method: m.Method, name: ex.Name(), token: token, started: r.stamp(now), batch: b}
 	key, err := r.ids.next(&p.idBuf)
 	for err == nil && r.tables[dir][key] != nil {
@@ -674,7 +688,7 @@ func (r *Relay) take(p *pending) bool {
 
 // failOne answers with an error the request registered in dir as key and
 // seq, if it is still pending: one answered meanwhile may have given its
-// entry, and even its key, to another request (see pendingPool), which must
+// entry, and even its key, to another request (see Relay.recycle), which must
 // not be failed in its place.
 func (r *Relay) failOne(dir Direction, key idKey, seq uint64, code int, reason string) {
 	r.mu.Lock()
@@ -720,6 +734,11 @@ func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc
 	key, ok := parseIDKey(m.ID())
 	var p *pending
 	r.mu.Lock()
+	if l != nil && l.spare != nil {
+		// The entry of the loop's last answer, done with since.
+		r.recycle(l.spare)
+		l.spare = nil
+	}
 	if ok {
 		if p = r.tables[reqDir][key]; p != nil {
 			r.take(p)
@@ -779,24 +798,28 @@ func (r *Relay) response(ctx context.Context, l *loop, dir Direction, m *jsonrpc
 		before, id, after := m.Pieces(p.peerID)
 		_ = l.writePieces(r.dst(dir), before, id, after)
 	}
-	recycle(p)
+	if l != nil {
+		// Recycled at the loop's next answer, under the lock it takes
+		// then anyway.
+		l.spare = p
+	}
 }
 
-// pendingPool recycles the pending entries of answered requests: one per
-// call would otherwise be allocated and collected. An entry goes back only
-// from response, once taken from every table and answered. Nobody else
-// keeps a pointer to an entry outside r.mu: request works from a copy
-// (registration) and finds its entry again by key and seq (failOne).
-var pendingPool = sync.Pool{New: func() any { return new(pending) }}
-
-// recycle returns p to pendingPool, keeping its peer id's storage.
-func recycle(p *pending) {
+// recycle puts p, an entry taken from every table and answered, on r.free
+// for register to reuse, keeping its peer id's storage. Entries go back
+// only from response (through its loop's spare), and nobody else keeps a
+// pointer to one outside r.mu: request works from a copy (registration)
+// and finds its entry again by key and seq (failOne). r.mu must be held.
+func (r *Relay) recycle(p *pending) {
+	if len(r.free) >= maxFree {
+		return
+	}
 	peer := p.peerID[:0]
 	if cap(peer) > 64 {
 		peer = nil // a huge id is not worth keeping
 	}
 	*p = pending{peerID: peer}
-	pendingPool.Put(p)
+	r.free = append(r.free, p)
 }
 
 // notification handles a notification travelling in dir.
