@@ -121,20 +121,27 @@ func AppendTime(b []byte, t time.Time) []byte {
 	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
 		byte('0'+mo/10), byte('0'+mo%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
 		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
-	if ns := t.Nanosecond(); ns != 0 {
-		var f [10]byte
-		f[0] = '.'
-		for i := 9; i > 0; i-- {
-			f[i] = byte('0' + ns%10)
-			ns /= 10
-		}
-		n := len(f)
-		for f[n-1] == '0' {
-			n--
-		}
-		b = append(b, f[:n]...)
+	return append(AppendFraction(b, t.Nanosecond()), 'Z')
+}
+
+// AppendFraction appends the fraction of a second ns (0 to 999,999,999) as
+// AppendTime writes it: nothing for 0, else a point and the digits without
+// trailing zeros.
+func AppendFraction(b []byte, ns int) []byte {
+	if ns == 0 {
+		return b
 	}
-	return append(b, 'Z')
+	var f [10]byte
+	f[0] = '.'
+	for i := 9; i > 0; i-- {
+		f[i] = byte('0' + ns%10)
+		ns /= 10
+	}
+	n := len(f)
+	for f[n-1] == '0' {
+		n--
+	}
+	return append(b, f[:n]...)
 }
 
 // appendJCSInt writes an integer as RFC 8785 does: as the shortest form of

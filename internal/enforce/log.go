@@ -136,29 +136,9 @@ func (l *Log) appendEventJSON(b []byte, e *relay.Event) []byte {
 	}
 	b = append(b, `{"time":"`...)
 	b = append(b, l.stampText...)
-	b = appendFraction(b, t.Nanosecond())
+	b = audit.AppendFraction(b, t.Nanosecond())
 	b = append(b, 'Z')
 	return appendEventFields(b, e)
-}
-
-// appendFraction appends the fraction of a second ns as audit.AppendTime
-// writes it: nothing for 0, else a point and the digits without trailing
-// zeros.
-func appendFraction(b []byte, ns int) []byte {
-	if ns == 0 {
-		return b
-	}
-	var f [10]byte
-	f[0] = '.'
-	for i := 9; i > 0; i-- {
-		f[i] = byte('0' + ns%10)
-		ns /= 10
-	}
-	n := len(f)
-	for f[n-1] == '0' {
-		n--
-	}
-	return append(b, f[:n]...)
 }
 
 // AppendEventJSON appends e as a JSON object.
