@@ -25,15 +25,7 @@ import (
 // answering, log what it can, and exit 0 with its audit trail written when
 // the host ends the session.
 func TestHostClosesWardsStderr(t *testing.T) {
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	trail := filepath.Join(t.TempDir(), "audit.jsonl")
-	argv := wardProxy(t, []string{"--audit", "jsonl:" + trail}, mcptest.ServerEverything(t))
-	cmd := command(ctx, t, newMarker(t), argv...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin, trail := wardWithTrail(t)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -104,15 +96,7 @@ func TestHostClosesWardsStderr(t *testing.T) {
 // audit trail) instead of being killed by SIGPIPE, or reading on and
 // forwarding calls whose answers nobody can receive.
 func TestHostClosesWardsStdout(t *testing.T) {
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	trail := filepath.Join(t.TempDir(), "audit.jsonl")
-	argv := wardProxy(t, []string{"--audit", "jsonl:" + trail}, mcptest.ServerEverything(t))
-	cmd := command(ctx, t, newMarker(t), argv...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin, trail := wardWithTrail(t)
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -159,4 +143,21 @@ func TestHostClosesWardsStdout(t *testing.T) {
 		t.Fatalf("the audit trail lost the session's records:\n%s", b)
 	}
 	checkNoRace(t, stderr.String())
+}
+
+// wardWithTrail prepares ward proxy in front of server-everything with a
+// JSON Lines audit trail, and returns it (not started), its stdin and the
+// trail's path.
+func wardWithTrail(t *testing.T) (*exec.Cmd, io.WriteCloser, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	t.Cleanup(cancel)
+	trail := filepath.Join(t.TempDir(), "audit.jsonl")
+	argv := wardProxy(t, []string{"--audit", "jsonl:" + trail}, mcptest.ServerEverything(t))
+	cmd := command(ctx, t, newMarker(t), argv...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdin, trail
 }
