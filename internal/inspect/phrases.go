@@ -505,6 +505,9 @@ func matchPhrasesGated(text string, prefix string, gate bool, lists ...[]phrase)
 				if loc == nil || quoted(sn, loc[0], loc[1]) || (negatable[ph.rule] && (negated(sn, loc[0]) || ph.verbNegated(sn[loc[0]:loc[1]]))) {
 					continue
 				}
+				if secretRules[ph.rule] && secretInOwnPlace(sn) {
+					continue
+				}
 				seen[ph.rule] = true
 				out = append(out, Finding{Rule: prefix + ph.rule, Reason: ph.what + ": " + excerpt(sn, loc[0], loc[1])})
 				break
@@ -552,6 +555,130 @@ func sentenceStarts(text string) []int {
 		}
 	}
 	return starts
+}
+
+// secretRules are the rules a credential sent where it belongs (see
+// secretInOwnPlace) does not fire.
+var secretRules = map[string]bool{"credential-access": true, "exfiltration": true}
+
+// The patterns of secretInOwnPlace are values, not lazyRE's pointers (see
+// contactSend).
+var (
+	// ownPlaceName is a field, parameter or header a sentence names: in
+	// code quotes, or the word before the noun ("the authorization
+	// header", "the api_key parameter").
+	ownPlaceName = lazyRegexp{src: "[\x60'\"]([\\w.-]+)[\x60'\"]|\\b([\\w.-]+) (?:fields?|propert(?:y|ies)|settings?|options?|parameters?|params?|arguments?|args?|headers?)\\b"}
+	// ownPlaceNeutral are words before such a noun that name no place of
+	// their own ("the query parameter", "a request header").
+	ownPlaceNeutral = lazyRegexp{src: `^(?:the|a|an|its|your|this|that|each|every|same|query|url|uri|path|form|request|http|https|json|custom|named|following|optional|required|corresponding|appropriate)$`}
+	// ownPlaceEnv is a field that holds the environment of a process (an
+	// MCP server entry's `env`): where a credential is given to a server.
+	ownPlaceEnv = lazyRegexp{src: `^(?:env|environment|envs|environment_variables|env_vars)$`}
+	// ownPlaceSensitive is a sensitive file or store (see sensitives):
+	// "put your wallet seed phrase in the password field" asks for more
+	// than a credential of a service.
+	ownPlaceSensitive = lazyRegexp{src: sensitives}
+	// ownPlaceURL is a literal URL, whose path says nothing of what is
+	// moved ("https://huggingface.co/api/models").
+	ownPlaceURL = lazyRegexp{src: `\bhttps?://\S+`}
+	// ownPlaceOther is what makes such a sentence move more than the
+	// credential: the conversation, files, paths, an e-mail address, the
+	// model named or its own configuration, a reply, a tool call ("the
+	// `password` field of the create_issue call").
+	ownPlaceOther = lazyRegexp{src: `\b(?:conversation|chat|dialog(?:ue)?|transcript|messages|history|system prompt|clipboard|home (?:directory|folder)|printenv|process\.env|os\.environ|contents?|files?|output|results?|response|reply|answer|assistants?|models?|agents?|ai|llms?|tools?|calls?|invocations?|functions?|configured|all|every)\b|~/|/home/|/users/|\.ssh\b|id_rsa|\.aws/|\.env\b|\.npmrc|\.netrc|\.pgpass|[\w.+-]+@[\w-]+\.\w`}
+)
+
+// secretInOwnPlace reports whether sn, a sentence, tells a person where
+// a credential goes, as README and API documentation do: it names one
+// secret (a credential of a service, "your Slack bot token", or any,
+// "your API key") and puts it into a field, parameter or header named for
+// a credential ("the `token` query parameter", "the `password` field",
+// "the Authorization header"; see credentialName: `token_notes` is
+// notes) or for the environment ("the `env` field of the
+// server entry"), and every other place it names is no place of its own;
+// a URL in the sentence must be the named service's own host
+// ("https://slack.com/api/…" for a Slack token). It is not when the
+// sentence also moves the conversation, a file or another value, names
+// the model, a reply or an e-mail address, or is about the model's own
+// next request or a URL to fetch now (reqAgent): "set the `password`
+// field of the next request to your database password" stays an
+// instruction.
+func secretInOwnPlace(sn string) bool {
+	if !reqWords.any(sn) || reqAgent.MatchString(sn) || reqReply.MatchString(sn) {
+		return false
+	}
+	if prose := blank(&ownPlaceURL, sn); ownPlaceOther.MatchString(prose) || ownPlaceSensitive.MatchString(prose) {
+		return false
+	}
+	// The places named, and the secret looked for outside them: "the
+	// password field" is a place, "your database password" the secret.
+	places := ownPlaceName.get().FindAllStringSubmatchIndex(sn, 8)
+	outside := sn
+	for _, m := range places {
+		outside = outside[:m[0]] + strings.Repeat(" ", m[1]-m[0]) + outside[m[1]:]
+	}
+	at, vendor := reqNamed.FindStringSubmatchIndex(outside), ""
+	if at != nil {
+		if at[2] >= 0 {
+			vendor = sn[at[2]:at[3]]
+		} else {
+			vendor = sn[at[4]:at[5]]
+		}
+	} else if reqGeneric.FindStringIndex(outside) == nil {
+		return false
+	}
+	if hosts := reqURLHost.FindAllStringSubmatch(sn, 4); len(hosts) > 0 || strings.Contains(sn, "://") {
+		if vendor == "" || len(hosts) == 0 {
+			return false
+		}
+		for _, h := range hosts {
+			if !vendorHost(vendor, h[1]) {
+				return false
+			}
+		}
+	}
+	own := false
+	for _, m := range places {
+		name := ""
+		for k := 2; k < len(m); k += 2 {
+			if m[k] >= 0 {
+				name += sn[m[k]:m[k+1]]
+			}
+		}
+		switch {
+		case credentialName.MatchString(name), reqHTTPName.MatchString(name), ownPlaceEnv.MatchString(name):
+			own = true
+		case !ownPlaceNeutral.MatchString(name):
+			return false // another place: "the `notes` field"
+		}
+	}
+	return own
+}
+
+// vendorHost reports whether host is the service vendor's own: its
+// second-level label is the service's name or one of its words in reqHost
+// ("slack.com", "api.github.com", "googleapis.com" for google), or it is
+// or ends in one of those that are domains ("hf.co"). A name inside
+// another domain ("slack.com.example.net", "slack-status.example.net")
+// is not.
+func vendorHost(vendor, host string) bool {
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	sld := labels[len(labels)-2]
+	for _, w := range append([]string{strings.ReplaceAll(vendor, " ", "")}, reqHost[vendor]...) {
+		if strings.Contains(w, ".") {
+			if host == w || strings.HasSuffix(host, "."+w) {
+				return true
+			}
+			continue
+		}
+		if sld == w || len(w) >= 5 && strings.HasPrefix(sld, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // negatable rules are the ones a preceding "do not" turns into advice.
