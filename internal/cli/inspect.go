@@ -23,8 +23,9 @@ func newInspectCmd(s *streams) *cobra.Command {
 HIDE with the rule and the reasons.
 
 Give the call with --tool and --args, or pipe one JSON-RPC message on stdin: a
-request (tools/call, prompts/get, resources/read) or a response (a tool or
-prompt list, initialize instructions, a tools/call or resources/read result).
+request (tools/call, prompts/get, resources/read), a request from the server
+(sampling/createMessage, elicitation/create) or a response (a tool or prompt
+list, initialize instructions, a tools/call or resources/read result).
 
 Without --policy, the default policy applies with the current directory as the
 only filesystem root. Exit 0 when the message passes (allowed or redacted),

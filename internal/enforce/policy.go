@@ -138,6 +138,20 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 			// host made it or not at all.
 			return denial(d), true
 		}
+	case ex.Dir == relay.ToHost && ex.IsRequest():
+		switch ex.Method {
+		case policy.MethodSampling, policy.MethodElicitation:
+			return p.serverRequest(ctx, ex)
+		}
+	case ex.Dir == relay.ToServer && ex.Msg.Kind == jsonrpc.KindResponse && ex.Method == policy.MethodSampling:
+		// The model's reply to the server's prompt.
+		in := p.input(ex, policy.ToServer)
+		in.Result = ex.Result()
+		d := p.eng.InspectSamplingReply(ctx, &in)
+		p.warnings(ex, d)
+		if d.Action != policy.Allow {
+			return denial(d), true
+		}
 	case ex.Dir == relay.ToHost && ex.Msg.Kind == jsonrpc.KindError:
 		switch ex.Method {
 		case "tools/call", "prompts/get", "resources/read":
@@ -186,6 +200,27 @@ func (p *Policy) answer(ctx context.Context, ex *relay.Exchange, isErr bool) (re
 			ex.SetResult(d.Rewritten)
 		}
 		ex.Note(relay.Finding{Decision: "redact", Kind: relay.ItemKind(ex.Method), Name: ex.Name(), Rule: d.RuleID, Reason: reason(d)})
+	}
+	return relay.Allowed, false
+}
+
+// serverRequest inspects a request the server sends the host to put
+// before the model (sampling) or the user (elicitation): a denial, which
+// the server gets as its answer, or the params redacted in place.
+func (p *Policy) serverRequest(ctx context.Context, ex *relay.Exchange) (relay.Verdict, bool) {
+	in := p.input(ex, policy.ToHost)
+	in.Result = ex.Msg.Params()
+	d := p.eng.InspectServerRequest(ctx, &in)
+	p.warnings(ex, d)
+	switch d.Action {
+	case policy.Deny:
+		return denial(d), true
+	case policy.Redact:
+		if len(d.Rewritten) == 0 {
+			return denial(d), true
+		}
+		ex.SetParams(d.Rewritten)
+		ex.Note(relay.Finding{Decision: "redact", Kind: relay.ItemKind(ex.Method), Rule: d.RuleID, Reason: reason(d)})
 	}
 	return relay.Allowed, false
 }

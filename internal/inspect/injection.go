@@ -111,9 +111,13 @@ func InjectionChecked(text string, h Hygiene) []Finding {
 	return found
 }
 
+// ToolDirective begins the reason of an injection finding that tells the
+// model to call a tool; the excerpt quoted after it names the tool.
+const ToolDirective = "tells the model to call a tool"
+
 // resultRedirect are phrases in results that steer the model to other tools.
 var resultRedirect = []phrase{
-	p("tool-redirect", "tells the model to call a tool", `\b(?:now|immediately|next|then|first|you must|you should|please) (?:call|use|invoke|run|execute) (?:the )?['"\x60]?[a-z0-9_.-]+['"\x60]? (?:tool|function)\b[^.!?\n]{0,80}\b(?:with|to|and) `, " tool", " function"),
+	p("tool-redirect", ToolDirective, `\b(?:now|immediately|next|then|first|you must|you should|please) (?:call|use|invoke|run|execute) (?:the )?['"\x60]?[a-z0-9_.-]+['"\x60]? (?:tool|function)\b[^.!?\n]{0,80}\b(?:with|to|and) `, " tool", " function"),
 	p("tool-shadowing", "redirects messages or payments", shadowPhrases[2].re.String(), shadowPhrases[2].trig...),
 	p("exfiltration", "tells the model to send data out", exfilPhrases[0].re.String(), exfilPhrases[0].trig...).withExcuse(exfilPhrases[0].excuse),
 }

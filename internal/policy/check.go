@@ -15,7 +15,8 @@ import (
 // POST /v1/inspect): a decision for a call or a result, or one decision per
 // item of a list.
 type Check struct {
-	// Kind is "call", "result", "definitions" or "instructions".
+	// Kind is "call", "result", "definitions", "instructions" or
+	// "server-request" (sampling/createMessage, elicitation/create).
 	Kind string `json:"kind"`
 	// Method is the JSON-RPC method the message belongs to, when known.
 	Method string `json:"method,omitempty"`
@@ -47,7 +48,8 @@ type rpcMessage struct {
 var errNotInspectable = errors.New("message carries no call, result or list to inspect")
 
 // CheckMessage decides on one JSON-RPC message: a request (tools/call,
-// prompts/get, resources/read, or any other method with params), or a
+// prompts/get, resources/read, or any other method with params; a
+// server's sampling/createMessage or elicitation/create), or a
 // response whose result is a tools/prompts list, initialize instructions,
 // or content (tools/call, resources/read, prompts/get results).
 func (e *Engine) CheckMessage(ctx context.Context, server string, raw []byte) (*Check, error) {
@@ -59,6 +61,10 @@ func (e *Engine) CheckMessage(ctx context.Context, server string, raw []byte) (*
 	}
 	if m.JSONRPC != "2.0" {
 		return nil, errors.New(`read JSON-RPC message: "jsonrpc" is not "2.0"`)
+	}
+	if m.Method == MethodSampling || m.Method == MethodElicitation {
+		// A request from the server to the host.
+		return &Check{Kind: "server-request", Method: m.Method, Decision: e.InspectServerRequest(ctx, &Input{Server: server, Method: m.Method, Direction: ToHost, Result: m.Params})}, nil
 	}
 	if m.Method != "" {
 		var p struct {

@@ -31,6 +31,12 @@ func contentAction(setting string) (Action, bool) {
 // Rewritten holds the result with every changed string replaced and all
 // other bytes kept.
 func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
+	return e.inspectContent(ctx, in, "the result")
+}
+
+// inspectContent is InspectResult for content that the findings' reasons
+// call what ("the result", "the sampling request").
+func (e *Engine) inspectContent(ctx context.Context, in *Input, what string) (d Decision) {
 	if in.ValidJSON && inspect.QuietJSON(in.Result) {
 		// Every string of the result is Quiet: the walk below would return
 		// at each (see resultString), whatever the settings.
@@ -49,12 +55,8 @@ func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
 		return decide(nil)
 	}
 	r := &c.res
-	r.invAct, r.invOn = contentAction(set.results.Invisible)
-	r.secAct, r.secOn = contentAction(set.results.Secrets)
-	r.injAct, r.injOn = contentAction(set.results.Injection)
-	r.invOn = r.invOn && set.packInjection
-	r.injOn = r.injOn && set.packInjection
-	r.secOn = r.secOn && set.packSecrets
+	*r = resultActions(set)
+	r.what = what
 	c.borrowed = true // in.Result stays unchanged until InspectResult returns
 	err := c.walker.VisitValuesBorrowed(in.Result, (*resultVisitor)(c))
 	c.at, c.borrowed = nil, false
@@ -63,18 +65,8 @@ func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
 		return decide(c.findings)
 	}
 	d = decide(c.findings)
-	invOn, invAct, secOn, secAct := r.invOn, r.invAct, r.secOn, r.secAct
 	if d.Action == Redact && r.needRewrite {
-		rw, err := inspect.RewriteStrings(in.Result, func(s string, _ *inspect.Path) (string, bool) {
-			out := s
-			if invOn && invAct == Redact {
-				out = inspect.Sanitize(out)
-			}
-			if secOn && secAct == Redact {
-				out, _ = inspect.RedactSecrets(out)
-			}
-			return out, out != s
-		})
+		rw, err := inspect.RewriteStrings(in.Result, r.rewrite)
 		if err != nil {
 			return Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{"cannot rewrite result: " + err.Error()}, Findings: d.Findings}
 		}
@@ -90,6 +82,33 @@ type resultSettings struct {
 	// needRewrite is set when a finding asks for the string to be
 	// rewritten (redacted or stripped).
 	needRewrite bool
+	// what names the content in reasons: "the result".
+	what string
+}
+
+// resultActions returns the result settings of set.
+func resultActions(set *settings) resultSettings {
+	var r resultSettings
+	r.invAct, r.invOn = contentAction(set.results.Invisible)
+	r.secAct, r.secOn = contentAction(set.results.Secrets)
+	r.injAct, r.injOn = contentAction(set.results.Injection)
+	r.invOn = r.invOn && set.packInjection
+	r.injOn = r.injOn && set.packInjection
+	r.secOn = r.secOn && set.packSecrets
+	return r
+}
+
+// rewrite is the rewrite of one string that r's redacting settings ask
+// for: invisible characters stripped, secrets redacted.
+func (r resultSettings) rewrite(s string, _ *inspect.Path) (string, bool) {
+	out := s
+	if r.invOn && r.invAct == Redact {
+		out = inspect.Sanitize(out)
+	}
+	if r.secOn && r.secAct == Redact {
+		out, _ = inspect.RedactSecrets(out)
+	}
+	return out, out != s
 }
 
 // resultVisitor is a callCtx as the visitor of InspectResult's walk,
@@ -128,7 +147,7 @@ func (c *callCtx) resultString(s string, at *inspect.Path) {
 	}
 	if r.secOn {
 		for _, m := range inspect.FindSecrets(s) {
-			c.contentFinding(m.Rule, r.secAct, m.Reason+" in the result", where)
+			c.contentFinding(m.Rule, r.secAct, m.Reason+" in "+r.what, where)
 			r.needRewrite = r.needRewrite || r.secAct == Redact
 		}
 	}

@@ -46,6 +46,10 @@ const (
 	refOWASPLLM1 = "OWASP Top 10 for LLM Applications: LLM01 Prompt Injection"
 	refUTS39     = "Unicode TS #39 (confusables, mixed scripts)"
 	refCWE798    = "CWE-798"
+	refSampling  = "MCP specification: Client features, Sampling (security considerations)"
+	refUnit42    = "Palo Alto Networks Unit 42: prompt injection attack vectors through MCP sampling (resource theft, conversation hijacking, covert tool invocation)"
+	refElicit    = "MCP specification: Client features, Elicitation (servers must not ask for sensitive information in form mode)"
+	refCWE1021   = "CWE-1021 (improper restriction of rendered UI layers)"
 )
 
 var builtinRules = []Rule{
@@ -107,6 +111,10 @@ var builtinRules = []Rule{
 	{"inject.instructions", PackInjection, SeverityHigh, "A tool result, resource or prompt contains instructions aimed at the model (ignore previous instructions, fake system turns, concealment, tool redirection).", []string{refOWASPLLM1, refCyberArk}},
 	{"inject.invisible-unicode", PackInjection, SeverityMedium, "A result contains invisible characters (zero-width, tag characters, bidi controls); they are stripped.", []string{refToBLine}},
 	{"inject.ansi-escape", PackInjection, SeverityMedium, "A result contains ANSI escape sequences or control characters; they are stripped.", []string{refToBANSI}},
+	// Requests the server sends the host (sampling, elicitation).
+	{"sampling.context-all-servers", PackInjection, SeverityHigh, "A server's sampling request asks the host to add the context of every connected server to the prompt: what other servers returned would reach this one in the model's reply.", []string{refSampling, refUnit42}},
+	{"elicit.credential-request", PackSecrets, SeverityCritical, "A server's form-mode elicitation asks the user for a credential (password, API key, access token, private key, one-time code, payment card), which the MCP specification forbids: such values belong in URL mode, where they never pass through the client.", []string{refElicit, refCWE200}},
+	{"elicit.deceptive-url", PackInjection, SeverityHigh, "A server's URL-mode elicitation sends the user to a URL that is not https, names a user before its host (https://bank.example@evil.example/), or has a look-alike (non-ASCII or punycode) host name.", []string{refElicit, refCWE1021}},
 	// Engine.
 	{"engine.error", "engine", SeverityHigh, "A rule failed or panicked; the message is denied (fail closed).", nil},
 	{"engine.bad-arguments", "engine", SeverityMedium, "The arguments are not a JSON object the engine can read.", nil},

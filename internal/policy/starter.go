@@ -39,13 +39,16 @@ packs:
   secrets: true               # credentials in arguments are refused
   poisoning: true             # poisoned tool definitions are hidden
   injection: true             # instructions, invisible text and escapes in results
+                              # and in the server's sampling requests
 
 # Override single rules by id: off, warn (log only) or block.
 # List them with: ward policy rules
 rules: {}
 #  cmd.option-injection: warn
+#  elicit.credential-request: warn   # a server that still asks for an API key in a form
 
-# What happens to server results and tool definitions.
+# What happens to server results and tool definitions. The results settings
+# apply to the prompts of the server's sampling requests too.
 results:
   secrets: redact             # redact | block | warn | off
   injection: block            # block | warn | off
