@@ -393,7 +393,9 @@ var enforcedCases = []serverRequestCase{
 	{tool: "sample", scenario: "benign-tool-loop", reached: true},
 	{tool: "sample", scenario: "inject-tool-result", rule: "inject.instructions", decision: "deny", logRule: "inject.instructions"},
 	{tool: "sample", scenario: "inject-message", rule: "inject.instructions", decision: "deny", logRule: "inject.instructions"},
-	{tool: "sample", scenario: "inject-system", rule: "inject.instructions", decision: "deny", logRule: "inject.instructions"},
+	// A jailbreak in the prompt's own voice is a warning in a sampling
+	// request (docs/policy.md): the reply goes back to the server.
+	{tool: "sample", scenario: "inject-system", reached: true, decision: "warn", logRule: "inject.instructions"},
 	{tool: "sample", scenario: "token", reached: true, received: redactedToken(), decision: "redact", logRule: "secret.github-token"},
 	{tool: "sample", scenario: "all-servers", rule: "sampling.context-all-servers", decision: "deny", logRule: "sampling.context-all-servers"},
 	{tool: "sample", scenario: "poisoned-tools", rule: "poison.", decision: "deny", logRule: "poison."},
@@ -417,7 +419,7 @@ func auditOnlyCases() []serverRequestCase {
 	out := make([]serverRequestCase, len(enforcedCases))
 	for i, c := range enforcedCases {
 		c.reached, c.received, c.rule = true, nil, ""
-		if c.decision != "" {
+		if c.decision != "" && c.decision != "warn" {
 			c.decision = "would-" + c.decision
 		}
 		out[i] = c
@@ -556,11 +558,13 @@ func checkAnswered(t *testing.T, name string, c serverRequestCase, rep *serverRe
 
 // checkServerRequestLog checks that the decision log records, for every
 // case with a decision, that decision by that rule (a prefix) for the
-// case's method, and for those methods no other decision than allow.
+// case's method, and for those methods no other decision than allow and
+// warnings (a case that expects a warning needs one).
 func checkServerRequestLog(t *testing.T, recs []map[string]any, cases []serverRequestCase) {
 	t.Helper()
 	type key struct{ method, decision, rule string }
 	var logged []key
+	warned := map[key]bool{}
 	for _, r := range recs {
 		method, _ := r["method"].(string)
 		if method != "sampling/createMessage" && method != "elicitation/create" {
@@ -568,6 +572,10 @@ func checkServerRequestLog(t *testing.T, recs []map[string]any, cases []serverRe
 		}
 		decision, _ := r["decision"].(string)
 		rule, _ := r["rule"].(string)
+		if decision == "warn" {
+			warned[key{method, decision, rule}] = true
+			continue
+		}
 		if decision == "allow" || decision == "" {
 			continue
 		}
@@ -581,6 +589,12 @@ func checkServerRequestLog(t *testing.T, recs []map[string]any, cases []serverRe
 		method := "sampling/createMessage"
 		if c.tool == "elicit" {
 			method = "elicitation/create"
+		}
+		if c.decision == "warn" {
+			if !warned[key{method, c.decision, c.logRule}] {
+				t.Errorf("decision log has no warn of %s by %s", method, c.logRule)
+			}
+			continue
 		}
 		want = append(want, key{method, c.decision, c.logRule})
 	}

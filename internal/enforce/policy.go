@@ -143,11 +143,18 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 		case policy.MethodSampling, policy.MethodElicitation:
 			return p.serverRequest(ctx, ex)
 		}
-	case ex.Dir == relay.ToServer && ex.Msg.Kind == jsonrpc.KindResponse && ex.Method == policy.MethodSampling:
-		// The model's reply to the server's prompt.
+	case ex.Dir == relay.ToServer && ex.Msg.IsResponse() &&
+		(ex.Method == policy.MethodSampling || ex.Method == policy.MethodElicitation || ex.Method == policy.MethodTaskResult):
+		// The model's reply to the server's prompt, the user's answer to
+		// its form (or either fetched as a task's result).
 		in := p.input(ex, policy.ToServer)
-		in.Result = ex.Result()
-		d := p.eng.InspectSamplingReply(ctx, &in)
+		in.Method = ex.Method
+		if ex.Msg.Kind == jsonrpc.KindError {
+			in.Result = ex.ErrorObject()
+		} else {
+			in.Result = ex.Result()
+		}
+		d := p.eng.InspectHostAnswer(ctx, &in)
 		p.warnings(ex, d)
 		if d.Action != policy.Allow {
 			return denial(d), true

@@ -486,15 +486,22 @@ func matchPhrasesGated(text string, prefix string, gate bool, lists ...[]phrase)
 			last := -1
 			for _, h := range hits {
 				k := sort.SearchInts(starts, h+1) - 1
-				if k == last {
-					continue
-				}
-				last = k
 				end := len(text)
 				if k+1 < len(starts) {
 					end = starts[k+1]
 				}
-				sn := text[starts[k]:end]
+				lo := starts[k]
+				if end-lo > maxSentence {
+					// A sentence of megabytes (base64, minified code, a
+					// table without full stops) is read around each hit,
+					// which a match must contain: one window per hit
+					// instead of the whole sentence per phrase.
+					lo, end = max(lo, h-sentenceWindow), min(end, h+sentenceWindow)
+				} else if k == last {
+					continue
+				}
+				last = k
+				sn := text[lo:end]
 				if ph.also != nil && !hasAny(sn, ph.also) {
 					continue
 				}
@@ -884,15 +891,39 @@ func splitSentences(text string) []string {
 		end := c == '\n' || ((c == '.' || c == '!' || c == '?' || c == ';') && (i+1 == len(text) || text[i+1] == ' '))
 		if end {
 			if i > start {
-				out = append(out, text[start:i+1])
+				out = appendSentence(out, text[start:i+1])
 			}
 			start = i + 1
 		}
 	}
 	if start < len(text) {
-		out = append(out, text[start:])
+		out = appendSentence(out, text[start:])
 	}
 	return out
+}
+
+// Sentences longer than maxSentence bytes (base64, minified code, a table
+// without full stops) are read in overlapping windows, so that the
+// patterns run over each byte a bounded number of times: a match of up to
+// sentenceWindow bytes lies wholly inside one window.
+const (
+	maxSentence    = 4096
+	sentenceWindow = maxSentence / 2
+)
+
+// appendSentence appends sn to out, as overlapping windows of maxSentence
+// bytes, sentenceWindow apart, when it is longer than that.
+func appendSentence(out []string, sn string) []string {
+	if len(sn) <= maxSentence {
+		return append(out, sn)
+	}
+	for lo := 0; ; lo += sentenceWindow {
+		hi := min(len(sn), lo+maxSentence)
+		out = append(out, sn[lo:hi])
+		if hi == len(sn) {
+			return out
+		}
+	}
 }
 
 // quoted reports whether text[i:j] sits inside quotation marks, as when

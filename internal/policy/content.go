@@ -31,12 +31,14 @@ func contentAction(setting string) (Action, bool) {
 // Rewritten holds the result with every changed string replaced and all
 // other bytes kept.
 func (e *Engine) InspectResult(ctx context.Context, in *Input) (d Decision) {
-	return e.inspectContent(ctx, in, "the result")
+	return e.inspectContent(ctx, in, "the result", false)
 }
 
 // inspectContent is InspectResult for content that the findings' reasons
-// call what ("the result", "the sampling request").
-func (e *Engine) inspectContent(ctx context.Context, in *Input, what string) (d Decision) {
+// call what ("the result", "the sampling request"). With prompt, the
+// content is a prompt the server wrote for the model, and instructions a
+// prompt gives in its own voice are warnings (inspect.PromptInjection).
+func (e *Engine) inspectContent(ctx context.Context, in *Input, what string, prompt bool) (d Decision) {
 	if in.ValidJSON && inspect.QuietJSON(in.Result) {
 		// Every string of the result is Quiet: the walk below would return
 		// at each (see resultString), whatever the settings.
@@ -56,7 +58,7 @@ func (e *Engine) inspectContent(ctx context.Context, in *Input, what string) (d 
 	}
 	r := &c.res
 	*r = resultActions(set)
-	r.what = what
+	r.what, r.prompt = what, prompt
 	c.borrowed = true // in.Result stays unchanged until InspectResult returns
 	err := c.walker.VisitValuesBorrowed(in.Result, (*resultVisitor)(c))
 	c.at, c.borrowed = nil, false
@@ -84,6 +86,8 @@ type resultSettings struct {
 	needRewrite bool
 	// what names the content in reasons: "the result".
 	what string
+	// prompt says that the content is a prompt for the model.
+	prompt bool
 }
 
 // resultActions returns the result settings of set.
@@ -116,8 +120,32 @@ func (r resultSettings) rewrite(s string, _ *inspect.Path) (string, bool) {
 type resultVisitor callCtx
 
 // VisitValue inspects one string value of a result.
-func (r *resultVisitor) VisitValue(s, _ string, at *inspect.Path, _ bool) {
+func (r *resultVisitor) VisitValue(s, key string, at *inspect.Path, _ bool) {
+	if (key == "data" || key == "blob") && len(s) >= minBlob && base64Text(s) {
+		// An image's or audio clip's data, a resource's blob: bytes the
+		// host decodes, not text the model reads. The detectors would
+		// find nothing in base64 and would cost a fraction of a second
+		// per megabyte.
+		return
+	}
 	(*callCtx)(r).resultString(s, at)
+}
+
+// minBlob is the length from which a base64 data or blob member is
+// skipped; a shorter one costs little to read.
+const minBlob = 256
+
+// base64Text reports whether s is written in the standard base64 alphabet
+// only (as MCP's data and blob are): no space, line break or punctuation
+// that could separate the words of an instruction.
+func base64Text(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
+	}
+	return true
 }
 
 // resultString inspects one string value of a result.
@@ -151,7 +179,17 @@ func (c *callCtx) resultString(s string, at *inspect.Path) {
 			r.needRewrite = r.needRewrite || r.secAct == Redact
 		}
 	}
-	if r.injOn {
+	if r.injOn && r.prompt {
+		hard, voice := inspect.PromptInjection(s, h)
+		for _, f := range hard {
+			c.contentFinding(f.Rule, r.injAct, f.Reason, where)
+		}
+		for _, f := range voice {
+			// A warning (rules: inject.instructions: block makes it a
+			// denial again).
+			c.contentFinding(f.Rule, Allow, "in a prompt's own voice: "+f.Reason, where)
+		}
+	} else if r.injOn {
 		for _, f := range inspect.InjectionAll(s, h) {
 			c.contentFinding(f.Rule, r.injAct, f.Reason, where)
 		}

@@ -24,10 +24,13 @@ import (
 // And the host's answer to a sampling request carries the model's reply
 // to the server.
 
-// Server request methods InspectServerRequest reads.
+// Server request methods InspectServerRequest reads, and tasks/result,
+// with which a server fetches the answer to one of them that the host
+// ran as a task.
 const (
 	MethodSampling    = "sampling/createMessage"
 	MethodElicitation = "elicitation/create"
+	MethodTaskResult  = "tasks/result"
 )
 
 // InspectServerRequest inspects a request from the server to the host;
@@ -74,6 +77,9 @@ func (e *Engine) inspectSampling(ctx context.Context, in *Input, members map[str
 	// are judged as definitions below, not as a result.
 	prompt := in.Result
 	tools, hasTools := members["tools"]
+	if hasTools && string(tools) == "null" {
+		hasTools = false // as a host reads it: no tools
+	}
 	if hasTools {
 		rest := make(map[string]json.RawMessage, len(members))
 		for k, v := range members {
@@ -85,7 +91,7 @@ func (e *Engine) inspectSampling(ctx context.Context, in *Input, members map[str
 	}
 	sub := *in
 	sub.Result = prompt
-	pd := e.inspectContent(ctx, &sub, "the sampling request")
+	pd := e.inspectContent(ctx, &sub, "the sampling request", true)
 	if pd.Action == Deny && len(pd.Findings) == 0 {
 		return pd // the engine failed
 	}
@@ -98,6 +104,7 @@ func (e *Engine) inspectSampling(ctx context.Context, in *Input, members map[str
 			return true
 		})
 	}
+	c := &callCtx{callState: callState{ctx: ctx, set: set, server: in.Server}}
 	var findings []Finding
 	for _, f := range pd.Findings {
 		if f.RuleID == "inject.instructions" && offeredTool(f.Reason, offered) {
@@ -105,7 +112,23 @@ func (e *Engine) inspectSampling(ctx context.Context, in *Input, members map[str
 		}
 		findings = append(findings, f)
 	}
-	c := &callCtx{callState: callState{ctx: ctx, set: set, server: in.Server}}
+	if set.packInjection {
+		if r := resultActions(set); r.injOn {
+			// A prompt that orders a tool the request does not offer
+			// hopes the host will run one of its own: covert tool
+			// invocation.
+			_ = inspect.WalkStrings(prompt, func(s string, at *inspect.Path, isKey bool) {
+				if isKey {
+					return
+				}
+				if name, excerpt, ok := inspect.ToolOrder(s); ok && !slices.Contains(offered, name) {
+					c.at = at
+					c.contentFinding("inject.instructions", r.injAct, fmt.Sprintf("tells the model to call a tool the request does not offer (%s): %q", name, excerpt), "")
+					c.at = nil
+				}
+			})
+		}
+	}
 	if ic, ok := jsonrpc.String(members["includeContext"]); ok && ic == "allServers" {
 		c.add("sampling.context-all-servers", "the server asks for the context of every connected server to be added to its prompt; the model's reply, which goes back to this server, would carry what other servers returned", "/includeContext")
 	}
@@ -119,9 +142,6 @@ func (e *Engine) inspectSampling(ctx context.Context, in *Input, members map[str
 			c.add("engine.bad-arguments", "the tools offered in the sampling request are not an array", "/tools")
 		}
 		for i, id := range e.InspectDefinitions(ctx, in.Server, KindTool, items) {
-			if id.Action == Allow {
-				continue
-			}
 			stripTools = stripTools || id.Action == Redact
 			for _, f := range id.Findings {
 				f.Reason = fmt.Sprintf("tool %q offered to the model: %s", id.Name, f.Reason)
@@ -154,20 +174,14 @@ func (e *Engine) inspectSampling(ctx context.Context, in *Input, members map[str
 
 // offeredTool reports whether reason is that of a directive to call a
 // tool (inspect.ToolDirective) whose quoted excerpt names one of offered
-// (lower case).
+// (lower case) as the tool.
 func offeredTool(reason string, offered []string) bool {
 	rest, ok := strings.CutPrefix(reason, inspect.ToolDirective+": ")
 	if !ok || len(offered) == 0 {
 		return false
 	}
-	for _, w := range strings.FieldsFunc(strings.ToLower(rest), func(r rune) bool {
-		return r == ' ' || r == '"' || r == '\'' || r == '`'
-	}) {
-		if slices.Contains(offered, w) {
-			return true
-		}
-	}
-	return false
+	name, _, ok := inspect.ToolOrder(strings.Trim(rest, `"`))
+	return ok && slices.Contains(offered, name)
 }
 
 // inspectElicitation inspects the params of an elicitation request.
@@ -186,8 +200,10 @@ func (e *Engine) inspectElicitation(ctx context.Context, in *Input, members map[
 			}
 		}
 	}
-	if mode != "url" {
-		// Form mode (the default): what the form asks for.
+	if _, form := members["requestedSchema"]; form || mode != "url" {
+		// Form mode (the default), or a form sent along in URL mode,
+		// which a host that does not know the mode would show: what the
+		// form asks for.
 		el := inspect.Elicitation{}
 		el.Message, _ = jsonrpc.String(members["message"])
 		el.Fields = elicitFields(members["requestedSchema"])
@@ -199,8 +215,14 @@ func (e *Engine) inspectElicitation(ctx context.Context, in *Input, members map[
 	// hide or disguise what the user is asked (results.invisible).
 	r := resultActions(set)
 	if r.invOn {
-		_ = inspect.WalkStrings(in.Result, func(s string, at *inspect.Path, _ bool) {
+		_ = inspect.WalkStrings(in.Result, func(s string, at *inspect.Path, isKey bool) {
 			h := inspect.Check(s)
+			if isKey && (h.Invisible > 0 || h.ANSI > 0) {
+				// A field's name the host may show; keys are not
+				// rewritten, so it cannot be stripped.
+				c.contentFinding("inject.invisible-unicode", Deny, fmt.Sprintf("a member name of the elicitation holds %d invisible or control character(s)", h.Invisible+h.ANSI), at.String())
+				return
+			}
 			if h.Invisible > 0 {
 				c.contentFinding("inject.invisible-unicode", r.invAct, fmt.Sprintf("%d invisible character(s) in the elicitation", h.Invisible), at.String())
 			}
@@ -224,67 +246,105 @@ func (e *Engine) inspectElicitation(ctx context.Context, in *Input, members map[
 }
 
 // elicitFields reads the properties of an elicitation's requested schema,
-// in name order. A property whose type is not given is taken as free
-// text: a host may render it as a text box.
+// in name order. Members are read by their exact names, as a JavaScript
+// host reads them ("Enum" is not "enum"). A field is a choice, which
+// cannot carry a credential, only when it lists its values: a non-empty
+// enum, oneOf or anyOf (an array's in its items); a boolean is a choice
+// too. Anything else, a property whose type is not given included, is
+// taken as free text: a host may render it as a text box.
 func elicitFields(schema json.RawMessage) []inspect.ElicitField {
-	var s struct {
-		Properties map[string]json.RawMessage `json:"properties"`
-	}
-	if json.Unmarshal(schema, &s) != nil {
+	var props map[string]json.RawMessage
+	if raw, ok := exactMember(schema, "properties"); !ok || json.Unmarshal(raw, &props) != nil {
 		return nil
 	}
-	out := make([]inspect.ElicitField, 0, len(s.Properties))
-	for name, raw := range s.Properties {
-		var p struct {
-			Type        any             `json:"type"`
-			Title       any             `json:"title"`
-			Description any             `json:"description"`
-			Enum        json.RawMessage `json:"enum"`
-			OneOf       json.RawMessage `json:"oneOf"`
-			AnyOf       json.RawMessage `json:"anyOf"`
-			Const       json.RawMessage `json:"const"`
-		}
-		_ = json.Unmarshal(raw, &p)
+	out := make([]inspect.ElicitField, 0, len(props))
+	for name, raw := range props {
 		f := inspect.ElicitField{Name: name}
-		f.Title, _ = p.Title.(string)
-		f.Description, _ = p.Description.(string)
-		typ, _ := p.Type.(string)
-		choice := p.Enum != nil || p.OneOf != nil || p.AnyOf != nil || p.Const != nil
-		f.FreeText = !choice && typ != "boolean" && typ != "array" && typ != "object" && typ != "null"
+		str := func(key string) string {
+			v, _ := exactMember(raw, key)
+			s, _ := jsonrpc.String(v)
+			return s
+		}
+		f.Title, f.Description, f.Format = str("title"), str("description"), str("format")
+		typ := str("type")
+		choices := listsValues(raw)
+		if typ == "array" {
+			items, _ := exactMember(raw, "items")
+			choices = listsValues(items)
+		}
+		f.FreeText = !choices && typ != "boolean" && typ != "null"
+		f.Numeric = typ == "number" || typ == "integer"
 		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
-// InspectSamplingReply inspects the host's answer to a server's sampling
-// request (in.Result): the model's reply, which goes to the server. A
-// credential in it leaves the host as a credential in a call's arguments
-// does, and is denied (the secret.* rules): the server gets an error in
-// its place.
-func (e *Engine) InspectSamplingReply(ctx context.Context, in *Input) (d Decision) {
+// listsValues reports whether the schema raw lists the values it accepts:
+// a non-empty array under enum, oneOf or anyOf.
+func listsValues(raw json.RawMessage) bool {
+	for _, key := range []string{"enum", "oneOf", "anyOf"} {
+		v, ok := exactMember(raw, key)
+		if !ok {
+			continue
+		}
+		n := 0
+		if jsonrpc.Elements(v, func([]byte) bool { n++; return true }) && n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// exactMember returns the member of the JSON object raw named exactly key
+// (jsonrpc.Member; encoding/json would also take "Enum" for "enum").
+func exactMember(raw json.RawMessage, key string) (json.RawMessage, bool) {
+	v := jsonrpc.Member(raw, key)
+	return v, v != nil
+}
+
+// InspectHostAnswer inspects the host's answer (in.Result: the result,
+// or the error object) to a request the server sent it (in.Method): the
+// model's reply to sampling/createMessage, the user's answer to
+// elicitation/create, or either of them fetched later with tasks/result.
+// A credential in it leaves the host as one in a call's arguments does,
+// and is denied (the secret.* rules): the server gets an error in its
+// place. Other methods are allowed.
+func (e *Engine) InspectHostAnswer(ctx context.Context, in *Input) (d Decision) {
 	defer func() {
 		if r := recover(); r != nil {
-			d = Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{fmt.Sprintf("sampling reply inspection panicked: %v", r)}}
+			d = Decision{Action: Deny, RuleID: "engine.error", Category: "engine", Severity: SeverityHigh, Reasons: []string{fmt.Sprintf("host answer inspection panicked: %v", r)}}
 		}
 	}()
+	var what string
+	switch in.Method {
+	case MethodSampling:
+		what = "the model's reply to the server's sampling request"
+	case MethodElicitation:
+		what = "the user's answer to the server's form"
+	case MethodTaskResult:
+		what = "the result of a task the server asked the host for"
+	default:
+		return decide(nil)
+	}
 	set := e.settingsFor(in.Server)
 	if !set.packSecrets || len(in.Result) == 0 {
 		return decide(nil)
 	}
 	c := &callCtx{callState: callState{ctx: ctx, set: set, server: in.Server}}
-	err := inspect.WalkStrings(in.Result, func(s string, at *inspect.Path, isKey bool) {
-		if isKey || inspect.Quiet(s) {
+	err := inspect.WalkStrings(in.Result, func(s string, at *inspect.Path, _ bool) {
+		// Keys too: a reply's tool_use input can carry a key as a name.
+		if inspect.Quiet(s) {
 			return
 		}
 		c.at = at
 		for _, m := range inspect.FindSecrets(s) {
-			c.add(m.Rule, m.Reason+" in the model's reply to the server's sampling request", "")
+			c.add(m.Rule, m.Reason+" in "+what, "")
 		}
 		c.at = nil
 	})
 	if err != nil {
-		c.add("engine.bad-arguments", "the sampling reply is not valid JSON: "+err.Error(), "")
+		c.add("engine.bad-arguments", "the host's answer is not valid JSON: "+err.Error(), "")
 	}
 	return decide(c.findings)
 }
