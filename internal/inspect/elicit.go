@@ -257,7 +257,7 @@ func credentialNoun(s string) credNounMatch {
 	}
 	text := strings.Join(words, " ")
 	if m := credNoun.FindStringSubmatch(text); m != nil {
-		return credNounMatch{what: m[1], numeric: credNumeric.MatchString(m[1])}
+		return credNounMatch{what: brandNames.Replace(m[1]), numeric: credNumeric.MatchString(m[1])}
 	}
 	for _, w := range credCJK {
 		if strings.HasSuffix(last, w) {
@@ -283,6 +283,10 @@ func credentialNoun(s string) credNounMatch {
 	}
 	return credNounMatch{}
 }
+
+// brandNames joins the names credWords split at their capitals
+// ("GitHub" is read "git hub").
+var brandNames = strings.NewReplacer("git hub", "github", "git lab", "gitlab", "open ai", "openai", "py pi", "pypi", "hugging face", "huggingface")
 
 // credAmbiguous are nouns that, alone, name a credential or something
 // else: a coin's token, a Secret Santa, a map pin.

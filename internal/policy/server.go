@@ -208,7 +208,7 @@ func (e *Engine) inspectElicitation(ctx context.Context, in *Input, members map[
 		el.Message, _ = jsonrpc.String(members["message"])
 		el.Fields = elicitFields(members["requestedSchema"])
 		if what, where, ok := inspect.CredentialRequest(el); ok {
-			c.add("elicit.credential-request", fmt.Sprintf("the server asks the user for %s in a form (%s); the MCP specification requires URL mode for credentials, so that they never pass through the client", what, where), "/requestedSchema")
+			c.add("elicit.credential-request", fmt.Sprintf("the server asks the user for a credential (%s) in a form (%s); the MCP specification requires URL mode for credentials, so that they never pass through the client", what, where), "/requestedSchema")
 		}
 	}
 	// Every text the host shows: invisible characters and escapes can
