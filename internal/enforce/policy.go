@@ -187,28 +187,13 @@ func (p *Policy) handle(ctx context.Context, ex *relay.Exchange) (relay.Verdict,
 // call, read or prompt: a denial, or the content redacted in place.
 func (p *Policy) answer(ctx context.Context, ex *relay.Exchange, isErr bool) (relay.Verdict, bool) {
 	in := p.input(ex, policy.ToHost)
+	part := inResult
 	if isErr {
-		in.Result = ex.ErrorObject()
+		in.Result, part = ex.ErrorObject(), inError
 	} else {
 		in.Result = ex.Result()
 	}
-	d := p.eng.InspectResult(ctx, &in)
-	p.warnings(ex, d)
-	switch d.Action {
-	case policy.Deny:
-		return denial(d), true
-	case policy.Redact:
-		if len(d.Rewritten) == 0 {
-			return denial(d), true
-		}
-		if isErr {
-			ex.SetError(d.Rewritten)
-		} else {
-			ex.SetResult(d.Rewritten)
-		}
-		ex.Note(relay.Finding{Decision: "redact", Kind: relay.ItemKind(ex.Method), Name: ex.Name(), Rule: d.RuleID, Reason: reason(d)})
-	}
-	return relay.Allowed, false
+	return p.apply(ex, p.eng.InspectResult(ctx, &in), part)
 }
 
 // serverRequest inspects a request the server sends the host to put
@@ -217,7 +202,20 @@ func (p *Policy) answer(ctx context.Context, ex *relay.Exchange, isErr bool) (re
 func (p *Policy) serverRequest(ctx context.Context, ex *relay.Exchange) (relay.Verdict, bool) {
 	in := p.input(ex, policy.ToHost)
 	in.Result = ex.Msg.Params()
-	d := p.eng.InspectServerRequest(ctx, &in)
+	return p.apply(ex, p.eng.InspectServerRequest(ctx, &in), inParams)
+}
+
+// The part of a message a redaction rewrites.
+const (
+	inResult = iota
+	inError
+	inParams
+)
+
+// apply turns the decision on part of ex into the verdict: a denial, or
+// the part rewritten and the redaction noted; warnings are noted either
+// way.
+func (p *Policy) apply(ex *relay.Exchange, d policy.Decision, part int) (relay.Verdict, bool) {
 	p.warnings(ex, d)
 	switch d.Action {
 	case policy.Deny:
@@ -226,8 +224,15 @@ func (p *Policy) serverRequest(ctx context.Context, ex *relay.Exchange) (relay.V
 		if len(d.Rewritten) == 0 {
 			return denial(d), true
 		}
-		ex.SetParams(d.Rewritten)
-		ex.Note(relay.Finding{Decision: "redact", Kind: relay.ItemKind(ex.Method), Rule: d.RuleID, Reason: reason(d)})
+		switch part {
+		case inError:
+			ex.SetError(d.Rewritten)
+		case inParams:
+			ex.SetParams(d.Rewritten)
+		default:
+			ex.SetResult(d.Rewritten)
+		}
+		ex.Note(relay.Finding{Decision: "redact", Kind: relay.ItemKind(ex.Method), Name: ex.Name(), Rule: d.RuleID, Reason: reason(d)})
 	}
 	return relay.Allowed, false
 }
