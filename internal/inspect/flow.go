@@ -170,7 +170,12 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			// Chinese, Japanese and Korean: the user not told, a thing not mentioned, secrecy.
 			`|(?:不要|别|勿|不得|不可)(?:让|讓|告诉|告訴|通知|提醒)(?:用户|用戶|使用者)|(?:不要|别|勿)(?:提及|提到|透露|说明|說明)|用户不(?:需要|必|应|应该|能)知道|悄悄|秘密地|偷偷` +
 			`|ユーザー(?:に|には|へ)[^。]{0,12}?(?:伝え|言わ|知らせ|教え|見せ)(?:ない|ず)|触れない(?:で|こと|ように)|内緒|秘密に|黙って` +
-			`|사용자(?:에게|한테)(?:는)?\s*(?:말하지|알리지|알려주지|보여주지|언급하지)|(?:말하지|알리지|언급하지)\s*마|몰래|비밀로`)
+			`|사용자(?:에게|한테)(?:는)?\s*(?:말하지|알리지|알려주지|보여주지|언급하지)|(?:말하지|알리지|언급하지)\s*마|몰래|비밀로` +
+			// Dutch, Indonesian, Vietnamese, Turkish, Arabic and Hindi: a
+			// negated imperative of telling, the user not to know, secrecy
+			// ("meld het niet", "jangan beri tahu", "đừng cho người dùng
+			// biết", "bundan bahsetme", "لا تخبر", "न बताएं").
+			concealMore)
 	l.action = regexp.MustCompile(
 		`\b(?:must|should|need to|needs to|have to|has to|are expected to|is expected to|are required to|is required to|shall|please|always|immediately|automatically|make sure|be sure to|do not|don't|never|instead|go ahead and)\b|\b(?:obliges?|requires?|instructs?|directs?|expects?|wants?|tells?) you to\b|\byou(?:'re| are) (?:now |hereby )?(?:authori[sz]ed|allowed|permitted|cleared|in [\w-]+ mode)\b|\b(?:disable|delete|remove|export|forward|send|upload|transfer|approve|accept|grant|reveal|include|attach|post|pay|wire|run|call|execute|invoke|read)\s` +
 			`|` + flowNB + `(?:bitte|muss|müssen|musst|sollst|sollen|soll|sofort|immer|automatisch|leite|sende|schicke|lösche|lies|übergib|por favor|debe|deben|debes|tienes que|siempre|automáticamente|envía|reenvía|borra|lee|s'il vous plaît|veuillez|doit|doivent|devez|dois|toujours|automatiquement|envoie|transfère|supprime|lis|per favore|deve|devono|devi|sempre|automaticamente|invia|inoltra|cancella|leggi|favor|precisa|envie|encaminhe|apague|leia)` + flowNE)
@@ -232,7 +237,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 	sets := map[uint8][]string{kindInj: injectionWords, kindSrc: src, kindAddr: addr, kindTurn: turn, kindCall: callWords}
 	l.resKind, l.flowKind = needleKinds(l.gateRes, sets), needleKinds(l.gateFlow, sets)
 	l.addrNeedles = newNeedles(true, addr...)
-	l.mlNeedles = newNeedles(true, mlModelNouns...)
+	l.mlNeedles = newNeedles(true, append(append([]string{}, mlModelNouns...), mlCueWords...)...)
 	l.srcNeedles = newNeedles(true, src...)
 	l.ruleNeedles = newNeedles(true, append(append(append(append([]string{}, redirectWords...), waiverWords...), overrideWords...), "![")...)
 	l.ruleKind = needleKinds(l.ruleNeedles, map[uint8][]string{ruleRedirect: redirectWords, ruleWaiver: waiverWords, ruleOverride: overrideWords, ruleImage: {"!["}})
@@ -931,10 +936,21 @@ func concealedIn(l *flowLex, norm string) bool {
 // concealMLWords are literals of which every match of the negated
 // imperatives and the Polish, Russian and East Asian forms of conceal.ml
 // holds one.
-var concealMLWords = []string{"não ", "no le", "no lo", "no la", "no se", "no avis", "no inform", "no cuent", "no dig", "no menc", "no muest", "no notif",
+var concealMLWords = []string{"niet", "zonder dat", "stilletjes", "in het geheim", "jangan", "tanpa sepengetahuan", "diam-diam", "người dùng", "đừng", "tiết lộ", "âm thầm", "lặng lẽ",
+	"söz etme", "bahsetme", "söyleme", "bildirme", "haber verme", "kullanıcı", "gizlice", "fark ettirmeden", "لا ", "دون", "سر", "خفية", "بصمت",
+	"न ", "मत ", "चुपचाप", "गुप्त", "não ", "no le", "no lo", "no la", "no se", "no avis", "no inform", "no cuent", "no dig", "no menc", "no muest", "no notif",
 	"ne ", "non dir", "non avvis", "non inform", "non menz", "non most", "nie ", "bez wiedzy", "po cichu", "potajemnie", "użytkownik",
 	"не ", "тайно", "незаметно", "без ведома", "不要", "别", "勿", "不得", "不可", "用户不", "悄悄", "秘密", "偷偷", "ユーザー", "触れない", "内緒", "黙って",
 	"사용자", "말하지", "알리지", "언급하지", "몰래", "비밀"}
+
+// concealMore is the part of conceal.ml for Dutch, Indonesian,
+// Vietnamese, Turkish, Arabic and Hindi.
+const concealMore = `|` + flowNB + `(?:(?:meld|vertel|zeg|vermeld|noem|toon)\s+(?:\S+\s+){0,3}?niets?|zonder dat de gebruiker|de gebruiker (?:mag|hoeft|moet) (?:dit |het |dat |er )?niets? (?:van )?(?:te )?(?:weten|merken|zien)|stilletjes|in het geheim)` + flowNE +
+	`|` + flowNB + `(?:jangan\s+(?:beri\s*tahu|memberi\s*tahu|memberitahu|kasih\s*tahu|bilang|sebutkan|menyebutkan|tunjukkan|laporkan|ceritakan|informasikan)|tanpa sepengetahuan|diam-diam)` + flowNE +
+	`|` + flowNB + `(?:(?:đừng|không|chớ)\s+(?:nói|cho|báo|kể|để)\s+(?:\S+\s+){0,2}?người dùng\s+biết|(?:đừng|không được)\s+(?:tiết lộ|nhắc đến|đề cập)|âm thầm|lặng lẽ)` + flowNE +
+	`|` + flowNB + `(?:(?:\p{L}+\s+)?(?:söz etme|bahsetme|söyleme|bildirme|haber verme)(?:yin|yiniz)?|gizlice|fark ettirmeden|kullanıcı(?:ya|nın)? (?:\S+\s+){0,2}?(?:bilmemeli|fark etmemeli))` + flowNE +
+	`|لا\s+(?:تخبر|تُخبر|تذكر|تُعلم|تبلغ|تُبلغ|تظهر|تُظهر)|دون\s+(?:علم|أن يعلم|إخبار)|سرًا|سرا|خفية|بصمت` +
+	`|(?:न|मत)\s+(?:बताएं|बताएँ|बताना|बताओ|बताइए|बताइये|दिखाएं|दिखाएँ)|चुपचाप|गुप्त रूप से`
 
 // Kinds of the rarer definition rules' literals (flowLex.ruleNeedles).
 const (
