@@ -126,8 +126,8 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		// for whatever AI is reading this:", "LLM-NOTE:", "(automated
 		// agents only)", "if you are an AI,", "Liebe KI,").
 		{mark: true,
-			before: regexp.MustCompile(nb + `(?:note|notes|message|hint|instructions?|reminder|memo|p\.?s\.?|hinweis|nachricht|anweisung(?:en)?|nota|notas|mensaje|aviso|instrucciones|instrucción|remarque|consignes?|avis|messaggio|istruzioni|mensagem|instruções|instrução|attention)\s+(?:\p{L}+\s+)?(?:for|to|für|an|para|pour|à|aux|per|ai|alle?|al|a|ao|aos)\s+(?:\S+\s+){0,3}$`),
-			after:  regexp.MustCompile(`^` + noun + `(?:\s+(?:is|are|that|who|which|currently)\s[^:\n]{0,60})?\s*(?:[:,;)\]—–]|\s-\s|$)`)},
+			before: regexp.MustCompile(nb + `(?:note|notes|message|hint|instructions?|reminder|memo|p\.?s\.?|hinweis|nachricht|anweisung(?:en)?|nota|notas|mensaje|aviso|instrucciones|instrucción|remarque|consignes?|avis|messaggio|istruzioni|mensagem|instruções|instrução|attention)\s+(?:\p{L}+\s+)?(?:for|to|für|an|para|pour|à|aux|per|ai|alle?|al|a|ao|aos)\s+(?:\S+\s+){0,3}(?:l'|all')?$`),
+			after:  regexp.MustCompile(`^` + noun + `(?:\s+(?:is|are|that|who|which|currently|que|quien|quienes|qui|che|der|die|das|welche[rs]?)\s[^:\n]{0,60})?\s*(?:[:,;)\]—–]|\s-\s|$)`)},
 		// Steps for the model: also what a paper or a runbook says of a
 		// model ("training procedure for the model:"), so, unlike a note,
 		// only with something to do after it.
@@ -146,6 +146,12 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		{vocative: true,
 			before: regexp.MustCompile(`(?:^|[\n.!?;"'(\[>*#-])\s*(?:(?:hey|hi|hello|hallo|hola|bonjour|ciao|olá|oi|attention|achtung|atención)\s+)?(?:the\s+|el\s+|la\s+|le\s+|l'|die\s+|der\s+|il\s+|o\s+|a\s+)?(?:(?:ai|ki|ia|code|coding|automated|autonomous)\s+)?(?:[\p{L}-]+\s+)?$`),
 			after:  regexp.MustCompile(`^` + noun + `\s*(?::|,|->|=>|—|–|\s-\s)`)},
+		// The model named by what it is doing with the text, as a heading
+		// ("AI agents triaging this issue:", "coding agent picking this
+		// up:"): a vocative, so only with something to do after it.
+		{vocative: true,
+			before: regexp.MustCompile(`(?:^|[\n.!?;"'(\[>*#-])\s*(?:(?:the|any|all|every|each)\s+)?(?:(?:ai|ki|ia|code|coding|automated|autonomous)\s+)?(?:[\p{L}-]+\s+)?$`),
+			after:  regexp.MustCompile(`^` + noun + `\s+(?:(?:that|who|which)\s+(?:is|are)\s+)?(?:triaging|picking|describing|reviewing|editing|modifying|fixing|resolving|implementing|working on|looking at|going through|handling|answering|assigned to)\s+[^:\n.!?]{0,60}?:`)},
 		// An @-mention is a vocative without a delimiter ("@assistant heads-up: …").
 		// A mail domain is not one ("help@assistant.example").
 		{pre: "@", before: regexp.MustCompile(`(?:^|[\s(\[,;:>])@$`), after: regexp.MustCompile(`^` + noun + flowNE)},
@@ -369,7 +375,7 @@ func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 			if k := strings.IndexByte(rest, '\n'); k >= 0 {
 				rest = rest[:k]
 			}
-			if l.action.MatchString(rest) || l.urlSink.MatchString(rest) || l.strongSource.MatchString(rest) || l.conceal.MatchString(rest) {
+			if norm[a.end-1] == ':' && imperativeStart.MatchString(rest) || l.action.MatchString(rest) || l.urlSink.MatchString(rest) || l.strongSource.MatchString(rest) || l.conceal.MatchString(rest) {
 				why = "addresses the model with an instruction: " + excerpt(norm, a.start, min(len(norm), a.end+60))
 			}
 			return why == ""
@@ -426,6 +432,12 @@ func resultFlow(l *flowLex, norm string, kinds int) (string, bool) {
 	}
 	return "", false
 }
+
+// imperativeStart is a line after an address and its colon that opens
+// with an order to change something the agent can reach ("label it …",
+// "also change the visibility …", "invite …"), which a heading or a
+// list of models after a colon does not.
+var imperativeStart = regexp.MustCompile(`^\s*(?:(?:also|please|then|first|now|just)\s+)?(?:label|close|reopen|merge|push|change|add|invite|delete|remove|set|make|create|grant|tell|reply|rename|approve|send|forward|update|move|commit|publish|transfer|disable|enable|write|insert|append|assign|share|upload|give|pay|drop|revoke|rotate|disclose)\s`)
 
 // callWords are the literals of the result rules of resultCall: a
 // markdown link's target, and the key of a tool call's arguments in the
