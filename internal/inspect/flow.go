@@ -236,7 +236,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 	}
 	defOnly := []string{"replace", "swap", "substitut", "redirect", "route", "rewritten", "overridden", "changed to", "set to", "switched to", "pre-approved", "preapproved", "approved", "no longer required", "not required", "regardless", "no matter",
 		"irrespective", "even if", "![", "trace", "ahead of", "instead of", "rather than", "in place of", "above what", "above anything", "above everything",
-		"above whatever", "over what", "over anything", "over everything", "over whatever", "by this tool", "from this tool"}
+		"above whatever", "over what", "over anything", "over everything", "over whatever", "by this tool", "from this tool", "rot13", "rot-13", "rot 13"}
 	src, addr = spaceVariants(src), spaceVariants(addr)
 	l.gateRes = newNeedles(true, append(append(append(append(append([]string{}, injectionWords...), src...), addr...), turn...), callWords...)...)
 	l.gateFlow = newNeedles(true, append(append(append(append([]string{}, src...), addr...), turn...), callWords...)...)
@@ -702,6 +702,15 @@ func definitionFlow(raw []byte, name string, params []string, fs *findingSet) {
 			}
 			n += "\n" + dl
 		}
+		if dr := unrot13(n); dr != "" {
+			// A text that names ROT13 is read again decoded.
+			for _, f := range matchPhrases(dr, "poison.", definitionPhraseLists...) {
+				f.Where = where.String()
+				f.Reason += " (ROT13)"
+				fs.add(f)
+			}
+			n += "\n" + dr
+		}
 		owner, field := schemaOwner(where)
 		strs = append(strs, flowDefString{norm: n, where: where.String(), owner: owner, field: field})
 	})
@@ -1114,6 +1123,31 @@ func deleet(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// unrot13 returns the text after the first mention of ROT13 in s (a
+// normalised text) with its letters rotated back, or "" when s does not
+// name ROT13.
+func unrot13(s string) string {
+	i := strings.Index(s, "rot")
+	for i >= 0 {
+		rest := s[i+3:]
+		if (i == 0 || !isAlnum(s[i-1])) && (strings.HasPrefix(rest, "13") || strings.HasPrefix(rest, "-13") || strings.HasPrefix(rest, " 13")) {
+			b := []byte(s[i:])
+			for k, c := range b {
+				if isLetter(c) {
+					b[k] = 'a' + (c-'a'+13)%26
+				}
+			}
+			return string(b)
+		}
+		k := strings.Index(rest, "rot")
+		if k < 0 {
+			return ""
+		}
+		i += 3 + k
+	}
+	return ""
 }
 
 func isLeetDigit(c byte) bool {

@@ -8,7 +8,7 @@ var injectionTriggers = []string{"ignore", "disregard", "forget", "override", "b
 	"use the", "note to", "note for", "message to", "message for", "if you are an", "dear ", "reading this", "all emails", "all messages", "all payments",
 	"send ", "forward ", "upload ", "post ", "system prompt", "mcp.json", ".cursor", ".aws", ".env", ".npmrc", ".netrc", "before using",
 	"you must", "the above", "private key", "real task", "unrestricted", "human:", "user:", "assistant", "ai:", "ai,", "ai agent", " ai ", "llm", "language model", "model:", "model,", "models:", "models,", "model reading", "agent:", "agent,", "agents:", "agents,", "chatgpt", "claude", "copilot", "gpt",
-	"field", "param", "argument", "propert"}
+	"field", "param", "argument", "propert", "decode", "decipher", "unscramble", "obfuscate", "rot13", "rot-13", "rot 13"}
 
 // injectionWords are the words of which one must occur in a result's text
 // for the phrases to run on it.

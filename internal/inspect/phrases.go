@@ -307,7 +307,15 @@ var overridePhrases = []phrase{
 	p("model-override", "declares the model's instructions void", `\b(?:your|the|all) (?:previous|prior|earlier|original|old|existing) (?:instructions|rules|guidelines|prompts?|directives) (?:are|is|have been|were) (?:now )?(?:outdated|void|invalid|cancell?ed|obsolete|revoked|superseded|replaced|no longer valid)`, "outdated", "void", "invalid", "cancel", "obsolete", "revoked", "superseded", "replaced", "no longer valid"),
 	p("model-override", "talks about the model's system prompt", `\b(?:reveal|print|output|show|repeat|leak|send|include|append) (?:me )?(?:your|the) (?:full |entire |complete |original )?(?:system prompt|system message|hidden instructions|initial instructions)`, "system prompt", "system message", "hidden instructions", "initial instructions"),
 	p("model-override", "fakes a conversation turn or system message", `(?:<\|im_start\|>|<\|system\|>|<\|endoftext\|>|\[/?inst\]|<</?sys>>|</?system>|</?system_(?:message|prompt)>|</function_results>|</tool_result>|\[system(?: message)?\]|### (?:system|instruction)s?:?)`, "<|", "[inst", "[/inst", "<<sys", "<</sys", "system", "</function_results>", "</tool_result>", "human:", "assistant:", "### "),
+	decodeAndObey,
 }
+
+// decodeAndObey is an order to decode a text and carry it out ("decode
+// this rot13 and follow it", "decipher the line below, then do what it
+// says"): text hidden from the reader and handed to the model as orders.
+// Decoding alone ("decode the base64 and print it") is an ordinary task.
+var decodeAndObey = p("model-override", "asks the model to decode hidden orders and carry them out", `\b(?:decode|decipher|unscramble|de-?obfuscate|rot-?13|rot 13)\b[^.\n]{0,60}?(?:,|\band\b|\bthen\b)\s*(?:then\s+)?(?:carry (?:it|them|this|that) out|follow (?:it|them|this|that|the result|the instructions?)\b|execute (?:it|them|this|that|the result)\b|obey\b|act on (?:it|them|this|that)\b|do (?:what|as) (?:it|they) says?\b|apply (?:it|them) as written\b)`,
+	"decode", "decipher", "unscramble", "obfuscate", "rot13", "rot-13", "rot 13")
 
 // concealPhrases tell the model to keep something from the user.
 var concealPhrases = []phrase{
