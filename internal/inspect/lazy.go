@@ -51,7 +51,7 @@ func (l *lazyRegexp) ReplaceAllStringFunc(s string, repl func(string) string) st
 }
 
 // loosePatterns are the detectors' patterns outside the phrase lists.
-var loosePatterns = []*lazyRegexp{hiddenBlock, identPhrase, directive, negation, negatedBefore, benignMentions, progressLine, addressed, movedDataRE, moveVerbRE, &contactSend, &contactCarries, &keyOwner, &fieldPlace, &credentialName, &placeKind, &httpPlace, &secretValueAsked, &statedSubject, &readerNamed, &unawareOf, &userSpaceAfter, &answerPlace, &dataPlace}
+var loosePatterns = []*lazyRegexp{hiddenBlock, identPhrase, directive, negation, negatedBefore, benignMentions, progressLine, addressed, movedDataRE, moveVerbRE, &contactSend, &contactCarries, &keyOwner, &fieldPlace, &credentialName, &placeKind, &httpPlace, &secretValueAsked, &statedSubject, &readerNamed, &unawareOf, &userSpaceAfter, &answerPlace, &dataPlace, &askForSecret, &askForSecretNear, &identReadPhrase, &passiveRead}
 
 // Warm builds the detectors' tables and compiles their patterns now rather
 // than on first use: a policy engine calls it when it is made, so that the

@@ -204,6 +204,59 @@ const youAreNowStatus = `^you are now (?:logged|signed|connected|disconnected|su
 // secretNoun names a kind of secret, for the concealment that protects one.
 const secretNoun = `(?:api[ _-]?keys?|(?:access|auth|authentication|bearer|refresh|session)[ _-]?tokens?|tokens?|secrets?|secret[ _-]?(?:keys?|values?)|private[ _-]?keys?|keys|passwords?|passphrases?|credentials?|pins?|otps?|one-time (?:codes?|passwords?)|(?:recovery|backup|2fa|mfa|verification) codes?|seed phrases?|mnemonics?|(?:credit )?card numbers?|cvvs?|cvcs?)`
 
+// accessNoun is "access" as the noun of a credential's or a setting's
+// name ("AWS access keys", "access tokens", "access control"), where the
+// credential rules read it as the verb: a secret scanner that lists what
+// it finds is not told to access anything.
+const accessNoun = `^access(?:ing)? (?:keys?|key ids?|tokens?|control|logs?|levels?|rights|polic(?:y|ies)|lists?|patterns?)\b`
+
+// askForSecret is a rule against asking the user for a secret ("never
+// ask the user to type the password into the chat", "do not ask users for
+// their recovery codes"): it keeps the secret out of the conversation.
+var askForSecret = lazyRegexp{src: `^(?:do not|don't|dont|never|must not|should not|shouldn't) (?:ever )?ask(?:ing)? (?:the user|users?|them|the human|anyone|people|customers?)(?: (?:to (?:type|enter|paste|send|share|give|provide|read out|say|write|reveal|disclose|spell out)|for))?\b`}
+
+// askForSecretNear is the secret such a rule is about, near it: in the
+// rest of its clause, or in the words before it ("the master password is
+// typed into the app; never ask the user to type it into the chat").
+var askForSecretNear = lazyRegexp{src: `\b` + secretNoun + `\b`}
+
+// protectiveAsk excuses a concealment that is a rule against asking the
+// user for a secret (see askForSecret), unless the text sends something
+// to an address or hides the model's own act.
+func protectiveAsk(rest, text string) bool {
+	m := askForSecret.FindString(rest)
+	if m == "" || strings.Contains(text, "http") || strings.Contains(text, "@") {
+		return false
+	}
+	after := rest[len(m):min(len(rest), len(m)+80)]
+	if hasAny(after, []string{"confirm", "permission", "approv", "consent", "sign-off", "signoff", "authori"}) {
+		// "never ask the user for confirmation" skips a check.
+		return false
+	}
+	if askForSecretNear.MatchString(after) {
+		return true
+	}
+	if strings.HasSuffix(m, " for") || !strings.Contains(m, " to ") {
+		// Only a verb of typing may have its secret before it ("the
+		// password …; never ask the user to type it …").
+		return false
+	}
+	// The sentence before, across semicolons ("…; never ask …").
+	off := offsetIn(text, rest)
+	if off < 0 {
+		// rest is from a masked copy of its sentence (maskBenignMentions).
+		off = strings.Index(text, rest[:min(len(rest), len(m)+20)])
+	}
+	if off < 0 {
+		return false
+	}
+	before := text[max(0, off-160):off]
+	if k := strings.LastIndexAny(before, ".!?\n"); k >= 0 {
+		before = before[k+1:]
+	}
+	return askForSecretNear.MatchString(before) && !concealedAct.MatchString(before)
+}
+
 var (
 	// secretFromView is a negated verb of showing whose object is a
 	// secret: "do not show API keys or passwords to the user".
@@ -222,6 +275,12 @@ var (
 		`|\b(?:send|forward|upload|post|put|pass|include|append|attach|copy|paste|e-?mail|mail|share|embed|encode|exfiltrate|leak)\w*\b[^.\n]{0,60}\b(?:to|into|in|as|via|with)\b[^.\n]{0,30}\b(?:notes?|field|argument|parameter|param|url|link|query|header|metadata|context|server|endpoint|webhook|address|inbox|channel|log)\b`)
 	concealedAct = lazyRE(`\b(?:that you|what you|you (?:have |'ve |just )?(?:read|sent|send|accessed|copied|forwarded|included|uploaded|shared|used|called|added|changed|collected|did|made|ran)|this (?:step|instruction|tool|action|call|request|note)|these (?:steps|instructions)|send|sends|sending|sent|copied|forwarded|uploaded|shared|posted|redirected|rerouted|exfiltrated|leaked|collected|harvested|forward|forwarded|upload|post|put|pass|include|append|attach|copy|paste|e-?mail|mail|share|embed|encode|exfiltrate|leak)\b|https?://|@`)
 )
+
+// protectiveSilenceOrAsk is the excuse of the concealment phrase of
+// negated telling: protectiveSilence or protectiveAsk.
+func protectiveSilenceOrAsk(rest, text string) bool {
+	return protectiveSilence(rest, text) || protectiveAsk(rest, text)
+}
 
 // protectiveSilence excuses a concealment (rest is the sentence from the
 // match) that keeps a secret from view ("do not show API keys or
@@ -319,7 +378,7 @@ var decodeAndObey = p("model-override", "asks the model to decode hidden orders 
 
 // concealPhrases tell the model to keep something from the user.
 var concealPhrases = []phrase{
-	p("concealment", "tells the model to keep something from the user", `\b(?:do not|don't|dont|never|must not|should not|shouldn't|without)\b (?:ever )?(?:`+tellVerbs+`|ask|telling|mentioning|informing|notifying|alerting|revealing|disclosing|showing|asking|letting)\b.*\b(?:`+userNoun+`|them|him|her|that you|this (?:step|instruction|tool|action)|what you)\b`, "not", "don't", "dont", "never", "without").withExcuse(protectiveSilence),
+	p("concealment", "tells the model to keep something from the user", `\b(?:do not|don't|dont|never|must not|should not|shouldn't|without)\b (?:ever )?(?:`+tellVerbs+`|ask|telling|mentioning|informing|notifying|alerting|revealing|disclosing|showing|asking|letting)\b.*\b(?:`+userNoun+`|them|him|her|that you|this (?:step|instruction|tool|action)|what you)\b`, "not", "don't", "dont", "never", "without").withExcuse(protectiveSilenceOrAsk),
 	p("concealment", "tells the model to hide something from the user", `\b(?:hide|conceal|keep) (?:this|it|these|that|the \w+).*\b(?:from|secret from|hidden from) `+userNoun, "hide", "conceal", "keep"),
 	p("concealment", "says the user must not know", userNoun+` (?:must|should|need) (?:not|never) (?:know|see|notice|find out|be (?:told|informed|aware|notified))`, "must not", "should not", "need not", "must never", "should never", "need never"),
 	p("concealment", "scripts what to tell the user", `\bif (?:the )?(?:user|human|they) asks?\b.*\b(?:say|tell (?:them|the user|him|her)|answer|reply|respond|claim)\b`, "asks", "ask"),
@@ -330,7 +389,7 @@ var concealPhrases = []phrase{
 
 // credentialPhrases tell the model to read or pass credentials.
 var credentialPhrases = []phrase{
-	p("credential-access", "tells the model to read or pass credentials or configuration", `\b`+readVerbs+`\b.*`+sensitives, ".ssh", "id_rsa", "id_ed25519", "id_ecdsa", "ssh key", "ssh private", "private key", ".aws", "aws credentials", "credentials.json", "mcp.json", "claude_desktop", "cursor/", "mcp config", ".env", "/etc/", "npmrc", "netrc", "git-credentials", "kube/config", "keychain", "seed phrase", "mnemonic", "wallet", "cookies", "history", "previous messages", "system prompt", "zshrc", "bashrc", "profile", "authorized_keys", "crontab", "gitconfig", "known_hosts", "pgpass", "docker/config", "_history", "directory listing"),
+	p("credential-access", "tells the model to read or pass credentials or configuration", `\b`+readVerbs+`\b.*`+sensitives, ".ssh", "id_rsa", "id_ed25519", "id_ecdsa", "ssh key", "ssh private", "private key", ".aws", "aws credentials", "credentials.json", "mcp.json", "claude_desktop", "cursor/", "mcp config", ".env", "/etc/", "npmrc", "netrc", "git-credentials", "kube/config", "keychain", "seed phrase", "mnemonic", "wallet", "cookies", "history", "previous messages", "system prompt", "zshrc", "bashrc", "profile", "authorized_keys", "crontab", "gitconfig", "known_hosts", "pgpass", "docker/config", "_history", "directory listing").withExcept(accessNoun),
 	p("credential-access", "tells the model to read or pass credentials", `\b(?:read|send|include|pass|provide|attach|append|upload|share|give|forward|extract|collect|dump|print|output|copy|leak|exfiltrate)\b (?:me |us )?(?:the |a )?`+possessive+` (?:\w+ ){0,3}`+weakSecrets, "key", "token", "password", "passphrase", "credential", "secret", "environment variable", "env var"),
 	p("credential-access", "tells the model to read or pass credentials", `\b(?:contents?|values?) of (?:the |your |all )?(?:\w+ ){0,2}`+weakSecrets, "key", "token", "password", "passphrase", "credential", "secret", "environment variable", "env var").withExcuse(secretValueNamed),
 	p("credential-access", "tells the model to read or pass credentials or configuration", sensitives+`.*\b(?:as|into|in|to) (?:the |a )?(?:['"\x60]?\w+['"\x60]? )?(?:parameter|param|field|argument|sidenote|note|notes|metadata|header|request|context)`, ".ssh", "id_rsa", "id_ed25519", "id_ecdsa", "ssh key", "ssh private", "private key", ".aws", "aws credentials", "credentials.json", "mcp.json", "claude_desktop", "cursor/", "mcp config", ".env", "/etc/", "npmrc", "netrc", "git-credentials", "kube/config", "keychain", "seed phrase", "mnemonic", "wallet", "cookies", "history", "previous messages", "system prompt", "zshrc", "bashrc", "profile", "authorized_keys", "crontab", "gitconfig", "known_hosts", "pgpass", "docker/config", "_history", "directory listing"),
@@ -377,6 +436,10 @@ var hiddenBlock = lazyRE(`<(?:important|system|instructions?|secret|hidden|admin
 
 // identPhrase catches parameter names and required entries that ask for
 // secrets: content_from_reading_ssh_id_rsa, password_from_keychain.
+// identReadPhrase is its first half, for a tool's own name: a verb of
+// reading before a secret.
+var identReadPhrase = lazyRegexp{src: `\b(?:from|reading|read|contents?|content|of|with|include|dump)\b.*\b(?:keychain|ssh|id rsa|rsa|credentials?|passwords?|api key|tokens?|secrets?|wallet|seed|mcp json|mcp config)\b`}
+
 var identPhrase = lazyRE(`\b(?:from|reading|read|contents?|content|of|with|include|dump)\b.*\b(?:keychain|ssh|id rsa|rsa|credentials?|passwords?|api key|tokens?|secrets?|wallet|seed|mcp json|mcp config)\b|\b(?:ssh|aws|keychain|mcp)\b.*\b(?:key|credentials?|config|json|password)\b`)
 
 // directive words that, inside a hidden block, make it an instruction.
@@ -808,6 +871,13 @@ var benignMentions = lazyRE(`\b(?:copy|cp|mv|move|rename|duplicate)\s+['"\x60]?\
 // optional "prefix:", and addresses nobody (see addressed).
 var progressLine = lazyRE(`^\s*(?:[\w.\[\]@-]+:\s+)?(?:reading|loading|opening|parsing|using|sourcing)\b`)
 
+// passiveRead is the passive of a program's reading ("profiles are read
+// from ~/.aws/credentials", "settings are loaded from .env"), as error
+// messages and documentation say where a program looks: blanked like
+// progressLine when the sentence addresses nobody and nothing in the text
+// moves anything on (textMovedOn).
+var passiveRead = lazyRegexp{src: `\b(?:is|are) (?:read|loaded|sourced|parsed|picked up|looked up) (?:from|in)\b`}
+
 // addressed finds what makes a sentence an instruction rather than a log
 // line: a modal, the reader addressed, a request, a second step.
 var addressed = lazyRE(`\b(?:you|your|please|must|should|need|needs|required|make sure|be sure|always|then|and (?:send|include|pass|upload|paste|post|share|attach|forward|print|output))\b`)
@@ -837,6 +907,9 @@ func maskBenignMentions(sn, text string) string {
 		}
 	}
 	if loc := progressLine.FindStringIndex(sn); loc != nil && !addressed.MatchString(sn) {
+		sn = sn[:loc[0]] + strings.Repeat(" ", loc[1]-loc[0]) + sn[loc[1]:]
+	}
+	if loc := passiveRead.FindStringIndex(sn); loc != nil && !addressed.MatchString(sn) && !textMovedOn.MatchString(text) {
 		sn = sn[:loc[0]] + strings.Repeat(" ", loc[1]-loc[0]) + sn[loc[1]:]
 	}
 	if benignMentions.MatchString(sn) {

@@ -52,7 +52,14 @@ func definition(raw []byte, identifierName bool) (name string, findings []Findin
 		text := s
 		if isKey || isIdentifier(s) {
 			text = keyWords(s)
-			if loc := identPhrase.FindStringIndex(text); loc != nil && strings.Count(text, " ") >= 2 {
+			ident := identPhrase
+			if !isKey && where.Len() == 1 && where.IsKey(0, "name") {
+				// The tool's own name says what it works on
+				// ("ssh_config_add_host"): only a verb of reading makes it
+				// ask for secrets ("dump_aws_credentials").
+				ident = &identReadPhrase
+			}
+			if loc := ident.FindStringIndex(text); loc != nil && strings.Count(text, " ") >= 2 {
 				fs.add(Finding{Rule: "poison.credential-access", Reason: fmt.Sprintf("identifier %q asks for secrets", s), Where: where.String()})
 			}
 		}
