@@ -110,7 +110,9 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			`|\bkeychain\b|\blogin data\b|\bcookies\.sqlite\b|\bkey4\.db\b|\blogins\.json\b|\bwallet\.dat\b|\b(?:chrome|chromium|firefox|brave|safari) (?:profile|cookies|passwords|history)\b` +
 			// Commands that print secrets, in code quotes or named as output.
 			"|\x60(?:env|printenv|set|export(?: -p)?|history|cat [^\x60]+|security find-[\\w-]+-password[^\x60]*|gh auth token|aws configure[^\x60]*|git config[^\x60]*|ssh-add -l|gpg --export[^\x60]*)\x60" +
-			`|\b(?:output|result|contents?) of (?:the )?(?:printenv|history)\b|\bprintenv\b|\bprocess\.env\b|\bos\.environ\b`)
+			`|\b(?:output|result|contents?) of (?:the )?(?:printenv|history)\b|\bprintenv\b|\bprocess\.env\b|\bos\.environ\b` +
+			// A page's cookies and stored tokens, read by script in a browser tool.
+			`|\bdocument\.cookie\b|\b(?:localstorage|sessionstorage)\b(?:\.getitem\([^)]*\))?`)
 	l.weakSource = regexp.MustCompile(
 		`\b(?:environment variables?|env vars?|api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|bearer tokens?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|credentials|passwords?|passphrases?|tokens|session cookies|cookies|seed phrases?|mnemonic|recovery phrase|(?:recent|previous|past|last|earlier) (?:shell |terminal )?commands|command history|browsing history|(?:chat|conversation) history|(?:every|all|any|each|the last|the|those) files? (?:that )?(?:you|the user) (?:have |has )?(?:read|open|opened|see|saw|access|accessed|view|viewed|edit|edited)|(?:previous|prior|earlier|last|all|recent) (?:user )?messages|the (?:whole |entire )?conversation|system prompt` +
 			`|(?:every|each|all(?: of the)?|any) (?:\w+ )?messages? (?:exchanged|sent|so far|before|earlier|in (?:this|the) (?:conversation|session|chat|thread))|(?:(?:hidden|initial|secret|your) )?setup text|(?:hidden|initial|secret|your) system (?:text|message|instructions)` +
@@ -162,6 +164,8 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			`|\b(?:leave|keep) (?:it|this|that|them|these|those) out of (?:your|the) (?:\S+ )?(?:summary|reply|answer|response|report|message|output|description)\b` +
 			`|\b(?:the |your )?(?:user|human|they)\s+(?:must|should|need|needs|may|can)\s*(?:not|never)\s+(?:\S+\s+)?(?:know|notice|find out|learn|see|be told|be aware|suspect)\b` +
 			`|\bwithout (?:the |your )?(?:user|human)(?:'s)? (?:knowing|knowledge|noticing|noticing it|being told)\b|\bbehind (?:the |their )?(?:user'?s?|human'?s?) back\b` +
+			// Telling made needless ("it does not need to be pointed out", "no need to mention it").
+			`|\b(?:it|this|that|these|they|which) (?:does not|doesn't|do not|don't|need not|needn't) (?:need to )?be (?:pointed out|mentioned|brought up|called out|flagged|noted|explained|disclosed)\b|\bno need to (?:mention|point out|bring up|call out|flag|note|explain|disclose) (?:it|this|that|them)\b` +
 			`|\bkeep (?:this|that|it) (?:between us|to yourself|secret|hidden)\b|\bbetween you and me\b|\b(?:any|no|without a) trace\b|\bdo not surface\b|\b(?:visibility|display)\s*[:=]\s*["']?(?:none|hidden|do not surface)\b|\bfont-size\s*:\s*0\b`)
 	l.conceal.ml = regexp.MustCompile(
 		flowNB + `(?:(?:el |al )?usuario (?:no (?:debe|tiene que|necesita|puede) (?:enterarse|saber(?:lo)?|ver(?:lo)?|notar(?:lo)?)|no se (?:debe )?entere)|sin (?:que (?:el )?usuario|decírselo|decirle|avisar|informar)|en secreto|secretamente|a escondidas|sin dejar rastro)` + flowNE +
@@ -170,6 +174,9 @@ var flowTables = sync.OnceValue(func() *flowLex {
 			`|` + flowNB + `(?:di nascosto|segretamente|senza (?:che l'utente|dirlo|avvisare)|l'utente non deve|em segredo|sem (?:que o usuário|avisar|contar)|o usuário não (?:deve|pode))` + flowNE +
 			// A negated imperative of telling, in the Romance languages ("não o avise", "no le digas", "ne lui dites pas", "non dirlo").
 			`|` + flowNB + `(?:não (?:o |a |os |as |lhe |lhes |te )?(?:avise|informe|conte|diga|mencione|mostre|notifique)|no (?:le |lo |la |les |se lo |se la )?(?:avises|informes|cuentes|digas|menciones|muestres|notifiques)|ne (?:le |la |les |lui |leur |l')?(?:dites|dis|mentionne[zs]?|signale[zs]?|préviens|prévenez|informe[zs]?|montre[zs]?) (?:pas|rien|jamais)|non (?:dirlo|dirglielo|dirgli|avvisare|avvisarlo|informare|informarlo|menzionare|menzionarlo|mostrare|dire))` + flowNE +
+			// Telling made needless in the Romance languages and German
+			// ("no hace falta comentarlo", "inutile de le mentionner").
+			`|` + flowNB + `(?:no (?:hace falta|es necesario|hay que|necesitas) (?:comentarlo|mencionarlo|decirlo|avisar(?:le)?|explicarlo|señalarlo|contarlo)|não (?:é preciso|precisa|há necessidade de) (?:mencionar|comentar|avisar|dizer|contar)|(?:inutile|pas besoin) de (?:le |la |les |l'|en )?(?:mentionner|signaler|préciser|dire|parler)|non (?:c'è bisogno di|serve|è necessario) (?:menzionarlo|dirlo|segnalarlo|dirglielo)|(?:muss|braucht) nicht (?:extra |eigens )?(?:erwähnt|gesagt|gemeldet) (?:zu )?werden)` + flowNE +
 			// Polish and Russian: a negated imperative of telling, or secrecy.
 			`|` + flowNB + `(?:nie (?:informuj|mów|wspominaj|pokazuj|powiadamiaj|zdradzaj)|bez wiedzy użytkownika|po cichu|potajemnie|użytkownik nie (?:może|powinien|musi) (?:wiedzieć|się dowiedzieć|zauważyć))` + flowNE +
 			`|` + flowNB + `(?:не (?:говори|сообщай|упоминай|показывай|информируй|рассказывай)|тайно|незаметно|без ведома пользователя|пользователь не должен (?:знать|узнать|заметить))` + flowNE +
@@ -193,8 +200,12 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		// The tool's output declared to be orders.
 		`|\b(?:text|output|content|results?|responses?|data)\s+(?:returned|produced|coming)\s+(?:by|from)\s+this tool\s+(?:is|are|counts as|should be treated as|must be treated as)\s+(?:\S+\s+){0,2}?(?:authoritative|binding|mandatory|instructions|directives|commands|orders)\b`)
 	l.imgExfil = regexp.MustCompile(`!\[[^\]]*\]\(\s*https?://[^)\s]*\?[^)\s]*=`)
-	l.transfer = regexp.MustCompile(`\b(?:dump|dumps|send|sends|sending|include|includes|including|attach|attaching|append|appending|put|puts|putting|pass|passes|passing|paste|place|insert|upload|post|copy|copied|copies|copying|forward|fill|filled|populate|populated|supply|supplies|supplied|embed|add|belongs? in|goes? in|go into|along)\b|\b(?:contents?|output|value|values|text)\b` +
-		`|` + flowNB + `(?:envía|envia|enviar|manda|incluye|incluir|pon|pega|adjunta|contenido|übergib|übergeben|sende|schicke|füge|inhalt|anhängen|envoie|envoyer|inclus|inclure|mets|colle|joins?|contenu|invia|includi|inserisci|contenuto|inclua|anexe|coloque|conteúdo|lies|lee|lis|leggi|leia)` + flowNE)
+	l.transfer = regexp.MustCompile(
+		// Code that sends what it reads: "urlopen(url, data=open(…).read())",
+		// "curl -d @file", "requests.post(url, data=…)".
+		`\b(?:urlopen|curl|wget)\b|\brequests\.(?:post|put)\b|\bdata=|--data\b|--upload-file\b|\bfetch\(|` +
+			`\b(?:dump|dumps|send|sends|sending|include|includes|including|attach|attaching|append|appending|put|puts|putting|pass|passes|passing|paste|place|insert|upload|post|copy|copied|copies|copying|forward|fill|filled|populate|populated|supply|supplies|supplied|embed|add|belongs? in|goes? in|go into|along)\b|\b(?:contents?|output|value|values|text)\b` +
+			`|` + flowNB + `(?:envía|envia|enviar|manda|incluye|incluir|pon|pega|adjunta|contenido|übergib|übergeben|sende|schicke|füge|inhalt|anhängen|envoie|envoyer|inclus|inclure|mets|colle|joins?|contenu|invia|includi|inserisci|contenuto|inclua|anexe|coloque|conteúdo|lies|lee|lis|leggi|leia)` + flowNE)
 
 	l.toolIdent = regexp.MustCompile(`\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b`)
 	l.redirect = regexp.MustCompile(`\b(?:replace[sd]?|replacing|swap(?:s|ped)?|substitut(?:e|es|ed|ing)|redirect(?:s|ed)?|re-?route[sd]?|rewritten|overridden|changed to|set to|switched to)\b`)
@@ -206,7 +217,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		"claude_desktop", "/etc/", "/proc/", "/run/secrets", "docker.sock", "_history", "history", "keychain", "login", "cookies",
 		"key4.db", "logins.json", "wallet.dat", "chrome", "chromium", "firefox", "brave", "safari", "support/", "keyrings", "/var/lib/docker", "/dev/mem", "/boot/", "/root/",
 		"authorized_keys", "known_hosts", ".htpasswd", ".viminfo", ".lesshst", "`env`", "`printenv`", "`set`", "`export", "`history`", "`cat ", "`security ", "`gh ",
-		"`aws ", "`git ", "`ssh-add", "`gpg", "printenv", "process.env", "os.environ")
+		"`aws ", "`git ", "`ssh-add", "`gpg", "printenv", "process.env", "os.environ", "document.cookie", "localstorage", "sessionstorage")
 	weak := []string{"environment", "env var", "api key", "api_key", "apikey", "api-key", "token", "secret", "private key", "private_key", "ssh key",
 		"credential", "password", "passphrase", "seed phrase", "mnemonic", "recovery phrase", "commands", "command history", "conversation",
 		"access_key", "chat history", "messages", "message", "system prompt", "setup text", "system text", "system instructions", "authori", "auth header", "cookie", "file you", "files you", "files the user", "file the user", "file that", "files that", "contraseña", "clave", "credencial", "variables de entorno", "historial", "passw", "zugangsdaten",
@@ -252,7 +263,7 @@ var flowTables = sync.OnceValue(func() *flowLex {
 		"insu", "sans ", "utilisateur", "secr", "discr", "nascosto", "senza", "utente", "segredo", "sem ", "usuário"}, concealMLWords...)...)
 	l.concealNeedles = newNeedles(true, "not", "n't", "never", "without", "behind", "keep", "between", "trace", "visibility", "display", "font-size",
 		"usuario", "sin ", "secret", "escondidas", "rastro", "ohne", "nutzer", "anwender", "heimlich", "unbemerkt", "stillschweig", "verschweig",
-		"insu", "sans ", "utilisateur", "secr", "discr", "nascosto", "senza", "utente", "segredo", "sem ", "usuário", "remark", " out of ")
+		"insu", "sans ", "utilisateur", "secr", "discr", "nascosto", "senza", "utente", "segredo", "sem ", "usuário", "remark", " out of ", "no need")
 	l.concealNeedles = newNeedles(true, append(l.concealNeedles.words, concealMLWords...)...)
 	l.gateDef = newNeedles(true, append(append(append(append(append(append([]string{}, src...), weak...), addr...), turn...), defOnly...), `\nai`, `\nki`, `\nia`, `\tai`, `\tki`, `\tia`)...)
 	return l
@@ -957,7 +968,7 @@ func concealedIn(l *flowLex, norm string) bool {
 // concealMLWords are literals of which every match of the negated
 // imperatives and the Polish, Russian and East Asian forms of conceal.ml
 // holds one.
-var concealMLWords = []string{"niet", "zonder dat", "stilletjes", "in het geheim", "jangan", "tanpa sepengetahuan", "diam-diam", "người dùng", "đừng", "tiết lộ", "âm thầm", "lặng lẽ",
+var concealMLWords = []string{"no hace falta", "no es necesario", "no hay que", "no necesitas", "é preciso", "não precisa", "necessidade", "inutile", "pas besoin", "bisogno", "non serve", "necessario", "nicht extra", "nicht eigens", "nicht erwähnt", "nicht gesagt", "nicht gemeldet", "niet", "zonder dat", "stilletjes", "in het geheim", "jangan", "tanpa sepengetahuan", "diam-diam", "người dùng", "đừng", "tiết lộ", "âm thầm", "lặng lẽ",
 	"söz etme", "bahsetme", "söyleme", "bildirme", "haber verme", "kullanıcı", "gizlice", "fark ettirmeden", "لا ", "دون", "سر", "خفية", "بصمت",
 	"न ", "मत ", "चुपचाप", "गुप्त", "não ", "no le", "no lo", "no la", "no se", "no avis", "no inform", "no cuent", "no dig", "no menc", "no muest", "no notif",
 	"ne ", "non dir", "non avvis", "non inform", "non menz", "non most", "nie ", "bez wiedzy", "po cichu", "potajemnie", "użytkownik",
