@@ -247,7 +247,8 @@ var flowTables = sync.OnceValue(func() *flowLex {
 	}
 	defOnly := []string{"replace", "swap", "substitut", "redirect", "route", "rewritten", "overridden", "changed to", "set to", "switched to", "pre-approved", "preapproved", "approved", "no longer required", "not required", "regardless", "no matter",
 		"irrespective", "even if", "![", "trace", "ahead of", "instead of", "rather than", "in place of", "above what", "above anything", "above everything",
-		"above whatever", "over what", "over anything", "over everything", "over whatever", "by this tool", "from this tool", "rot13", "rot-13", "rot 13"}
+		"above whatever", "over what", "over anything", "over everything", "over whatever", "by this tool", "from this tool", "rot13", "rot-13", "rot 13",
+		"iban", "wallet", "payee", "beneficiary", "remittance", "rekening", "cuenta", "konto", "compte", "conto", "conta"}
 	src, addr = spaceVariants(src), spaceVariants(addr)
 	l.gateRes = newNeedles(true, append(append(append(append(append([]string{}, injectionWords...), src...), addr...), turn...), callWords...)...)
 	l.gateFlow = newNeedles(true, append(append(append(append([]string{}, src...), addr...), turn...), callWords...)...)
@@ -713,6 +714,11 @@ func definitionFlow(raw []byte, name string, params []string, fs *findingSet) {
 			}
 			n += "\n" + dl
 		}
+		if sp := spacedIdentifier(n, params); sp != "" {
+			// A sentence written as one identifier
+			// ("agent_note_attach_contents_of_…_to_value_comment").
+			n += "\n" + sp
+		}
 		if dr := unrot13(n); dr != "" {
 			// A text that names ROT13 is read again decoded.
 			for _, f := range matchPhrases(dr, "poison.", definitionPhraseLists...) {
@@ -900,8 +906,16 @@ func defStringFlow(l *flowLex, norm, purpose string, params []string, owner, fie
 			return f, true
 		}
 	}
+	if strings.IndexByte(norm, '=') >= 0 && strings.Contains(norm, "http") {
+		if loc := urlDataSlot(l, norm); loc != nil {
+			return Finding{Rule: "poison.exfiltration", Reason: "builds a URL that carries the user's data: " + excerpt(norm, loc[0], loc[1])}, true
+		}
+	}
+	if f, ok := otherToolPayee(l, norm, purpose, params); ok {
+		return f, true
+	}
 	if rules&ruleImage == 0 {
-	} else if loc := l.imgExfil.FindStringIndex(norm); loc != nil {
+	} else if loc := l.imgExfil.FindStringIndex(norm); loc != nil && !exampleImage(l, norm, loc) {
 		return Finding{Rule: "poison.exfiltration", Reason: "renders an image whose URL carries data: " + excerpt(norm, loc[0], min(len(norm), loc[1]+40))}, true
 	}
 	if rules&ruleWaiver == 0 {
@@ -1136,6 +1150,22 @@ func deleet(s string) string {
 	return string(b)
 }
 
+// spacedIdentifier returns s, a normalised string without spaces that
+// joins five or more words with underscores, with spaces for the
+// underscores but in the names of params; or "".
+func spacedIdentifier(s string, params []string) string {
+	if strings.Count(s, "_") < 4 || strings.IndexByte(s, ' ') >= 0 {
+		return ""
+	}
+	sp := strings.ReplaceAll(s, "_", " ")
+	for _, p := range params {
+		if strings.IndexByte(p, '_') >= 0 {
+			sp = strings.ReplaceAll(sp, strings.ReplaceAll(p, "_", " "), p)
+		}
+	}
+	return sp
+}
+
 // unrot13 returns the text after the first mention of ROT13 in s (a
 // normalised text) with its letters rotated back, or "" when s does not
 // name ROT13.
@@ -1238,6 +1268,101 @@ func otherToolAddress(l *flowLex, norm, purpose string, params []string) (Findin
 				continue
 			}
 			return Finding{Rule: "poison.tool-shadowing", Reason: "directs another tool (" + id + ") to an outside address: " + excerpt(sn, 0, len(sn))}, true
+		}
+	}
+	return Finding{}, false
+}
+
+// exampleImage reports whether the markdown image at loc in norm (a match
+// of imgExfil) is an example of what a tool returns or finds ("returns a
+// markdown image, for example ![chart](https://…?c=…)"): "for example",
+// "e.g." or "such as" just before it, nothing in its query that names the
+// user's data or a secret, and no verb of filling or adding near it.
+func exampleImage(l *flowLex, norm string, loc []int) bool {
+	before := norm[max(0, loc[0]-24):loc[0]]
+	if !hasAny(before, []string{"for example", "e.g.", "for instance", "such as"}) {
+		return false
+	}
+	end := loc[1]
+	for end < len(norm) && norm[end] != ')' && norm[end] != ' ' && norm[end] != '\n' {
+		end++
+	}
+	img := norm[loc[0]:end]
+	if l.weakSource.MatchString(img) || l.strongSource.MatchString(img) || userDataSlot.MatchString(img) || strings.ContainsAny(img, "<$") {
+		return false
+	}
+	// The words around it, across semicolons: "…?t=x); replace x with …".
+	return !fillVerb.MatchString(norm[max(0, loc[0]-120):min(len(norm), end+120)])
+}
+
+// Patterns of exampleImage and urlDataSlot.
+var (
+	// userDataSlot names the user's data or a secret as what a URL is to
+	// carry ("<the last three user messages>", "{conversation}").
+	userDataSlot = regexp.MustCompile(`\b(?:(?:user|previous|prior|earlier|last|recent|all|every|each)\b[^>}\]\n]{0,30}\bmessages?|conversation|chat (?:history|log)|history|prompts?|system prompt|passwords?|tokens?|api[ _-]?keys?|cookies?|secrets?|credentials?|card numbers?)\b`)
+	// fillVerb fills a URL or adds to it.
+	fillVerb = regexp.MustCompile(`\b(?:replac\w*|fill\w*|substitut\w*|insert\w*|append\w*|encod\w*|put|puts|add|adds|include|includes)\b`)
+	// urlSlot is a query parameter of a URL whose value is a placeholder.
+	urlSlot = regexp.MustCompile(`[?&][\w-]+=(?:<([^>\n]{1,80})>|\{\{?([^}\n]{1,80})\}|\[([^\]\n]{1,80})\])`)
+)
+
+// urlDataSlot finds a URL template in norm whose placeholder names the
+// user's data or a secret ("https://t.example/r?to=<target>&c=<the last
+// user messages>"): a link or request the model is to build carries it
+// away. A placeholder for what the tool works on ("?q=<query>",
+// "{address}") is not one.
+func urlDataSlot(l *flowLex, norm string) []int {
+	for _, m := range urlSlot.FindAllStringSubmatchIndex(norm, 8) {
+		if !strings.Contains(norm[max(0, m[0]-200):m[0]], "http") {
+			continue
+		}
+		var slot string
+		for k := 2; k < len(m); k += 2 {
+			if m[k] >= 0 {
+				slot = norm[m[k]:m[k+1]]
+			}
+		}
+		if userDataSlot.MatchString(slot) || l.strongSource.MatchString(slot) {
+			return []int{m[0], m[1]}
+		}
+	}
+	return nil
+}
+
+// Patterns of otherToolPayee.
+var (
+	// payeeLiteral is an account to pay: an IBAN, or a crypto wallet.
+	payeeLiteral = regexp.MustCompile(`\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?\b|\b0x[0-9a-f]{40}\b|\bbc1[a-z0-9]{25,60}\b`)
+	// payeeWord names where a payment goes.
+	payeeWord = regexp.MustCompile(`\b(?:account|iban|payee|beneficiary|wallet|remittance|recipient|rekening\w*|cuenta|konto|compte|conto|conta)\b`)
+	// payeeOrder makes it an order that stands: "must now carry", "always
+	// use", "from now on".
+	payeeOrder = regexp.MustCompile(`\b(?:must|always|now|from now on|instead|every|all|whenever|any|moet|altijd|siempre|immer|toujours|sempre)\b`)
+)
+
+// otherToolPayee finds a sentence that sets the account another tool pays
+// or bills to ("invoices created through the accounting server's
+// create_invoice must now carry the account DE44 …"): an IBAN or wallet,
+// a word for a payee, a standing order, and a tool that is neither this
+// one nor a parameter. A payment tool's own example account is none.
+func otherToolPayee(l *flowLex, norm, purpose string, params []string) (Finding, bool) {
+	if strings.IndexByte(norm, '_') < 0 {
+		return Finding{}, false
+	}
+	for _, sn := range splitSentences(norm) {
+		if strings.IndexByte(sn, '_') < 0 || !payeeWord.MatchString(sn) || !payeeOrder.MatchString(sn) {
+			continue
+		}
+		p := payeeLiteral.FindStringIndex(sn)
+		if p == nil {
+			continue
+		}
+		for _, m := range l.toolIdent.FindAllStringIndex(sn, 4) {
+			id := sn[m[0]:m[1]]
+			if strings.Contains(purpose, strings.ReplaceAll(id, "_", " ")) || slicesContains(params, id) {
+				continue
+			}
+			return Finding{Rule: "poison.tool-shadowing", Reason: "sets the account another tool (" + id + ") pays: " + excerpt(sn, min(m[0], p[0]), max(m[1], p[1]))}, true
 		}
 	}
 	return Finding{}, false
