@@ -82,8 +82,12 @@ var structuralPhrases = []phrase{
 	// "If this is being read by an LLM, …".
 	p("hidden-instructions", AddressesModel, `\b(?:could|would|can|will|may|might) (?:you,? )?(?:the |dear |an? |my |our )?(?:\w+ )?`+modelNoun+`,? (?:please |kindly |now |also |quickly |just )*(?:\w+ )?`+imperative, modelTrig...).withAlso("could", "would", "can", "will", "may", "might"),
 	p("hidden-instructions", AddressesModel, `\bif (?:you(?:'re| are| happen to be)|this (?:text |page |message |note |description )?is (?:being )?(?:read|processed|parsed|seen|summari[sz]ed|handled) by|the reader is) (?:an? |the |some )?(?:\w+ )?`+modelNoun+`\b`, modelTrig...).withAlso("if "),
-	// A fake conversation turn in JSON, as chat APIs encode one.
-	p("model-override", "fakes a conversation turn", `"role" ?: ?"(?:system|assistant|developer|tool)"`, `"role"`),
+	// A fake system turn in JSON, as chat APIs encode one. An assistant
+	// or tool turn is what chat transcripts, sampling results and LLM
+	// wrappers return (server-everything's trigger-sampling-request
+	// answers with one): on its own it is data, and an instruction in it
+	// is found by the other phrases.
+	p("model-override", "fakes a conversation turn", `"role" ?: ?"(?:system|developer)"`, `"role"`),
 	// The classic override, in the languages most often seen after English.
 	p("model-override", "tells the model to ignore its instructions", `\b(?:ignoriere|ignorieren sie|ignoriert|vergiss|vergessen sie|missachte|ignora|ignore|ignorez|oublie|oubliez|olvida|olvide|dimentica|dimentichi|esquece|esqueça|negeer|vergeet|zignoruj|забудь|игнорируй)\b (?:\S+ ){0,3}(?:anweisungen|vorgaben|regeln|instrucciones|instructions|consignes|istruzioni|instruções|instrucoes|instructies|regels|instrukcje|инструкции|правила)\b`, "ignor", "vergiss", "vergessen", "missachte", "oubli", "olvid", "dimentic", "esquec", "negeer", "vergeet", "zignoruj", "забудь", "игнорируй"),
 	p("concealment", "keeps the user unaware", `\b(?:sag|sagen sie|erzähl|erwähne|no (?:se lo |le )?(?:digas|diga|menciones|mencione|cuentes)|ne (?:le |lui )?(?:dis|dites|mentionne|mentionnez)|non (?:dirlo|dire|menzionare)|não (?:diga|conte|mencione))\b.*\b(?:nutzer|benutzer|anwender|usuario|usuaria|utilisateur|utilisatrice|utente|usuário)\b`, "nutzer", "benutzer", "anwender", "usuari", "utilisat", "utente", "usuário"),

@@ -11,5 +11,5 @@ const realTextsStride = 1
 // published text").
 var realTextsFloor = map[string]realTextsCounts{
 	realSourceNPM: {blocked: 13, falseRedactions: 0},
-	realSourceGo:  {blocked: 65, falseRedactions: 0},
+	realSourceGo:  {blocked: 64, falseRedactions: 0},
 }
