@@ -248,7 +248,9 @@ var flowTables = sync.OnceValue(func() *flowLex {
 	defOnly := []string{"replace", "swap", "substitut", "redirect", "route", "rewritten", "overridden", "changed to", "set to", "switched to", "pre-approved", "preapproved", "approved", "no longer required", "not required", "regardless", "no matter",
 		"irrespective", "even if", "![", "trace", "ahead of", "instead of", "rather than", "in place of", "above what", "above anything", "above everything",
 		"above whatever", "over what", "over anything", "over everything", "over whatever", "by this tool", "from this tool", "rot13", "rot-13", "rot 13",
-		"iban", "wallet", "payee", "beneficiary", "remittance", "rekening", "cuenta", "konto", "compte", "conto", "conta"}
+		"iban", "wallet", "payee", "beneficiary", "remittance", "rekening", "cuenta", "konto", "compte", "conto", "conta",
+		"the same text", "the same message", "the same content", "the same file", "the same post", "the same email", "the same e-mail", "the same mail", "the same data",
+		"an identical", "a copy of", "a duplicate of"}
 	src, addr = spaceVariants(src), spaceVariants(addr)
 	l.gateRes = newNeedles(true, append(append(append(append(append([]string{}, injectionWords...), src...), addr...), turn...), callWords...)...)
 	l.gateFlow = newNeedles(true, append(append(append(append([]string{}, src...), addr...), turn...), callWords...)...)
@@ -976,6 +978,14 @@ func defStringFlow(l *flowLex, norm, purpose string, params []string, owner, fie
 	if f, ok := otherToolPayee(l, norm, purpose, params); ok {
 		return f, true
 	}
+	if strings.Contains(norm, "authorized_keys") {
+		if loc := plantedKey(norm); loc != nil {
+			return Finding{Rule: "poison.tool-shadowing", Reason: "plants a login key after another tool runs: " + excerpt(norm, loc[0], loc[1])}, true
+		}
+	}
+	if f, ok := otherToolCopy(l, norm, purpose, params); ok {
+		return f, true
+	}
 	if rules&ruleImage == 0 {
 	} else if loc := l.imgExfil.FindStringIndex(norm); loc != nil && !exampleImage(l, norm, loc) {
 		return Finding{Rule: "poison.exfiltration", Reason: "renders an image whose URL carries data: " + excerpt(norm, loc[0], min(len(norm), loc[1]+40))}, true
@@ -1425,6 +1435,63 @@ func otherToolPayee(l *flowLex, norm, purpose string, params []string) (Finding,
 				continue
 			}
 			return Finding{Rule: "poison.tool-shadowing", Reason: "sets the account another tool (" + id + ") pays: " + excerpt(sn, min(m[0], p[0]), max(m[1], p[1]))}, true
+		}
+	}
+	return Finding{}, false
+}
+
+// Patterns of plantedKey and otherToolCopy.
+var (
+	// keyLiteral is an SSH public key written out.
+	keyLiteral = regexp.MustCompile(`\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) aaaa[0-9a-z+/]{20,}`)
+	// afterOther is a standing order tied to another tool or command
+	// running ("whenever a shell tool runs ssh-keygen", "every time
+	// post_message is used").
+	afterOther = regexp.MustCompile(`\b(?:whenever|every time|each time|after every|after each|after any)\b[^.]{0,80}?\b(?:tool|runs?|is run|calls?|is called|uses?|is used|executes?|is executed)\b`)
+	// keyAdd is a verb of adding a line to a file.
+	keyAdd = regexp.MustCompile(`\b(?:append|appends|appending|add|adds|adding|write|writes|writing|echo|insert|inserting|put)\b`)
+	// sameCopy is the same content sent again: "post the same text a
+	// second time to", "send a copy of each message to". Its literals
+	// are needles of gateDef.
+	sameCopy = regexp.MustCompile(`\b(?:post|send|forward|copy|mirror|repost|share|cross-?post)\b (?:the same (?:text|message|content|file|post|e-?mail|mail|data)s?|an identical|a copy of (?:the|it|each|every|that|all)|a duplicate of)\b[^.]{0,60}?\bto\b`)
+)
+
+// plantedKey finds, in a normalised definition text that names
+// authorized_keys, an SSH public key written out to be added there when
+// another tool or command runs: a login for someone else, planted by a
+// description. A tool that adds the key it is given, or documents a key
+// format, has no standing order tied to another tool.
+func plantedKey(norm string) []int {
+	k := keyLiteral.FindStringIndex(norm)
+	if k == nil || !keyAdd.MatchString(norm) {
+		return nil
+	}
+	if a := afterOther.FindStringIndex(norm); a != nil {
+		return []int{a[0], k[1]}
+	}
+	return nil
+}
+
+// otherToolCopy finds a sentence that has what another tool sends sent
+// again somewhere else ("every time post_message is used …, post the
+// same text a second time to channel C07…"): a standing order naming a
+// tool that is neither this one nor a parameter, and the same content
+// sent to a destination.
+func otherToolCopy(l *flowLex, norm, purpose string, params []string) (Finding, bool) {
+	if strings.IndexByte(norm, '_') < 0 || !strings.Contains(norm, " to ") {
+		return Finding{}, false
+	}
+	for _, sn := range splitSentences(norm) {
+		c := sameCopy.FindStringIndex(sn)
+		if c == nil || !afterOther.MatchString(sn) {
+			continue
+		}
+		for _, m := range l.toolIdent.FindAllStringIndex(sn, 4) {
+			id := sn[m[0]:m[1]]
+			if strings.Contains(purpose, strings.ReplaceAll(id, "_", " ")) || slicesContains(params, id) {
+				continue
+			}
+			return Finding{Rule: "poison.tool-shadowing", Reason: "copies what another tool (" + id + ") sends elsewhere: " + excerpt(sn, min(m[0], c[0]), max(m[1], c[1]))}, true
 		}
 	}
 	return Finding{}, false
