@@ -21,7 +21,18 @@ import "testing"
 // 27 missed. One caveat: early in that work a -run TestCorpus -v printed
 // about ten of round 6's misses and false positives to the engineer writing
 // the classes, who reports adding nothing aimed at them afterwards.
-var holdout6Floor = struct{ missed, falsePos int }{missed: 27, falsePos: 7}
+//
+// Round 6 was then opened for tuning (2026-12-06, session 8): each miss
+// and false positive was named as a technique and a class written for it
+// with tests in wordings of their own (internal/inspect/classes6_test.go;
+// docs/detection.md "Classes tuned on round 6"). From 27 missed and 7
+// false positives (15 of 39 definitions, 12 of 22 results missed; 5 of 28
+// benign definitions, 2 of 22 ordinary results flagged) to 1 missed (an
+// issue comment to "AI maintainers", a noun for people as much as for
+// models) and 2 false positives (a prompt-injection filter and a write-up
+// that quote attacks, which ward blocks on purpose). Round 6 is no longer
+// a held-out measure.
+var holdout6Floor = struct{ missed, falsePos int }{missed: 1, falsePos: 2}
 
 func TestCorpusHoldout6(t *testing.T) {
 	runHoldout(t, "holdout6.jsonl", holdout6Floor.missed, holdout6Floor.falsePos)
