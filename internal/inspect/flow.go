@@ -1293,11 +1293,8 @@ func otherToolRedirect(l *flowLex, norm, purpose string, params []string) (Findi
 		if r == nil || !l.destination.MatchString(sn) {
 			continue
 		}
-		for _, id := range l.toolIdent.FindAllString(sn, 4) {
-			if strings.Contains(purpose, strings.ReplaceAll(id, "_", " ")) || slicesContains(params, id) {
-				continue
-			}
-			return Finding{Rule: "poison.tool-shadowing", Reason: "changes where another tool (" + id + ") sends things: " + excerpt(sn, 0, len(sn))}, true
+		if m := otherToolIn(l, sn, purpose, params); m != nil {
+			return Finding{Rule: "poison.tool-shadowing", Reason: "changes where another tool (" + sn[m[0]:m[1]] + ") sends things: " + excerpt(sn, 0, len(sn))}, true
 		}
 	}
 	return Finding{}, false
@@ -1429,12 +1426,8 @@ func otherToolPayee(l *flowLex, norm, purpose string, params []string) (Finding,
 		if p == nil {
 			continue
 		}
-		for _, m := range l.toolIdent.FindAllStringIndex(sn, 4) {
-			id := sn[m[0]:m[1]]
-			if strings.Contains(purpose, strings.ReplaceAll(id, "_", " ")) || slicesContains(params, id) {
-				continue
-			}
-			return Finding{Rule: "poison.tool-shadowing", Reason: "sets the account another tool (" + id + ") pays: " + excerpt(sn, min(m[0], p[0]), max(m[1], p[1]))}, true
+		if m := otherToolIn(l, sn, purpose, params); m != nil {
+			return Finding{Rule: "poison.tool-shadowing", Reason: "sets the account another tool (" + sn[m[0]:m[1]] + ") pays: " + excerpt(sn, min(m[0], p[0]), max(m[1], p[1]))}, true
 		}
 	}
 	return Finding{}, false
@@ -1486,15 +1479,25 @@ func otherToolCopy(l *flowLex, norm, purpose string, params []string) (Finding, 
 		if c == nil || !afterOther.MatchString(sn) {
 			continue
 		}
-		for _, m := range l.toolIdent.FindAllStringIndex(sn, 4) {
-			id := sn[m[0]:m[1]]
-			if strings.Contains(purpose, strings.ReplaceAll(id, "_", " ")) || slicesContains(params, id) {
-				continue
-			}
-			return Finding{Rule: "poison.tool-shadowing", Reason: "copies what another tool (" + id + ") sends elsewhere: " + excerpt(sn, min(m[0], c[0]), max(m[1], c[1]))}, true
+		if m := otherToolIn(l, sn, purpose, params); m != nil {
+			return Finding{Rule: "poison.tool-shadowing", Reason: "copies what another tool (" + sn[m[0]:m[1]] + ") sends elsewhere: " + excerpt(sn, min(m[0], c[0]), max(m[1], c[1]))}, true
 		}
 	}
 	return Finding{}, false
+}
+
+// otherToolIn returns where the sentence sn names a tool (an identifier
+// with an underscore) that is neither this one, whose purpose is given,
+// nor one of its parameters; nil when it names none.
+func otherToolIn(l *flowLex, sn, purpose string, params []string) []int {
+	for _, m := range l.toolIdent.FindAllStringIndex(sn, 4) {
+		id := sn[m[0]:m[1]]
+		if strings.Contains(purpose, strings.ReplaceAll(id, "_", " ")) || slicesContains(params, id) {
+			continue
+		}
+		return m
+	}
+	return nil
 }
 
 func slicesContains(ss []string, s string) bool {
