@@ -453,10 +453,24 @@ func DeceptiveURL(raw string) string {
 			return "the URL's host name is not ASCII (it can imitate another site's name)"
 		}
 	}
-	for _, label := range strings.Split(host, ".") {
+	labels := strings.Split(host, ".")
+	for _, label := range labels {
 		if strings.HasPrefix(label, "xn--") {
 			return "the URL's host name is internationalised (" + label + "), which can imitate another site's name"
 		}
 	}
+	// A whole domain written before the real one
+	// ("accounts.google.com.evil.example"): the reader stops at the name
+	// they know. A country's second level ("example.com.au") is not one.
+	for i, label := range labels[:max(0, len(labels)-1)] {
+		rest := labels[i+1:]
+		if i > 0 && genericTLD[label] && !(len(rest) == 1 && len(rest[0]) == 2) {
+			return "the URL's host name holds another domain (" + strings.Join(labels[:i+1], ".") + ") before its own (" + strings.Join(rest, ".") + ")"
+		}
+	}
 	return ""
 }
+
+// genericTLD are top-level domains whose names, in the middle of a host,
+// end a domain the reader recognises.
+var genericTLD = map[string]bool{"com": true, "org": true, "net": true, "io": true, "dev": true, "app": true, "ai": true, "edu": true, "gov": true}

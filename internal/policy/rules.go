@@ -114,7 +114,7 @@ var builtinRules = []Rule{
 	// Requests the server sends the host (sampling, elicitation).
 	{"sampling.context-all-servers", PackInjection, SeverityHigh, "A server's sampling request asks the host to add the context of every connected server to the prompt: what other servers returned would reach this one in the model's reply.", []string{refSampling, refUnit42}},
 	{"elicit.credential-request", PackSecrets, SeverityCritical, "A server's form-mode elicitation asks the user for a credential (password, API key, access token, private key, one-time code, payment card), which the MCP specification forbids: such values belong in URL mode, where they never pass through the client.", []string{refElicit, refCWE200}},
-	{"elicit.deceptive-url", PackInjection, SeverityHigh, "A server's URL-mode elicitation sends the user to a URL that is not https, names a user before its host (https://bank.example@evil.example/), or has a look-alike (non-ASCII or punycode) host name.", []string{refElicit, refCWE1021}},
+	{"elicit.deceptive-url", PackInjection, SeverityHigh, "A server's URL-mode elicitation sends the user to a URL that is not https, names a user before its host (https://bank.example@evil.example/), has a look-alike (non-ASCII or punycode) host name, or writes another domain before its own (accounts.google.com.evil.example).", []string{refElicit, refCWE1021}},
 	// Engine.
 	{"engine.error", "engine", SeverityHigh, "A rule failed or panicked; the message is denied (fail closed).", nil},
 	{"engine.bad-arguments", "engine", SeverityMedium, "The arguments are not a JSON object the engine can read.", nil},
