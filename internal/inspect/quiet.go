@@ -17,7 +17,9 @@ import (
 // only where one of its needles occurs: FindSecrets at secretNeedles,
 // Injection at injectionNeedles, and InjectionAll's source-and-sink signals
 // at the needles of its gates (flowLex.gateRes and gateFlow) or at an "ai",
-// "ki" or "ia" that starts the text. Quiet looks for all of them at once,
+// "ki" or "ia" that starts the text; its request for a secret in the reply
+// (requestSecret) also where Quiet is false, which reqQuietWords make it
+// for wordings none of the others hold. Quiet looks for all of them at once,
 // ignoring case, and anything else (a byte that is not printable ASCII, an
 // opening "ai") makes it false. TestQuiet and FuzzQuiet hold it to the
 // detectors.
@@ -57,6 +59,7 @@ var quietNeedles = sync.OnceValue(func() *needles {
 		}
 		ws = append(ws, n.words...)
 	}
+	ws = append(ws, reqQuietWords...)
 	return newNeedles(true, ws...)
 })
 
