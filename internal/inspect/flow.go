@@ -770,29 +770,28 @@ func definitionFlow(raw []byte, name string, params []string, fs *findingSet) {
 			}
 			purpose += " " + first
 		}
-		if dl := deleet(n); dl != "" {
-			// Digits for letters hide a sentence from the phrase lists too.
-			for _, f := range matchPhrases(dl, "poison.", definitionPhraseLists...) {
+		// reread runs the phrase lists over an unmasked form of the text
+		// and adds it to what the flow signals read.
+		reread := func(alt, how string) {
+			if alt == "" {
+				return
+			}
+			for _, f := range matchPhrases(alt, "poison.", definitionPhraseLists...) {
 				f.Where = where.String()
-				f.Reason += " (digits written for letters)"
+				f.Reason += " (" + how + ")"
 				fs.add(f)
 			}
-			n += "\n" + dl
+			n += "\n" + alt
 		}
+		// Digits for letters hide a sentence from the phrase lists too.
+		reread(deleet(n), "digits written for letters")
 		if sp := spacedIdentifier(n, params); sp != "" {
 			// A sentence written as one identifier
 			// ("agent_note_attach_contents_of_…_to_value_comment").
 			n += "\n" + sp
 		}
-		if dr := unrot13(n); dr != "" {
-			// A text that names ROT13 is read again decoded.
-			for _, f := range matchPhrases(dr, "poison.", definitionPhraseLists...) {
-				f.Where = where.String()
-				f.Reason += " (ROT13)"
-				fs.add(f)
-			}
-			n += "\n" + dr
-		}
+		// A text that names ROT13 is read again decoded.
+		reread(unrot13(n), "ROT13")
 		owner, field := schemaOwner(where)
 		strs = append(strs, flowDefString{norm: n, where: where.String(), owner: owner, field: field})
 	})
